@@ -1,0 +1,83 @@
+"""Write stage: run the MkDocs build into a temporary folder, then swap it in.
+
+The site folder is only ever replaced whole. Data errors stop the run before
+MkDocs starts; a MkDocs failure leaves the temporary folder to be removed and
+the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import DataError, MetdocsError, display_path
+from .pipeline import Project
+from .plugin import generated
+
+
+class BuildFailed(MetdocsError):
+    """MkDocs reported errors (broken links, strict-mode warnings ...)."""
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: bool = False) -> int:
+    """Validate, build into a temporary sibling of `site_dir`, then replace `site_dir` with it."""
+    start = time.perf_counter()
+    _say(f"Checking {display_path(project.data)}/ ...")
+    result = generated(project, strict=strict)  # raises DataError before anything is written
+    for w in result.warnings:
+        _say(str(w))
+    _say(f"Generated {len(result.files)} pages; building the site with MkDocs ...")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    try:
+        _mkdocs_build(config_file, tmp)
+        _swap(tmp, site_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages) in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _mkdocs_build(config_file: Path, out: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        cfg = load_config(str(config_file), site_dir=str(out), strict=True)
+        build(cfg)
+    except DataError:
+        raise
+    except (Abort, MkDocsException) as e:
+        raise BuildFailed(f"MkDocs build failed: {e.format_message() if hasattr(e, 'format_message') else e}; "
+                          "the previous site was left as it was") from None
+    finally:
+        logger.removeHandler(handler)
+
+
+def _swap(new: Path, site_dir: Path) -> None:
+    """Replace site_dir with new using renames, so readers never see a half-written site."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        os.replace(site_dir, old)
+    os.replace(new, site_dir)
+    os.chmod(site_dir, 0o755)  # mkdtemp makes it 0700; a site is meant to be read
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,335 @@
+"""Worked cases: synthetic client stories the site teaches from, and the audit checks.
+
+One YAML file per case in data/cases/; the file stem is the case id. As in
+`model.py`, the frozen dataclasses below ARE the schema (see `schema.py`): a
+field's type is what the YAML must hold and a default makes the key optional.
+Things a flawed teaching case may leave out of a session log (rationale,
+response, signature ...) are optional on purpose, so that the audit
+(`audit.py`) reports them as missing documentation elements, with the catalog
+rule behind them, instead of the schema rejecting the file.
+
+Cases are synthetic: an age band instead of a birth date, no names, no ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from .errors import Location, Problem
+from .load import load_dir
+from .model import NOWHERE
+from .schema import CptCode, IcdCode, Ident, Pattern, parse
+
+Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
+"""A diagnosis pointer, as in box 21 / 24E of the CMS-1500 claim form."""
+
+AgeBand = Annotated[str, Pattern(r"\d{1,3}-\d{1,3}|\d{1,3}\+", "an age band such as '70-74' or '90+'")]
+Modifier = Annotated[str, Pattern(r"[A-Z0-9]{2}", "a 2-character modifier such as 'GP' or '59'")]
+
+MAX_MINUTES = 480
+"""Longest plausible time on one code in one session (the units engine refuses more)."""
+
+
+@dataclass(frozen=True)
+class Client:
+    """The synthetic client: never a name, birth date or record number."""
+
+    age_band: AgeBand
+    """Five-year band such as '70-74' (a band, not an age, so no case points at a person)."""
+    sex: Literal["female", "male", "unspecified"]
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who the claim goes to and which unit rule it applies."""
+
+    name: str
+    """A fictional payer name."""
+    type: Literal["commercial", "medicare", "medicaid", "self-pay"]
+    """MedExPROs bill private payers only: medicare/medicaid is a scope breach."""
+    unit_rule: Literal["cms", "ama"]
+    """'cms' pools timed minutes (8-minute rule); 'ama' counts each code on its own (midpoint)."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class ReferralDiagnosis:
+    """One diagnosis on the referral, with the claim pointer letter it gets."""
+
+    code: IcdCode
+    pointer: Pointer
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The written referral from the client's provider."""
+
+    date: dt.date
+    provider_role: str
+    """The referrer's role, never a name, e.g. 'orthopedic surgeon (MD)'."""
+    diagnoses: tuple[ReferralDiagnosis, ...]
+    statement: str
+    """What the referral asks for, e.g. 'Medical exercise training after discharge from PT'."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    """One result of an outcome measure."""
+
+    measure: Ident
+    """A measure id from the catalog, e.g. 'tug'."""
+    value: float
+    """In the measure's unit (seconds, points, metres ...)."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The initial assessment's objective measures."""
+
+    date: dt.date
+    measures: tuple[MeasureValue, ...]
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class PlannedCode:
+    """A CPT code the plan of exercise expects to use, and why."""
+
+    cpt: CptCode
+    why: str
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of exercise (POE): goals, frequency and codes."""
+
+    goals: tuple[str, ...]
+    """Measurable goals, e.g. 'TUG under 12 s within 8 weeks'."""
+    frequency: str
+    """e.g. '2x/week for 8 weeks'."""
+    codes: tuple[PlannedCode, ...]
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One block of work in a session, logged against one CPT code."""
+
+    cpt: CptCode
+    minutes: int | None = None
+    """Direct one-on-one minutes on this code (element minutes-per-code)."""
+    description: str | None = None
+    """What was done: exercise, load, sets, reps (element intervention-detail)."""
+    rationale: str | None = None
+    """Why it was done, tied to a deficit or goal (element exercise-rationale)."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """One line of the claim for a session."""
+
+    cpt: CptCode
+    units: int
+    pointers: tuple[Pointer, ...] = ()
+    """Referral diagnosis letters this line is billed under (element icd10-link-per-cpt)."""
+    modifiers: tuple[Modifier, ...] = ()
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session log and the claim lines billed for it."""
+
+    id: Ident
+    """Short id unique in the case, e.g. 's1'; expected breaches refer to it."""
+    date: dt.date | None = None
+    """Date of service (element session-date)."""
+    group_size: int = 1
+    """Clients trained at the same time; above 1 means group, so no one-on-one codes."""
+    activities: tuple[Activity, ...] = ()
+    response: str | None = None
+    """How the client responded (element client-response)."""
+    signed_by: str | None = None
+    """Signature and credentials, e.g. 'A. Trainer, MedExPRO' (element signature-credentials)."""
+    claim: tuple[ClaimLine, ...] = ()
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """A re-measurement of the baseline measures (due every 30 days)."""
+
+    date: dt.date
+    measures: tuple[MeasureValue, ...]
+    summary: str
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class ExpectedBreach:
+    """A breach a deliberately flawed teaching case must show."""
+
+    rule: Ident
+    """The catalog rule id (or, for a missing session-log element, the element id)."""
+    note: str
+    """What the reader should learn from it."""
+    session: Ident | None = None
+    """The session it is in; leave out for case-level breaches (referral, payer, reassessment)."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Case:
+    """One worked case: a synthetic client from referral to reassessment."""
+
+    id: Ident
+    """Must equal the file stem."""
+    title: str
+    summary: str
+    """The client's story in a few sentences."""
+    client: Client
+    payer: Payer
+    baseline: Baseline
+    plan: Plan
+    sessions: tuple[Session, ...]
+    referral: Referral | None = None
+    """Leave out only in a flawed case: no written referral is a breach."""
+    reassessments: tuple[Reassessment, ...] = ()
+    expected_breaches: tuple[ExpectedBreach, ...] = ()
+    """Empty for a clean case; a flawed case lists exactly the breaches the audit must find."""
+    where: Location = NOWHERE
+
+
+def load_cases(cases_dir: Path) -> tuple[list[Case], list[Problem]]:
+    """Read and shape-check every case file in `cases_dir`.
+
+    Args:
+        cases_dir: Folder of case YAML files (data/cases/). A missing folder is
+            not an error: a project may have no cases yet.
+
+    Returns:
+        The cases that parsed cleanly (sorted by file name) and every problem found,
+        including format problems the type hints cannot express (id vs file name,
+        duplicate session ids, minutes out of range ...). Never raises on bad data.
+    """
+    if not cases_dir.is_dir():
+        return [], []
+    docs, problems = load_dir(cases_dir)
+    cases: list[Case] = []
+    for doc in docs:
+        case, probs = parse(Case, doc)
+        problems.extend(probs)
+        if case is not None:
+            sanity = list(_sanity(case, doc.path.stem))
+            problems.extend(sanity)
+            if not sanity:  # the audit may assume the format rules below hold
+                cases.append(case)
+    return cases, problems
+
+
+def _sanity(case: Case, stem: str):
+    """Yield format problems that need more than one field to see."""
+    if case.id != stem:
+        yield Problem(case.where, f"expected the case id to equal the file name '{stem}', found '{case.id}'")
+    lo, _, hi = case.client.age_band.partition("-")
+    if hi and int(lo) >= int(hi):
+        yield Problem(case.client.where, f"expected an age band low-high, found '{case.client.age_band}'")
+    if case.referral:
+        yield from _unique(case.referral.diagnoses, "pointer", "referral pointer letter")
+        yield from _unique(case.referral.diagnoses, "code", "referral diagnosis")
+    yield from _unique(case.sessions, "id", "session id")
+    for s in case.sessions:
+        if s.group_size < 1:
+            yield Problem(s.where, f"expected group_size 1 or more, found {s.group_size}")
+        for a in s.activities:
+            if a.minutes is not None and not 0 <= a.minutes <= MAX_MINUTES:
+                yield Problem(a.where, f"expected minutes from 0 to {MAX_MINUTES}, found {a.minutes}")
+        for line in s.claim:
+            if line.units < 0:
+                yield Problem(line.where, f"expected units 0 or more, found {line.units}")
+
+
+def _unique(items, key: str, kind: str):
+    first: dict = {}
+    for item in items:
+        k = getattr(item, key)
+        if k in first:
+            yield Problem(item.where, f"expected each {kind} once, found '{k}' again (first at {first[k]})")
+        else:
+            first[k] = item.where
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """How one measure moved from baseline to one reassessment (for the audit and the site)."""
+
+    reassessment: int
+    """Index of the reassessment in `case.reassessments`."""
+    date: dt.date
+    """The reassessment's date."""
+    measure: str
+    name: str
+    unit: str
+    baseline: float
+    value: float
+    change: float
+    """value - baseline, in the measure's unit (rounded to 6 places against float noise)."""
+    better: str
+    """'higher' or 'lower': which direction is improvement."""
+    improved: bool
+    """True if the change is in the better direction (a zero change is not)."""
+    threshold: float | None
+    """The catalog's meaningful-change figure, or None when no source confirmed one."""
+    change_kind: str
+    """What the figure is: MCID, MDC, MIC or none."""
+    meaningful: bool | None
+    """Improved by at least `threshold`; None when there is no confirmed figure."""
+    verdict: str
+    """The outcome in words, e.g. 'meaningful improvement (MCID 9 points)'."""
+    where: Location = NOWHERE
+
+
+def measure_changes(case: Case, catalog) -> list[MeasureChange]:
+    """Compare each reassessment measure with the same measure at baseline.
+
+    Measures missing from the baseline or from the catalog are skipped (the
+    audit reports them). Pure: no I/O, never raises on case data.
+    """
+    base = {m.measure: m.value for m in case.baseline.measures}
+    info = {m.id: m for m in catalog.measures}
+    out = []
+    for i, r in enumerate(case.reassessments):
+        for mv in r.measures:
+            m = info.get(mv.measure)
+            if m is None or mv.measure not in base:
+                continue
+            change = round(mv.value - base[mv.measure], 6)
+            improved = change > 0 if m.better == "higher" else change < 0
+            thr = m.meaningful_change
+            meaningful = None if thr is None else improved and abs(change) >= thr - 1e-9
+            out.append(MeasureChange(i, r.date, m.id, m.name, m.unit, base[mv.measure], mv.value, change,
+                                     m.better, improved, thr, m.change_kind, meaningful,
+                                     _verdict(change, improved, meaningful, thr, m), mv.where))
+    return out
+
+
+def _verdict(change, improved, meaningful, thr, m) -> str:
+    if change == 0:
+        return "no change"
+    if not improved:
+        return f"worse ({m.better} is better)"
+    kind = m.change_kind if m.change_kind != "none" else "meaningful-change figure"
+    if meaningful is None:
+        return "improved; no confirmed figure for a meaningful change"
+    if meaningful:
+        return f"meaningful improvement (at least the {kind} of {thr:g} {m.unit})"
+    return f"improved, but less than the {kind} of {thr:g} {m.unit}"

@@ -1,0 +1,192 @@
+"""The `metdocs` command: a thin layer that parses arguments, calls the library and prints.
+
+This is the only module that prints or chooses exit codes: 0 success, 1 data
+errors (or, for `icd`, a code that is not billable), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataError, MetdocsError, display_path
+
+# Material 9.7+ prints a multi-line notice on every build; it is noise for our users.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+DESCRIPTION = """\
+metdocs builds a training site on documenting and billing Medical Exercise
+Training (CPT 97110, 97112, 97530) from the YAML catalog in data/.
+
+Run it from the project folder (the one holding mkdocs.yml)."""
+
+EPILOG = """\
+examples:
+  metdocs check                     validate data/ and list every problem
+  metdocs build                     validate, then build the site into site/
+  metdocs serve                     live preview at http://127.0.0.1:8000/
+  metdocs units 97110=33 97140=7    units for a visit under the CMS 8-minute rule
+  metdocs units --rule ama 97110=10 97116=10
+  metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
+
+exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's default exits 2 too; keep its one-line style
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="metdocs", description=DESCRIPTION, epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name, help_, description):
+        return sub.add_parser(name, help=help_, description=description,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def data_opts(sp):
+        sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/ next to mkdocs.yml)")
+        sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
+                        help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+        sp.add_argument("--strict", action="store_true",
+                        help="treat warnings (e.g. a rule past its review-by date) as errors")
+
+    sp = add("check", "validate the data and list every problem",
+             "Load and validate every catalog file. Prints each problem as\n"
+             "path:line:col: severity: message, sorted by file and line. Writes nothing.")
+    data_opts(sp)
+    sp = add("build", "validate, then build the site",
+             "Validate the data, generate the pages and run the MkDocs build into a\n"
+             "temporary folder, then swap it in. On any error the previous site is left as it was.")
+    data_opts(sp)
+    sp.add_argument("--site-dir", metavar="DIR", type=Path, default=None, help="output folder (default: site/)")
+    sp = add("serve", "live preview that rebuilds when data/, templates/ or site_src/ change",
+             "Serve the site with live reload. Edits to data/, templates/ and site_src/ rebuild it.")
+    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
+    sp.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="address to serve on")
+    sp = add("units", "billable units for a visit (CMS 8-minute rule or per-code rule)",
+             "Compute billable units from minutes per CPT code and explain the allocation.\n"
+             "Timed and untimed codes come from the catalog.")
+    sp.add_argument("visit", nargs="+", metavar="CODE=MINUTES", help="minutes per CPT code, e.g. 97110=33")
+    sp.add_argument("--rule", choices=("cms", "ama"), default="cms",
+                    help="cms: pool the day's timed minutes (Medicare 8-minute rule, the default); "
+                         "ama: each code on its own, 8 minutes minimum (many commercial payers)")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
+    sp = add("icd", "look up ICD-10-CM codes: valid? billable? title? billable children?",
+             "Look codes up in the FY2026 ICD-10-CM code set. Exit 1 when any code is not billable.")
+    sp.add_argument("codes", nargs="+", metavar="CODE")
+    sp.add_argument("--json", action="store_true", help="print a JSON list")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DataError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(e.summary, file=sys.stderr)
+        return 1
+    except MetdocsError as e:
+        print(f"metdocs: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("metdocs: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+
+
+def _project(args):
+    from .pipeline import Project
+    config = args.config.resolve()
+    if not config.is_file():
+        from .errors import UsageError
+        raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
+                         "run metdocs from the project folder or pass --config")
+    return Project.at(config.parent, args.data.resolve() if getattr(args, "data", None) else None)
+
+
+def cmd_check(args) -> int:
+    from .pipeline import check
+    project = _project(args)
+    start = time.perf_counter()
+    checked = check(project, strict=args.strict)
+    from .errors import sort_problems
+    problems = sort_problems(checked.problems)
+    for p in problems:
+        print(p, file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    status = "ok" if errors == 0 else "failed"
+    print(f"check {status}: {errors} error(s), {warnings} warning(s) in {display_path(project.data)}/ "
+          f"({time.perf_counter() - start:.2f} s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_build(args) -> int:
+    from .build import build_site
+    project = _project(args)
+    site_dir = (args.site_dir or project.root / "site").resolve()
+    return build_site(project, args.config.resolve(), site_dir, strict=args.strict)
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+    config = args.config.resolve()
+    _project(args)
+    serve(config_file=str(config), dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def cmd_units(args) -> int:
+    from . import units
+    try:
+        visit = units.parse_visit_args(args.visit)
+    except units.UsageError as e:
+        print(f"metdocs units: error: {e}", file=sys.stderr)
+        return 2
+    catalog = _catalog_for_units(args)
+    unknown = sorted(c for c in visit if catalog.cpt(c) is None)
+    if unknown:
+        known = ", ".join(sorted(c.code for c in catalog.cpt_codes))
+        print(f"metdocs units: error: expected CPT codes from the catalog ({known}), "
+              f"found {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    result = units.allocate(visit, catalog.is_timed, args.rule)
+    print(json.dumps(result.to_json(), indent=2) if args.json else units.format_allocation(result))
+    return 0
+
+
+def _catalog_for_units(args):
+    from .catalog import load_catalog
+    data = (args.data or Path("data")).resolve()
+    catalog, problems = load_catalog(data / "catalog")
+    if catalog is None:
+        raise DataError(problems)
+    return catalog
+
+
+def cmd_icd(args) -> int:
+    from .icd import code_set, format_info
+    infos = code_set().lookup_many(args.codes)
+    if args.json:
+        print(json.dumps([i.to_json() for i in infos], indent=2))
+    else:
+        print("\n".join(format_info(i) for i in infos))
+    return 0 if all(i.billable for i in infos) else 1
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Locations, problems and the small exception tree.
+
+Every problem metdocs reports points at a place in a source file. The place is
+data (`Location`), and `Problem.__str__` is the only code that formats it, so
+every message has the same clickable `path:line:col: severity: message` shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file, 1-based like editors show it."""
+
+    path: str
+    """The file as the user should see it (relative to the working folder when possible)."""
+
+    line: int = 0
+    """1-based line; 0 when the problem is about the whole file."""
+
+    column: int = 0
+    """1-based column; 0 when unknown."""
+
+    @classmethod
+    def of(cls, path: Path | str, line: int = 0, column: int = 0) -> "Location":
+        """Build a location with `path` shown relative to the working folder if it lies inside it."""
+        return cls(display_path(path), line, column)
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{max(self.column, 1)}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in the user's data."""
+
+    where: Location
+    """Where the problem is."""
+
+    message: str
+    """What was expected and what was found, in one sentence."""
+
+    severity: str = "error"
+    """`error` stops the build; `warning` is reported but does not."""
+
+    rule: str = field(default="", compare=False)
+    """The id of the catalog rule the problem breaks, when there is one."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def sort_key(self) -> tuple:
+        return (self.where.path, self.where.line, self.where.column, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+def sort_problems(problems) -> list[Problem]:
+    """Return problems sorted by file, line and column, without duplicates."""
+    seen, out = set(), []
+    for p in sorted(problems, key=Problem.sort_key):
+        if (p.where, p.message, p.severity) not in seen:
+            seen.add((p.where, p.message, p.severity))
+            out.append(p)
+    return out
+
+
+def display_path(path: Path | str) -> str:
+    """Show `path` relative to the working folder when it lies inside it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()
+
+
+class MetdocsError(Exception):
+    """Base of every error metdocs raises on purpose; the CLI shows it without a traceback."""
+
+    exit_code = 1
+
+
+class DataError(MetdocsError, PluginError):
+    """Raised by the pipeline when the data has errors; carries all of them, sorted.
+
+    It is also a MkDocs PluginError, so plain `mkdocs build` shows the list and
+    stops without a traceback, before it touches the site folder.
+    """
+
+    def __init__(self, problems):
+        self.problems = sort_problems(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        self.summary = f"Aborted: {errors} error{'s' if errors != 1 else ''} in the data. Nothing was written."
+        super().__init__("\n".join([*map(str, self.problems), self.summary]))
+
+
+class UsageError(MetdocsError):
+    """Raised for a bad command line; exit code 2 as in click and argparse."""
+
+    exit_code = 2

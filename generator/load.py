@@ -1,0 +1,127 @@
+"""Stage 1, load: read YAML files into position-carrying nodes.
+
+The round-trip loader of ruamel.yaml keeps the line and column of every key,
+value and list item, which is what lets later stages point at the exact place
+of a mistake. Nothing here judges the content; it only turns files into
+`Document`s, or into `Problem`s when a file cannot be read as YAML at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import Location, Problem
+
+MAX_BYTES = 2_000_000
+"""Refuse files above this size: no catalog or case file is anywhere near it."""
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves timestamps as text.
+
+    ruamel turns `2026-02-30` into a bare ValueError with no position; keeping
+    dates as strings lets the schema report the bad date at its line and column.
+    """
+
+    def construct_yaml_timestamp(self, node, values=None):  # noqa: D102
+        return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed YAML file."""
+
+    path: Path
+    """The file on disk."""
+
+    root: Any
+    """The parsed content: CommentedMap / CommentedSeq / scalars, or None for an empty file."""
+
+    def at(self, line0: int = -1, col0: int = -1) -> Location:
+        """Location from ruamel's 0-based line and column (-1 means the whole file)."""
+        return Location.of(self.path, line0 + 1, col0 + 1)
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.Constructor = _Constructor
+    # Quotes are data here: "Codes must be quoted strings" is a rule we check.
+    y.preserve_quotes = True
+    y.allow_duplicate_keys = False
+    return y
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file; return the document or the problems that stopped it."""
+    where = Location.of(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return None, [Problem(where, f"expected a readable file, found an error: {e.strerror}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(where, f"expected a YAML file under {MAX_BYTES:,} bytes, found {len(raw):,} bytes")]
+    if b"\x00" in raw:
+        return None, [Problem(where, "expected a UTF-8 text file, found binary data (a NUL byte)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [Problem(Location.of(path, line, col),
+                              f"expected UTF-8 text, found the byte 0x{raw[e.start]:02x} (save the file as UTF-8)")]
+    try:
+        root = _yaml().load(text)
+    except MarkedYAMLError as e:
+        return None, [_marked_problem(path, e, text)]
+    except (YAMLError, ValueError, TypeError, RecursionError) as e:
+        return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
+    return Document(path, root), []
+
+
+def _marked_problem(path: Path, e: MarkedYAMLError, text: str) -> Problem:
+    mark = e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    what = (e.problem or "").strip()
+    if "duplicate key" in what:
+        # ruamel: 'found duplicate key "a" with value "2" (original value: "1")'; its context
+        # mark is the start of the mapping, so find the first use of the key ourselves.
+        key = what.split('"')[1] if '"' in what else "?"
+        first = _first_key_line(text, key, e.context_mark.line if e.context_mark else 0, mark.line, mark.column)
+        return Problem(Location.of(path, line, col),
+                       f"expected each key once per mapping, found duplicate key '{key}' (first defined on line {first})")
+    if "'\\t'" in what or "\\t" in repr(what) and "token" in what:
+        return Problem(Location.of(path, line, col),
+                       "expected spaces for indentation, found a tab character (YAML does not allow tabs)")
+    context = f" {e.context}" if e.context else ""
+    return Problem(Location.of(path, line, col), f"expected valid YAML, found a syntax error: {what}{context}".rstrip())
+
+
+def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> int | str:
+    """1-based line of the first `key:` at `column` between lines start and stop (0-based)."""
+    lines = text.splitlines()
+    for i in range(start, min(stop, len(lines))):
+        rest = lines[i][column:]
+        if lines[i][:column].strip(" -") == "" and rest.startswith((f"{key}:", f"'{key}':", f'"{key}":')):
+            return i + 1
+    return "?"
+
+
+def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], list[Problem]]:
+    """Load every YAML file in `folder` (sorted, so output order never depends on the disk)."""
+    docs, problems = [], []
+    files = sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
+    for path in files:
+        doc, probs = load_file(path)
+        problems.extend(probs)
+        if doc is not None:
+            docs.append(doc)
+    return docs, problems

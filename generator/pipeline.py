@@ -1,0 +1,107 @@
+"""The orchestrator: load → validate → plan → render, with nothing written.
+
+`generate()` reads like the table of contents of the pipeline. It returns the
+generated files as data; the MkDocs plugin (`plugin.py`) hands them to MkDocs
+in memory, so a failed run can never leave half a site behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pages as planner
+from .catalog import load_catalog
+from .errors import DataError, Location, Problem
+from .model import Catalog
+from .render import environment, render
+from .validate import check_catalog
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a metdocs project keeps its parts; all relative to the folder of mkdocs.yml."""
+
+    root: Path
+    data: Path
+    templates: Path
+    docs: Path
+
+    @classmethod
+    def at(cls, root: Path, data: Path | None = None) -> "Project":
+        root = root.resolve()
+        return cls(root, (data or root / "data").resolve(), root / "templates", root / "site_src")
+
+    def inputs(self) -> list[Path]:
+        """Every file whose change must trigger a new generation."""
+        files = [p for d in (self.data, self.templates) if d.is_dir() for p in d.rglob("*") if p.is_file()]
+        return sorted(files)
+
+    def fingerprint(self) -> tuple:
+        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in self.inputs())
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of `check`: the catalog when it is sound, and every problem found."""
+
+    catalog: Catalog | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.catalog is not None and not any(p.is_error for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Everything the site needs from the data: file contents keyed by docs-relative path."""
+
+    files: dict[str, str | bytes]
+    nav: dict[str, list[str]]
+    """Section folder -> child pages that belong in the sidebar, in order."""
+    warnings: list[Problem]
+
+
+def today() -> dt.date:
+    """Today, or the day in METDOCS_TODAY (YYYY-MM-DD) so tests and what-if runs are repeatable."""
+    forced = os.environ.get("METDOCS_TODAY")
+    return dt.date.fromisoformat(forced) if forced else dt.date.today()
+
+
+def check(project: Project, *, strict: bool = False, on: dt.date | None = None) -> Checked:
+    """Load and validate everything; never raises for bad data."""
+    # 1. load + shape-check the catalog
+    catalog, problems = load_catalog(project.data / "catalog")
+    if catalog is None:
+        return Checked(None, problems)
+    # 2. official ICD-10-CM facts (cached, see icd.py)
+    from .icd import code_set
+    icd = code_set()
+    catalog = Catalog(**{**catalog.__dict__, "icd": {d.code: icd.lookup(d.code) for d in catalog.diagnoses}})
+    # 3. cross-references, code validity, stale rules
+    problems += check_catalog(catalog, today=on or today(), strict=strict, icd=icd)
+    return Checked(catalog, problems)
+
+
+def generate(project: Project, *, strict: bool = False) -> Generated:
+    """Check, then render every generated page; raise DataError listing every problem."""
+    checked = check(project, strict=strict)
+    if not checked.ok:
+        raise DataError(checked.problems)
+    plan = planner.plan(checked.catalog)
+    clashes = [p for p in plan if (project.docs / p.path).exists()]
+    if clashes:
+        raise DataError([Problem(Location.of(project.docs / p.path),
+                                 f"expected no hand-written file where metdocs generates '{p.path}', found one; "
+                                 "rename or remove it") for p in clashes])
+    env = environment(project.templates / "pages")
+    files = {p.path: render(env, p.template, p.context, page=p.path) for p in plan}
+    nav: dict[str, list[str]] = {}
+    for p in plan:
+        folder, _, name = p.path.partition("/")
+        if p.in_nav and name != "index.md":
+            nav.setdefault(folder, []).append(p.path)
+    return Generated(files, nav, [p for p in checked.problems if not p.is_error])

@@ -1,0 +1,88 @@
+"""The MkDocs plugin: plain `mkdocs build` / `mkdocs serve` work as MkDocs users expect.
+
+Registered as `metdocs` in pyproject.toml's `mkdocs.plugins` entry points and
+listed under `plugins:` in mkdocs.yml. It runs the pipeline in `on_config`,
+expands the nav, adds the generated pages as in-memory files (nothing is written
+into site_src/), and watches data/ and templates/ when serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pipeline import Generated, Project, generate
+
+log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
+
+MAX_NAV_CHILDREN = 60
+"""Sections with more pages than this list only their index in the sidebar.
+
+Material renders the whole nav into every page, so a long section makes the
+build quadratic in its size; the index page links every child instead.
+"""
+
+_memo: dict[tuple, Generated] = {}
+
+
+class MetdocsConfig(Config):
+    data_dir = c.Type(str, default="data")
+    """Folder holding catalog/ (and cases/), relative to mkdocs.yml."""
+    strict = c.Type(bool, default=False)
+    """Treat warnings (such as a rule past its review-by date) as errors."""
+
+
+class MetdocsPlugin(BasePlugin[MetdocsConfig]):
+    """Generate the catalog pages into the MkDocs build."""
+
+    def on_config(self, config, **kwargs):
+        root = Path(config.config_file_path).parent
+        self.project = Project.at(root, root / self.config.data_dir)
+        self.generated = generated(self.project, strict=self.config.strict)
+        for w in self.generated.warnings:
+            log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
+        config.nav = expand_nav(config.nav, self.generated.nav)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for path, content in sorted(self.generated.files.items()):
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_serve(self, server, *, config, builder):
+        for folder in (self.project.data, self.project.templates):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def generated(project: Project, *, strict: bool) -> Generated:
+    """Generate, reusing the last result while no input file changed (fast serve reloads)."""
+    key = (project, strict, project.fingerprint())
+    if key not in _memo:
+        _memo.clear()
+        _memo[key] = generate(project, strict=strict)
+    return _memo[key]
+
+
+def expand_nav(nav, children: dict[str, list[str]]):
+    """Turn each nav entry `Title: <section>/index.md` into a section holding its generated pages."""
+    if not nav:
+        return nav
+    out = []
+    for entry in nav:
+        if isinstance(entry, dict) and len(entry) == 1:
+            (title, target), = entry.items()
+            if isinstance(target, str) and target.endswith("/index.md"):
+                kids = children.get(target.split("/")[0], [])
+                if kids and len(kids) <= MAX_NAV_CHILDREN:
+                    entry = {title: [target, *kids]}
+            elif isinstance(target, list):
+                entry = {title: expand_nav(target, children)}
+        out.append(entry)
+    return out

@@ -1,0 +1,91 @@
+"""Stage 5, render: one strict Jinja2 environment that turns page plans into Markdown.
+
+Templates are dumb: they get plain model objects and precomputed links from
+`pages.py`. Two safety nets are built in:
+
+* `StrictUndefined`: a typo in a template fails the build instead of printing
+  nothing.
+* `finalize=md_text`: every `{{ value }}` is escaped for Markdown and HTML
+  unless the value is `Markup` built on purpose in Python. Catalog text is
+  typed by hand and pasted from anywhere; it must show as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
+
+from .errors import Location, MetdocsError
+
+# Characters that Markdown or HTML would treat as syntax inside running text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_text(value) -> str:
+    """Escape a value for inline Markdown: it renders as the same text, never as markup."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    text = "".join(_HTML.get(ch, ch) for ch in text)
+    # Backslash-escape Markdown punctuation; '&lt;'/'&gt;' are already safe entities.
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # Newlines would break table rows and list items; a space keeps the words apart.
+    return " ".join(text.split())
+
+
+def link(text, url: str) -> Markup:
+    """A Markdown link whose text is escaped and whose target can only be a page or a web address."""
+    url = str(url)
+    if re.match(r"[a-z][a-z0-9+.-]*:", url, re.I) and not re.match(r"https?://", url, re.I):
+        url = "#"  # javascript:, data: and friends never become links
+    # Characters that would end the link target early are percent-encoded.
+    url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return Markup(f"[{md_text(text)}]({url})")
+
+
+class TemplateProblem(MetdocsError):
+    """A page template is broken; the message names the template, the line and the page being made."""
+
+
+def environment(templates_dir: Path) -> Environment:
+    """The one Jinja environment for site pages."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # output is Markdown; escaping is done by finalize
+        finalize=md_text,
+    )
+    env.filters["raw"] = Markup  # for literal Markdown written in the template itself
+    env.globals["link"] = link
+    return env
+
+
+def render(env: Environment, template: str, context: dict, *, page: str) -> str:
+    """Render one page; turn any template failure into a TemplateProblem with its place."""
+    try:
+        return env.get_template(template).render(**context)
+    except TemplateError as e:
+        line = getattr(e, "lineno", None) or _line_of(e)
+        where = Location.of(Path(env.loader.searchpath[0]) / template, line or 0)
+        raise TemplateProblem(f"{where}: error: {e.message or e} (while rendering {page})") from None
+
+
+def _line_of(e: Exception) -> int:
+    """Find the template line in a traceback of an error raised while rendering."""
+    tb, line = e.__traceback__, 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,202 @@
+"""Shape checks driven by the model's own type hints.
+
+The frozen dataclasses in `model.py` are the schema: a field's annotation says
+what the YAML must hold, a default makes it optional, and `Annotated[str,
+Pattern(...)]` adds a format. `parse()` walks a ruamel node against a
+dataclass, collects every mismatch as a `Problem` with its line and column,
+and returns the object only when that part of the file is clean. Keeping one
+source of truth means a new field cannot be documented in one place and
+checked differently in another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
+
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+from .errors import Location, Problem
+from .load import Document
+
+MAX_TEXT = 20_000
+"""Longest text value accepted; longer ones are almost certainly a paste accident."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A format for a string field: a regular expression plus how to describe it to a person."""
+
+    regex: str
+    describe: str
+    quoted: bool = False
+    """Codes must be quoted: unquoted 97110 is a number and unquoted 00100 loses its zeros."""
+
+    def matches(self, value: str) -> bool:
+        return re.fullmatch(self.regex, value) is not None
+
+
+Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'")]
+CptCode = Annotated[str, Pattern(r"\d{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
+IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
+                                 "a quoted ICD-10-CM code with its dot, such as \"R26.81\"", quoted=True)]
+Url = Annotated[str, Pattern(r"https?://\S+", "a web address starting with https:// or http://")]
+
+
+def describe(value: Any) -> str:
+    """How a found value is shown in a message: the type in words, plus the value if short."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+class _Walker:
+    """Holds the document and the problems found while walking it."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def fail(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def value(self, tp: Any, node: Any, where: Location, what: str) -> Any:
+        """Check `node` against type `tp`; return the converted value or `_BAD`."""
+        origin, args = get_origin(tp), get_args(tp)
+        if origin is Annotated:
+            return self.annotated(args[0], args[1], node, where, what)
+        if origin in (typing.Union, types.UnionType):
+            inner = [a for a in args if a is not type(None)]
+            if node is None:
+                return None
+            return self.value(inner[0], node, where, what)
+        if origin is Literal:
+            if node in args and isinstance(node, str):
+                return str(node)
+            choices = ", ".join(f"'{a}'" for a in args)
+            return self.bad(where, f"{what} must be one of {choices}; found {describe(node)}")
+        if origin is tuple:
+            return self.sequence(args[0], node, where, what)
+        if dataclasses.is_dataclass(tp):
+            return self.record(tp, node, where, what)
+        return self.scalar(tp, node, where, what)
+
+    def bad(self, where: Location, message: str) -> Any:
+        self.fail(where, message)
+        return _BAD
+
+    def scalar(self, tp: Any, node: Any, where: Location, what: str) -> Any:
+        if tp is str:
+            if not isinstance(node, str):
+                return self.bad(where, f"{what} must be text; found {describe(node)}")
+            if not node.strip():
+                return self.bad(where, f"{what} must not be empty; found empty text")
+            if len(node) > MAX_TEXT:
+                return self.bad(where, f"{what} must be at most {MAX_TEXT:,} characters; found {len(node):,}")
+            return str(node)
+        if tp is bool:
+            if not isinstance(node, bool):
+                return self.bad(where, f"{what} must be true or false; found {describe(node)}")
+            return node
+        if tp is int:
+            if isinstance(node, bool) or not isinstance(node, int):
+                return self.bad(where, f"{what} must be a whole number; found {describe(node)}")
+            return int(node)
+        if tp is float:
+            if isinstance(node, bool) or not isinstance(node, (int, float)):
+                return self.bad(where, f"{what} must be a number; found {describe(node)}")
+            return float(node)
+        if tp is dt.date:
+            text = str(node) if isinstance(node, (str, dt.date)) else None
+            try:
+                return dt.date.fromisoformat(text) if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else self._nodate(node, where, what)
+            except ValueError:
+                return self.bad(where, f"{what} must be a real calendar date; found '{text}', which does not exist")
+        raise TypeError(f"schema: unsupported type {tp!r}")  # a bug in model.py, not user data
+
+    def _nodate(self, node, where, what):
+        return self.bad(where, f"{what} must be a date written YYYY-MM-DD; found {describe(node)}")
+
+    def annotated(self, base, pattern: Pattern, node, where, what):
+        if pattern.quoted and isinstance(node, (int, float)) and not isinstance(node, bool):
+            return self.bad(where, f"{what} must be {pattern.describe}; found the number {node} "
+                                   "(unquoted codes are read as numbers: put the code in quotes)")
+        value = self.scalar(base, node, where, what)
+        if value is _BAD:
+            return value
+        if not pattern.matches(value):
+            return self.bad(where, f"{what} must be {pattern.describe}; found '{value}'")
+        if pattern.quoted and not isinstance(node, (DoubleQuotedScalarString, SingleQuotedScalarString)):
+            return self.bad(where, f"{what} must be {pattern.describe}; found {value} without quotes")
+        return value
+
+    def sequence(self, item_tp, node, where, what):
+        if not isinstance(node, list):
+            return self.bad(where, f"{what} must be a list; found {describe(node)}")
+        out, ok = [], True
+        for i, item in enumerate(node):
+            loc = self.doc.at(*node.lc.item(i)) if hasattr(node, "lc") else where
+            v = self.value(item_tp, item, loc, f"item {i + 1} of {what}")
+            ok = ok and v is not _BAD
+            out.append(v)
+        return tuple(out) if ok else _BAD
+
+    def record(self, cls, node, where, what):
+        if not isinstance(node, dict):
+            return self.bad(where, f"{what} must be a mapping of keys to values; found {describe(node)}")
+        hints = get_type_hints(cls, include_extras=True)
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "where"}
+        kwargs, ok = {}, True
+        for key in node:
+            if key not in fields:
+                loc = self.doc.at(*node.lc.key(key))
+                expected = ", ".join(sorted(fields))
+                self.fail(loc, f"unknown key '{key}' in {what}; expected one of: {expected}")
+                ok = False
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if name not in node:
+                if required:
+                    self.fail(where, f"{what} is missing the required key '{name}'")
+                    ok = False
+                continue
+            loc = self.doc.at(*node.lc.value(name))
+            v = self.value(hints[name], node[name], loc, f"'{name}'")
+            ok = ok and v is not _BAD
+            kwargs[name] = v
+        if not ok:
+            return _BAD
+        if "where" in {f.name for f in dataclasses.fields(cls)}:
+            kwargs["where"] = where
+        return cls(**kwargs)
+
+
+_BAD = object()
+
+
+def parse(cls: type, doc: Document) -> tuple[Any | None, list[Problem]]:
+    """Check a whole document against dataclass `cls`; return (object or None, problems)."""
+    walker = _Walker(doc)
+    where = doc.at(0, 0) if doc.root is not None else doc.at()
+    if doc.root is None:
+        keys = ", ".join(f.name for f in dataclasses.fields(cls) if f.name != "where")
+        walker.fail(doc.at(), f"expected a mapping with keys such as {keys}; found an empty file")
+        return None, walker.problems
+    obj = walker.value(cls, doc.root, where, "the file")
+    return (None if obj is _BAD else obj), walker.problems

@@ -1,0 +1,106 @@
+"""Stage 3, validate: cross-reference checks on a shape-clean catalog.
+
+Shape is already right when these run (see `schema.py`), so every check here is
+about meaning: duplicates, dangling ids, ICD-10-CM codes that do not exist or
+cannot be billed, rules past their review-by date. Checks yield problems and
+never raise, so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from .errors import Problem
+from .model import Catalog
+
+
+def check_catalog(cat: Catalog, *, today: dt.date, strict: bool = False, icd=None) -> list[Problem]:
+    """All cross-reference problems of `cat`; `icd` is a code set with `lookup_many` (see icd.py)."""
+    problems: list[Problem] = []
+    problems += _duplicates(cat)
+    problems += _references(cat)
+    problems += _coverage(cat)
+    problems += _stale_rules(cat, today, strict)
+    if icd is not None:
+        problems += _icd(cat, icd)
+    return problems
+
+
+def _dupes(items: Iterable, key: str, kind: str) -> Iterator[Problem]:
+    first = {}
+    for item in items:
+        k = getattr(item, key)
+        if k in first:
+            yield Problem(item.where, f"expected each {kind} once, found '{k}' again (first defined at {first[k]})")
+        else:
+            first[k] = item.where
+
+
+def _duplicates(cat: Catalog) -> Iterator[Problem]:
+    yield from _dupes(cat.sources, "id", "source id")
+    yield from _dupes(cat.cpt_codes, "code", "CPT code")
+    yield from _dupes(cat.categories, "id", "category id")
+    yield from _dupes(cat.diagnoses, "code", "ICD-10-CM code")
+    yield from _dupes(cat.document_types, "id", "document type id")
+    yield from _dupes(cat.elements, "id", "element id")
+    yield from _dupes(cat.rules, "id", "rule id")
+    yield from _dupes(cat.measures, "id", "measure id")
+
+
+def _refs(owner, values, known: set, kind: str, hint: str) -> Iterator[Problem]:
+    for v in values:
+        if v not in known:
+            yield Problem(owner.where, f"expected a known {kind}, found '{v}' ({hint})")
+
+
+def _references(cat: Catalog) -> Iterator[Problem]:
+    sources = {s.id for s in cat.sources}
+    cpts = {c.code for c in cat.cpt_codes}
+    doc_types = {d.id for d in cat.document_types}
+    categories = {c.id for c in cat.categories}
+    src_hint = "add it to a sources: list in data/catalog/"
+    for item in (*cat.cpt_codes, *cat.diagnoses, *cat.elements, *cat.rules, *cat.measures):
+        yield from _refs(item, item.sources, sources, "source id", src_hint)
+    for c in cat.cpt_codes:
+        yield from _refs(c, c.confused_with, cpts, "CPT code", "add it to cpt_codes: or remove it from confused_with")
+    for d in cat.diagnoses:
+        yield from _refs(d, [d.category], categories, "category id", "add it to categories:")
+        for p in d.pairings:
+            yield from _refs(p, [p.cpt], cpts, "CPT code", "add it to cpt_codes: first")
+            c = cat.cpt(p.cpt)
+            if c is not None and not c.in_scope:
+                yield Problem(p.where, f"expected a pairing with an in-scope MET code, found {p.cpt}, "
+                                       "which is outside MedExPRO scope", "warning")
+    for e in cat.elements:
+        yield from _refs(e, e.required_in, doc_types, "document type id", "add it to document_types:")
+
+
+def _coverage(cat: Catalog) -> Iterator[Problem]:
+    """Every document type must require something, or its forms could prove nothing."""
+    required = {t for e in cat.elements for t in e.required_in}
+    for d in cat.document_types:
+        if d.id not in required:
+            yield Problem(d.where, f"expected at least one element with '{d.id}' in required_in, found none")
+
+
+def _stale_rules(cat: Catalog, today: dt.date, strict: bool) -> Iterator[Problem]:
+    for r in cat.rules:
+        if r.review_by < today:
+            yield Problem(r.where, f"expected rule '{r.id}' to be reviewed by {r.review_by}, found it past due "
+                                   f"(today is {today}); check its source and move review_by forward",
+                          "error" if strict else "warning")
+        if r.effective > r.review_by:
+            yield Problem(r.where, f"expected review_by after effective, found {r.review_by} before {r.effective}")
+
+
+def _icd(cat: Catalog, icd) -> Iterator[Problem]:
+    infos = icd.lookup_many([d.code for d in cat.diagnoses])
+    for d, info in zip(cat.diagnoses, infos):
+        if not info.valid:
+            yield Problem(d.where, f"expected an ICD-10-CM code of the FY2026 code set, found '{d.code}', "
+                                   "which does not exist")
+        elif not info.billable:
+            kids = ", ".join(info.children[:12]) + (" ..." if len(info.children) > 12 else "")
+            yield Problem(d.where, f"expected a billable ICD-10-CM code, found header '{d.code}' "
+                                   f"({info.title}), which is not billable; use one of: {kids}")

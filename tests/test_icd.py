@@ -1,0 +1,143 @@
+"""Tests for generator.icd: validity, billability, normalisation and the cache."""
+
+import sqlite3
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.icd import RELEASE, CodeSet, IcdInfo, code_set, format_info, normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("icd-cache")
+
+
+@pytest.fixture(scope="session")
+def cs(cache_dir):
+    # The one expensive (~2.5 s) build of the run; every other test reuses it.
+    return CodeSet(cache_dir)
+
+
+@pytest.fixture(scope="session")
+def cm(cs):
+    # Already imported by the build above, so this is free.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+    return simple_icd_10_cm
+
+
+BILLABLE = ["M62.81", "R26.81", "Z91.81", "G20.A1", "M54.50", "Z96.651", "I69.351", "E11.42"]
+
+
+@pytest.mark.parametrize("code", BILLABLE)
+def test_billable_codes(cs, cm, code):
+    info = cs.lookup(code)
+    assert info == IcdInfo(code, True, True, cm.get_description(code), ())
+
+
+def test_title_spot_checks(cs):
+    assert cs.lookup("M62.81").title == "Muscle weakness (generalized)"
+    assert cs.lookup("Z91.81").title == "History of falling"
+
+
+@pytest.mark.parametrize("code, children", [
+    ("M54.5", ("M54.50", "M54.51", "M54.59")),
+    ("G20", ("G20.A1", "G20.A2", "G20.B1", "G20.B2", "G20.C")),
+    ("G35", ("G35.A", "G35.B0", "G35.B1", "G35.B2", "G35.C0", "G35.C1", "G35.C2", "G35.D")),
+])
+def test_headers_are_valid_not_billable(cs, cm, code, children):
+    info = cs.lookup(code)
+    assert info.valid and not info.billable
+    assert info.title == cm.get_description(code)
+    assert info.children == children
+
+
+@pytest.mark.parametrize("code", ["S72", "T36.0X1", "M17"])
+def test_children_are_all_leaf_descendants(cs, cm, code):
+    expected = sorted(c for c in set(cm.get_descendants(code)) if cm.is_leaf(c))
+    assert list(cs.lookup(code).children) == expected
+
+
+@pytest.mark.parametrize("code", ["XYZ", "M62.810", "A00-A09", "1", "", "G20-G26"])
+def test_invalid(cs, code):
+    info = cs.lookup(code)
+    assert not info.valid and not info.billable
+    assert info.title is None and info.children == ()
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (" m62.81 ", "M62.81"), ("M6281", "M62.81"), ("m54 .5", "M54.5"),
+    ("g20", "G20"), ("z96651", "Z96.651"), ("a00-a09", "A00-A09"),
+])
+def test_normalise(raw, expected):
+    assert normalise(raw) == expected
+
+
+def test_lookup_normalises(cs):
+    assert cs.lookup(" m6281 ") == cs.lookup("M62.81")
+    assert [i.code for i in cs.lookup_many(["m54 .5", "XYZ", "M6281"])] == ["M54.5", "XYZ", "M62.81"]
+
+
+@given(st.text())
+def test_normalise_is_idempotent(s):
+    assert normalise(normalise(s)) == normalise(s)
+
+
+def test_to_json(cs):
+    assert cs.lookup("M54.5").to_json() == {
+        "code": "M54.5", "valid": True, "billable": False, "title": "Low back pain",
+        "children": ["M54.50", "M54.51", "M54.59"]}
+
+
+def test_format_info(cs):
+    assert format_info(cs.lookup("M54.5")) == (
+        "M54.5  valid, NOT billable — Low back pain\n"
+        "  use a billable code instead: M54.50, M54.51, M54.59")
+    assert format_info(cs.lookup("M54.50")) == "M54.50  billable — Low back pain, unspecified"
+    assert format_info(cs.lookup("xyz")) == "XYZ  not an ICD-10-CM code (FY2026 release 2026-04)"
+    assert "more)" in format_info(cs.lookup("S72"))  # long lists are shortened
+
+
+def test_cache_file_named_by_release(cs, cache_dir):
+    assert RELEASE == "2026-04"
+    assert cs.path == cache_dir / "icd10cm-2026-04.sqlite"
+    assert cs.path.is_file()
+    assert [p.name for p in cache_dir.iterdir()] == [cs.path.name]  # no temp files left
+
+
+def test_warm_cache_does_not_import_package(cs, cache_dir):
+    script = (
+        "import sys; from pathlib import Path; from generator.icd import CodeSet\n"
+        f"info = CodeSet(Path({str(cache_dir)!r})).lookup('G20')\n"
+        "assert info.children[0] == 'G20.A1', info\n"
+        "assert 'simple_icd_10_cm' not in sys.modules\n")
+    subprocess.run([sys.executable, "-W", "error", "-c", script], cwd=ROOT, check=True, timeout=30)
+
+
+@pytest.mark.parametrize("content", [b"this is not a database" * 100, b""])
+def test_corrupt_cache_is_rebuilt(cs, cm, tmp_path, content):
+    path = tmp_path / cs.path.name
+    path.write_bytes(content)
+    assert CodeSet(tmp_path).lookup("M62.81").billable
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == (RELEASE,)
+
+
+def test_unwritable_cache_dir_falls_back_to_memory(cs, cm, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")  # a file where a folder is needed: mkdir fails even as root
+    assert CodeSet(blocker / "sub").lookup("G20.A1").billable
+
+
+def test_code_set_is_memoised(cs, cache_dir):
+    assert code_set(cache_dir) is code_set(cache_dir)
+    assert code_set(cache_dir).lookup("R26.81").billable

@@ -1,0 +1,131 @@
+"""The shipped site: a strict MkDocs build, and meta-tests that keep it honest.
+
+The site is built once per test session into a temporary folder with
+`metdocs build` (MkDocs strict mode: any broken link or warning fails it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO
+
+from generator.catalog import load_catalog
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    from generator.cli import main
+    out = tmp_path_factory.mktemp("built") / "site"
+    code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    cat, problems = load_catalog(REPO / "data" / "catalog")
+    assert cat is not None, problems
+    return cat
+
+
+@pytest.fixture(scope="session")
+def search_index(site) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text())["docs"]
+
+
+def _page(site: Path, md_path: str) -> Path:
+    return site / md_path.removesuffix(".md").removesuffix("index") / "index.html"
+
+
+def test_every_cpt_code_has_a_page(site, catalog):
+    for c in catalog.cpt_codes:
+        html = _page(site, f"cpt/{c.code}.md").read_text()
+        assert c.code in html and c.name in html.replace("&#39;", "'")
+
+
+def test_every_diagnosis_has_a_page(site, catalog):
+    for d in catalog.diagnoses:
+        assert d.code in _page(site, f"icd10/{d.code}.md").read_text()
+
+
+def test_every_measure_has_a_page(site, catalog):
+    for m in catalog.measures:
+        assert m.abbreviation in _page(site, f"measures/{m.id}.md").read_text()
+
+
+def test_every_element_and_rule_has_an_anchor(site, catalog):
+    html = _page(site, "standards/index.md").read_text()
+    for item in (*catalog.elements, *catalog.rules):
+        assert f'id="{item.id}"' in html, item.id
+
+
+def test_every_source_is_listed(site, catalog):
+    html = _page(site, "sources/index.md").read_text()
+    for s in catalog.sources:
+        assert f'id="{s.id}"' in html
+
+
+def _search_hits(index: list[dict], term: str) -> list[str]:
+    return [d["location"] for d in index if term in d["text"] or term in d["title"]]
+
+
+def test_search_index_finds_core_codes_and_every_icd_code(search_index, catalog):
+    for code in ("97110", "97112", "97530"):
+        assert any(loc.startswith(f"cpt/{code}/") for loc in _search_hits(search_index, code)), code
+    for d in catalog.diagnoses:
+        assert any(loc.startswith(f"icd10/{d.code}/") for loc in _search_hits(search_index, d.code)), d.code
+
+
+def test_search_keeps_dotted_codes_whole(site):
+    config = json.loads((site / "search" / "search_index.json").read_text())["config"]
+    separator = re.compile(config["separator"])
+    assert separator.split("R26.81") == ["R26.81"]
+    assert "end" in separator.split("the end. Next")
+
+
+_URL_ATTR = re.compile(r'(?:src|href)\s*=\s*["\']([^"\']+)["\']', re.I)
+_CSS_URL = re.compile(r'url\(\s*["\']?([^"\')]+)', re.I)
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html, re.I):
+            if re.search(r'rel\s*=\s*["\'](?:canonical|alternate)["\']', tag):
+                continue  # not fetched by the browser
+            for url in _URL_ATTR.findall(tag):
+                if urlparse(url).scheme in ("http", "https") or url.startswith("//"):
+                    offenders.append(f"{page.relative_to(site)}: {tag}")
+    for css in site.rglob("*.css"):
+        for url in _CSS_URL.findall(css.read_text()):
+            if url.startswith(("http:", "https:", "//")):
+                offenders.append(f"{css.relative_to(site)}: {url}")
+    assert offenders == []
+
+
+def test_every_page_carries_the_disclaimer_and_ama_notice(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert "not billing or legal advice" in html, page
+        assert "American Medical Association" in html, page
+
+
+def test_unconfirmed_facts_are_marked(site, catalog):
+    flagged = [c for c in catalog.measures if c.unconfirmed]
+    assert flagged, "the shipped catalog marks some measures unconfirmed (domain.md)"
+    for m in flagged:
+        assert "Unconfirmed" in _page(site, f"measures/{m.id}.md").read_text()
+
+
+def test_nothing_generated_is_written_into_site_src(site):
+    generated_dirs = ("cpt", "icd10", "pairing", "measures", "standards", "scope", "sources")
+    assert not [d for d in generated_dirs if (REPO / "site_src" / d).exists()]
