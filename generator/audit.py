@@ -42,6 +42,8 @@ ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], bool]]] = {
     # Computed from the per-code minutes, so it exists exactly when they all do.
     "total-timed-minutes": ("sum of activities[].minutes",
                             lambda s: all(a.minutes is not None for a in s.activities)),
+    "total-session-minutes": ("sum of activities[].minutes, untimed included",
+                              lambda s: all(a.minutes is not None for a in s.activities)),
     # Checked per claim line by rule icd10-link-each-cpt; reporting it here too would count one gap twice.
     "icd10-link-per-cpt": ("claim[].pointers", lambda s: True),
     "client-response": ("response", lambda s: s.response is not None),
@@ -305,8 +307,16 @@ def _elements(ctx: _Ctx) -> None:
         field, present = ELEMENT_FIELDS[e.id]
         for s in ctx.case.sessions:
             if not present(s):
-                ctx.breach(s.where, e.id, f"expected session '{s.id}' to show {e.name} ({field}), found it "
-                           "missing", s)
+                ctx.breach(_missing_at(s, field), e.id, f"expected session '{s.id}' to show "
+                           f"{e.name} ({field}), found it missing", s)
+
+
+def _missing_at(s: Session, field: str) -> Location:
+    """The activity lacking an activity-level field, else the session itself."""
+    name = field.removeprefix("activities[].")
+    if name != field:
+        return next((a.where for a in s.activities if getattr(a, name) in (None, "")), s.where)
+    return s.where
 
 
 def _future(ctx: _Ctx) -> None:

@@ -17,6 +17,7 @@ from .catalog import load_catalog
 from .errors import DataError, Location, Problem
 from .model import Catalog
 from .render import environment, render
+from .unitpages import unit_pages
 from .validate import check_catalog
 
 
@@ -91,7 +92,7 @@ def generate(project: Project, *, strict: bool = False) -> Generated:
     checked = check(project, strict=strict)
     if not checked.ok:
         raise DataError(checked.problems)
-    plan = planner.plan(checked.catalog)
+    plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog)]
     clashes = [p for p in plan if (project.docs / p.path).exists()]
     if clashes:
         raise DataError([Problem(Location.of(project.docs / p.path),

@@ -129,3 +129,21 @@ def test_unconfirmed_facts_are_marked(site, catalog):
 def test_nothing_generated_is_written_into_site_src(site):
     generated_dirs = ("cpt", "icd10", "pairing", "measures", "standards", "scope", "sources")
     assert not [d for d in generated_dirs if (REPO / "site_src" / d).exists()]
+
+
+def test_unit_rules_page_shows_the_engine_results(site, catalog):
+    from generator.unitpages import EXAMPLES
+    from generator.units import allocate
+    html = _page(site, "units/index.md").read_text()
+    for _, visit in EXAMPLES:
+        for rule in ("cms", "ama"):
+            result = allocate(visit, catalog.is_timed, rule)
+            billed = ", ".join(f"{c} × {u}" for c, u in result.units.items())
+            assert f"{billed} | {result.total_units}" in _table_text(html), (visit, rule)
+
+
+def _table_text(html: str) -> str:
+    """Table rows as 'cell | cell' text, so a test can look for a row's content."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return "\n".join(" | ".join(re.sub(r"<[^>]+>", "", c).strip()
+                                for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)) for r in rows)
