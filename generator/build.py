@@ -28,8 +28,13 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: bool = False) -> int:
-    """Validate, build into a temporary sibling of `site_dir`, then replace `site_dir` with it."""
+def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: bool = False,
+               offline: bool = False) -> int:
+    """Validate, build into a temporary sibling of `site_dir`, then replace `site_dir` with it.
+
+    With `offline`, Material's offline plugin is enabled (METDOCS_OFFLINE, read by mkdocs.yml)
+    and the site is also zipped into `<site_dir>.zip` next to it.
+    """
     start = time.perf_counter()
     _say(f"Checking {display_path(project.data)}/ ...")
     result = generated(project, strict=strict)  # raises DataError before anything is written
@@ -39,14 +44,47 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        _mkdocs_build(config_file, tmp)
+        saved = os.environ.get("METDOCS_OFFLINE")
+        os.environ["METDOCS_OFFLINE"] = "true" if offline else "false"
+        try:
+            _mkdocs_build(config_file, tmp)
+        finally:
+            if saved is None:
+                os.environ.pop("METDOCS_OFFLINE", None)
+            else:
+                os.environ["METDOCS_OFFLINE"] = saved
         _swap(tmp, site_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     pages = sum(1 for _ in site_dir.rglob("*.html"))
     _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages) in {time.perf_counter() - start:.1f} s")
+    if offline:
+        archive = _zip(site_dir)
+        _say(f"Offline edition zipped into {display_path(archive)}")
     return 0
+
+
+def _zip(site_dir: Path) -> Path:
+    """Zip site_dir into <site_dir>.zip (members under <name>/, sorted, fixed timestamps), atomically."""
+    import zipfile
+    archive = site_dir.with_name(f"{site_dir.name}.zip")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{archive.name}-", dir=archive.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(f"{site_dir.name}/{path.relative_to(site_dir).as_posix()}",
+                                       date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, path.read_bytes())
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it 0600
+        os.replace(tmp_name, archive)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return archive
 
 
 def _mkdocs_build(config_file: Path, out: Path) -> None:

@@ -67,7 +67,11 @@ def parser() -> argparse.ArgumentParser:
              "Validate the data, generate the pages and run the MkDocs build into a\n"
              "temporary folder, then swap it in. On any error the previous site is left as it was.")
     data_opts(sp)
-    sp.add_argument("--site-dir", metavar="DIR", type=Path, default=None, help="output folder (default: site/)")
+    sp.add_argument("--site-dir", metavar="DIR", type=Path, default=None,
+                    help="output folder (default: site/, or site-offline/ with --offline)")
+    sp.add_argument("--offline", action="store_true",
+                    help="build the offline edition that works from file:// (no server needed) and "
+                         "zip it into <site-dir>.zip next to the folder")
     sp = add("serve", "live preview that rebuilds when data/, templates/ or site_src/ change",
              "Serve the site with live reload. Edits to data/, templates/ and site_src/ rebuild it.")
     sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
@@ -135,8 +139,8 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     from .build import build_site
     project = _project(args)
-    site_dir = (args.site_dir or project.root / "site").resolve()
-    return build_site(project, args.config.resolve(), site_dir, strict=args.strict)
+    site_dir = (args.site_dir or project.root / ("site-offline" if args.offline else "site")).resolve()
+    return build_site(project, args.config.resolve(), site_dir, strict=args.strict, offline=args.offline)
 
 
 def cmd_serve(args) -> int:

@@ -21,6 +21,9 @@ from .errors import Location, Problem
 MAX_BYTES = 2_000_000
 """Refuse files above this size: no catalog or case file is anywhere near it."""
 
+MAX_DEPTH = 64
+"""Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
+
 
 class _Constructor(RoundTripConstructor):
     """Round-trip constructor that leaves timestamps as text.
@@ -78,6 +81,9 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         return None, [Problem(Location.of(path, line, col),
                               f"expected UTF-8 text, found the byte 0x{raw[e.start]:02x} (save the file as UTF-8)")]
+    too_deep = _too_deep(path, text)
+    if too_deep is not None:
+        return None, [too_deep]
     try:
         root = _yaml().load(text)
     except MarkedYAMLError as e:
@@ -85,6 +91,38 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     except (YAMLError, ValueError, TypeError, RecursionError) as e:
         return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
     return Document(path, root), []
+
+
+def _too_deep(path: Path, text: str) -> Problem | None:
+    """Find nesting deeper than MAX_DEPTH before the recursive parser does (cheap, approximate).
+
+    Block nesting shows as indentation (two spaces a level at least); flow nesting as
+    brackets. Brackets inside quotes are skipped; a stray bracket in plain text cannot
+    reach the limit in any real file.
+    """
+    for n, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > 2 * MAX_DEPTH:
+            return Problem(Location.of(path, n, indent + 1),
+                           f"expected at most {MAX_DEPTH} levels of nesting, found {indent} spaces of indentation")
+    depth, quote = 0, ""
+    for n, line in enumerate(text.splitlines(), 1):
+        for col, ch in enumerate(line, 1):
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'" and (col == 1 or line[col - 2] in " [{,:"):
+                quote = ch
+            elif ch == "#" and (col == 1 or line[col - 2] == " "):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(Location.of(path, n, col),
+                                   f"expected at most {MAX_DEPTH} levels of nesting, found deeper brackets")
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+        quote = ""  # a quote never legitimately spans lines in our files' flow collections
+    return None
 
 
 def _marked_problem(path: Path, e: MarkedYAMLError, text: str) -> Problem:

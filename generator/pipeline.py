@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pages as planner
+from .audit import audit_cases
+from .cases import load_cases
 from .catalog import load_catalog
+from .forms import load_forms
+from .formsite import form_files
 from .errors import DataError, Location, Problem
 from .model import Catalog
 from .render import environment, render
@@ -50,6 +54,10 @@ class Checked:
 
     catalog: Catalog | None
     problems: list[Problem] = field(default_factory=list)
+    cases: tuple = ()
+    """The worked cases (see cases.py), audited."""
+    forms: tuple = ()
+    """The document templates (see forms.py), coverage-checked."""
 
     @property
     def ok(self) -> bool:
@@ -84,7 +92,15 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None) 
     catalog = Catalog(**{**catalog.__dict__, "icd": {d.code: icd.lookup(d.code) for d in catalog.diagnoses}})
     # 3. cross-references, code validity, stale rules
     problems += check_catalog(catalog, today=on or today(), strict=strict, icd=icd)
-    return Checked(catalog, problems)
+    # 4. worked cases: load, then audit each against the catalog's rules
+    cases, case_problems = load_cases(project.data / "cases")
+    problems += case_problems
+    if not any(p.is_error for p in problems):
+        problems += audit_cases(cases, catalog, icd, today=on or today())
+    # 5. document templates: shape, and coverage of every element their document type requires
+    forms, form_problems = load_forms(project.templates / "forms", catalog)
+    problems += form_problems
+    return Checked(catalog, problems, tuple(cases), tuple(forms))
 
 
 def generate(project: Project, *, strict: bool = False) -> Generated:
@@ -99,10 +115,12 @@ def generate(project: Project, *, strict: bool = False) -> Generated:
                                  f"expected no hand-written file where metdocs generates '{p.path}', found one; "
                                  "rename or remove it") for p in clashes])
     env = environment(project.templates / "pages")
-    files = {p.path: render(env, p.template, p.context, page=p.path) for p in plan}
+    files: dict[str, str | bytes] = {p.path: render(env, p.template, p.context, page=p.path) for p in plan}
+    files.update(form_files(list(checked.forms), checked.catalog))
     nav: dict[str, list[str]] = {}
-    for p in plan:
-        folder, _, name = p.path.partition("/")
-        if p.in_nav and name != "index.md":
-            nav.setdefault(folder, []).append(p.path)
+    in_nav = [p.path for p in plan if p.in_nav] + sorted(k for k in files if k.startswith("forms/") and k.endswith(".md"))
+    for path in in_nav:
+        folder, _, name = path.partition("/")
+        if name != "index.md" and path.endswith(".md"):
+            nav.setdefault(folder, []).append(path)
     return Generated(files, nav, [p for p in checked.problems if not p.is_error])

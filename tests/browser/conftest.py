@@ -1,0 +1,144 @@
+"""Browser suite harness: build the shipped site once, serve it, drive /usr/bin/chromium.
+
+* The site is built ONCE per session into a temporary folder with SITE_URL set to the
+  origin it is served from (a free port picked first), so Material's instant navigation
+  works (it silently falls back to full reloads when site_url != the serving origin).
+* Playwright never downloads a browser: the launch args point at Debian's /usr/bin/chromium.
+  Missing Chromium skips the suite, except with CI=true where a skip would hide a failure.
+* `guard` aborts and records every request that leaves the local server and records
+  console errors and uncaught page errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Same values as tests/conftest.py: test modules do `from conftest import REPO`, and which
+# conftest module is in sys.modules under that name depends on collection order.
+REPO = Path(__file__).resolve().parent.parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ALLOWED_SCHEMES = ("data:", "blob:")
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} not found: the browser suite needs Debian's chromium package"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI=true: a skipped browser suite counts as a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Extend pytest-playwright's launch args (keeps --headed / --slowmo)."""
+    require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class BuiltSite:
+    dir: Path
+    url: str  # "http://127.0.0.1:PORT/" == the site_url the site was built with
+    pages: list[str]  # every built HTML page as a URL path ("/", "/cpt/97112/", "/404.html")
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    paths = []
+    for f in sorted(site_dir.rglob("*.html")):
+        rel = f.relative_to(site_dir).as_posix()
+        paths.append("/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> BuiltSite:
+    """Bind the server first (free port), build with SITE_URL = its origin, then serve."""
+    from generator.cli import main
+
+    site_dir = tmp_path_factory.mktemp("browser") / "site"
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                          functools.partial(_QuietHandler, directory=str(site_dir)))
+    srv.daemon_threads = True
+    url = f"http://127.0.0.1:{srv.server_address[1]}/"
+    saved = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = url
+    try:
+        code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(site_dir)])
+    finally:
+        if saved is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = saved
+    if code != 0:
+        srv.server_close()
+        pytest.fail(f"metdocs build failed with exit code {code}", pytrace=False)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield BuiltSite(site_dir, url, page_paths(site_dir))
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site) -> str:
+    """Overrides pytest-base-url's fixture: page.goto("/cpt/") resolves against the test server."""
+    return site.url.rstrip("/")
+
+
+@dataclass
+class Guard:
+    allowed_prefixes: tuple[str, ...]
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.blocked.clear()
+        self.console_errors.clear()
+        self.page_errors.clear()
+
+    def problems(self) -> list[str]:
+        return ([f"external request: {u}" for u in self.blocked]
+                + [f"console error: {m}" for m in self.console_errors]
+                + [f"page error: {m}" for m in self.page_errors])
+
+
+def install_guard(context, page, allowed_prefixes: tuple[str, ...]) -> Guard:
+    guard = Guard(allowed_prefixes + ALLOWED_SCHEMES)
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(guard.allowed_prefixes):
+            route.continue_()
+        else:
+            guard.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+    page.on("console", lambda msg: guard.console_errors.append(f"{msg.text} @ {page.url}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda err: guard.page_errors.append(f"{err} @ {page.url}"))
+    return guard
+
+
+@pytest.fixture
+def guard(context, page, site) -> Guard:
+    """Allow only the local server (and data:/blob:); abort + record anything else."""
+    return install_guard(context, page, (site.url,))

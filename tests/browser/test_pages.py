@@ -1,0 +1,58 @@
+"""Every built page: no request leaves the local server, no console/page errors, no WCAG 2.1 AA
+violation found by axe. Plus a negative control proving the request guard catches an external
+font and script."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _violations(result) -> list[str]:
+    out = []
+    for v in result.response["violations"]:
+        targets = "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        out.append(f"axe {v['id']} [{v['impact']}] x{len(v['nodes'])}: {v['help']} -> {targets}{more}")
+    return out
+
+
+def test_every_page_is_local_error_free_and_accessible(page, guard, site):
+    assert len(site.pages) > 50, site.pages  # the shipped site, not an empty build
+    axe = Axe()
+    failures: dict[str, list[str]] = {}
+    start = time.perf_counter()
+    for path in site.pages:
+        guard.reset()
+        response = page.goto(path, wait_until="load")
+        problems = [] if response is not None and response.ok else [f"HTTP {response and response.status}"]
+        problems += _violations(axe.run(page, options=AXE_OPTIONS))
+        problems += guard.problems()
+        if problems:
+            failures[path] = problems
+    report = "\n".join(f"{p}:\n  " + "\n  ".join(lines) for p, lines in failures.items())
+    assert not failures, (f"{len(failures)} of {len(site.pages)} pages failed "
+                          f"({time.perf_counter() - start:.0f} s):\n{report}")
+
+
+def test_guard_catches_an_external_font_and_script(page, guard, site):
+    """Negative control: a page that loads a Google font and a CDN script makes the guard fire."""
+    html = (site.dir / "index.html").read_text(encoding="utf-8")
+    inject = ('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+              '<script src="https://cdn.example.com/x.js"></script>')
+    assert "</head>" in html
+    copy = site.dir / "guard-negative-control.html"  # same folder depth: relative assets still load
+    copy.write_text(html.replace("</head>", inject + "</head>", 1), encoding="utf-8")
+    try:
+        page.goto("/guard-negative-control.html", wait_until="load")
+    finally:
+        copy.unlink()
+    hosts = {u.split("/")[2] for u in guard.blocked}
+    assert {"fonts.googleapis.com", "cdn.example.com"} <= hosts, guard.blocked
+    assert guard.problems(), "the guard must report the page as failing"
