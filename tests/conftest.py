@@ -26,7 +26,7 @@ def tiny_project(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/tiny with the repo's templates and mkdocs.yml."""
     root = tmp_path / "tiny"
     shutil.copytree(FIXTURES / "tiny", root)
-    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "templates" / "pages", root / "templates" / "pages")
     shutil.copytree(REPO / "site_src" / "assets", root / "site_src" / "assets")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
-
 from generator.pipeline import Project, generate
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "tiny"
 
 
-def _generate() -> dict[str, str | bytes]:
-    tiny = FIXTURES / "tiny"
-    project = Project(tiny, tiny / "data", REPO / "templates", tiny / "site_src")
-    return generate(project).files
+def _generate(root: Path) -> dict[str, str | bytes]:
+    return generate(Project.at(root)).files
 
 
-def test_generated_markdown_matches_golden(update_golden):
-    files = _generate()
+def test_generated_markdown_matches_golden(update_golden, tiny_project):
+    files = _generate(tiny_project)
     if update_golden:
         for old in GOLDEN.rglob("*.md"):
             old.unlink()
@@ -39,5 +35,5 @@ def test_generated_markdown_matches_golden(update_golden):
         assert actual[path] == expected[path], f"{path} differs from tests/golden/tiny/{path}"
 
 
-def test_generation_is_deterministic():
-    assert _generate() == _generate()
+def test_generation_is_deterministic(tiny_project):
+    assert _generate(tiny_project) == _generate(tiny_project)

@@ -1,0 +1,53 @@
+"""The unit calculator page agrees with the Python engine (generator.units) on random visits."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.units import allocate
+
+pytestmark = pytest.mark.browser
+
+VISITS = 300
+SEED = 20260401
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from conftest import REPO
+    cat, problems = load_catalog(REPO / "data" / "catalog")
+    assert cat is not None, problems
+    return cat
+
+
+def test_random_visits_match_the_python_engine(page, guard, catalog):
+    page.goto("/units/calculator/", wait_until="load")
+    page.wait_for_selector("[data-metdocs-calculator][data-ready]")
+    codes = [c["code"] for c in json.loads(
+        page.get_attribute("[data-metdocs-calculator]", "data-metdocs-calculator"))["codes"]]
+    assert {"97110", "97112", "97530"} <= set(codes)
+    rng = random.Random(SEED)
+    filled: set[str] = set()
+    mismatches = []
+    for i in range(VISITS):
+        visit = {c: rng.randint(0, 90) for c in rng.sample(codes, rng.randint(1, 4))}
+        rule = rng.choice(("cms", "ama"))
+        for code in sorted(filled - visit.keys()):  # clear the previous visit's other inputs
+            page.fill(f"#calc-{code}", "")
+        page.check(f"input[name=rule][value={rule}]")
+        for code, minutes in visit.items():
+            page.fill(f"#calc-{code}", str(minutes))
+        filled = set(visit)
+        got = page.eval_on_selector(
+            ".metdocs-calculator__summary",
+            "el => [JSON.parse(el.getAttribute('data-units')), Number(el.getAttribute('data-total-units'))]")
+        want = allocate(visit, catalog.is_timed, rule).to_json()
+        if got != [want["units"], want["total_units"]]:
+            mismatches.append(f"visit {i} {rule} {visit}: page {got}, engine {want['units']} "
+                              f"total {want['total_units']}")
+    assert not mismatches, f"{len(mismatches)} of {VISITS} visits differ:\n" + "\n".join(mismatches[:20])
+    assert guard.problems() == []

@@ -1,0 +1,38 @@
+"""Material search in the browser: codes, conditions and documentation terms find the right page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+TOP = 3
+
+
+def search(page, term: str) -> list[str]:
+    """Type `term` into Material's search box; return the result pages' URL paths, best first."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(term, delay=20)  # fill() alone does not trigger Material's search
+    page.wait_for_selector(".md-search-result__item")
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__list > .md-search-result__item",
+        "items => items.map(li => (li.querySelector('a.md-search-result__link') || {}).href || '')")
+    return [urlparse(h).path for h in hrefs if h]
+
+
+@pytest.mark.parametrize(("term", "expected"), [
+    ("97112", r"^/cpt/97112/$"),                 # CPT code
+    ("R26.81", r"^/icd10/R26\.81/$"),            # ICD-10-CM code (dot kept inside the token)
+    ("Parkinson", r"^/icd10/G20\.[A-Z0-9]+/$"),  # condition name -> a Parkinson's disease code
+    ("reassessment", r"^/standards/$"),          # documentation term -> the documentation standard
+])
+def test_search_finds_the_right_page_in_the_top_3(page, guard, term, expected):
+    page.goto("/", wait_until="networkidle")
+    paths = search(page, term)
+    assert any(re.search(expected, p) for p in paths[:TOP]), f"{term!r}: top {TOP} = {paths[:TOP]}"
+    assert guard.problems() == []
