@@ -59,6 +59,10 @@ class _Finding:
     """Session id the breach belongs to, or None for case-level breaches."""
 
 
+Finding = _Finding
+"""Public name of one raw audit finding (see `case_findings`)."""
+
+
 class _Ctx:
     """What every check needs: the case, the catalog, the code set, and the finding list."""
 
@@ -106,11 +110,20 @@ def audit_case(case: Case, catalog: Catalog, icd, *, today: dt.date | None = Non
     Returns:
         The problems; for a case with expected_breaches, only the mismatches.
     """
+    return _reconcile(case, case_findings(case, catalog, icd, today=today))
+
+
+def case_findings(case: Case, catalog: Catalog, icd, *, today: dt.date | None = None) -> list[_Finding]:
+    """Every raw finding of the audit, before it is compared with the declared breaches.
+
+    `audit_case` reports only mismatches for a drill; the site's drill answers need the
+    engine's own words, so this returns each finding (`.problem`, `.session`) as found.
+    """
     ctx = _Ctx(case, catalog, icd, today)
     for check in (_referral, _diagnoses, _payer, _claims, _units, _reassessments, _improvement,
                   _elements, _future):
         check(ctx)
-    return _reconcile(case, ctx.found)
+    return ctx.found
 
 
 def _referral(ctx: _Ctx) -> None:

@@ -206,6 +206,14 @@ class Case:
     reassessments: tuple[Reassessment, ...] = ()
     expected_breaches: tuple[ExpectedBreach, ...] = ()
     """Empty for a clean case; a flawed case lists exactly the breaches the audit must find."""
+    kind: Literal["worked", "drill"] = "worked"
+    """A worked billing example, or an audit drill (a flawed note or claim to find the faults in)."""
+    prompt: str | None = None
+    """For a drill: the question put to the student, e.g. 'Find what would get this claim denied.'"""
+    payable: tuple[str, ...] = ()
+    """Why this documentation is payable (worked cases), one point per item."""
+    denied_if: tuple[str, ...] = ()
+    """What would get it denied (worked cases): the mistakes this case avoids."""
     where: Location = NOWHERE
 
 
@@ -233,7 +241,34 @@ def load_cases(cases_dir: Path) -> tuple[list[Case], list[Problem]]:
             problems.extend(sanity)
             if not sanity:  # the audit may assume the format rules below hold
                 cases.append(case)
+            problems.extend(_kind_rules(case))
     return cases, problems
+
+
+MIN_WORKED_SESSIONS = 3
+"""A worked case shows at least this many filled session logs."""
+
+
+def _kind_rules(case: Case):
+    """Yield what a drill or a worked case must have to make a complete lesson (located at the case)."""
+    n = len(case.expected_breaches)
+    if case.kind == "drill":
+        if not (case.prompt or "").strip():
+            yield Problem(case.where, "expected a drill to have a prompt (the question put to the student), "
+                          "found none")
+        if n == 0:
+            yield Problem(case.where, "expected a drill to declare at least 1 expected breach, found 0")
+        return
+    if n:
+        yield Problem(case.where, f"expected a worked case to declare no expected breaches, found {n}; "
+                      "make it 'kind: drill' or fix the record")
+        return  # a drill not yet marked as one: the points below would only repeat the cause
+    for name in ("payable", "denied_if"):
+        if not any(item.strip() for item in getattr(case, name)):
+            yield Problem(case.where, f"expected a worked case to list at least 1 point under '{name}', found none")
+    if len(case.sessions) < MIN_WORKED_SESSIONS:
+        yield Problem(case.where, f"expected a worked case to have at least {MIN_WORKED_SESSIONS} sessions, "
+                      f"found {len(case.sessions)}")
 
 
 def _sanity(case: Case, stem: str):

@@ -18,6 +18,7 @@ from .cases import load_cases
 from .catalog import load_catalog
 from .forms import load_forms
 from .formsite import form_files
+from .privacy import check_cases
 from .errors import DataError, Location, Problem
 from .model import Catalog
 from .render import environment, render
@@ -94,7 +95,7 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None) 
     problems += check_catalog(catalog, today=on or today(), strict=strict, icd=icd)
     # 4. worked cases: load, then audit each against the catalog's rules
     cases, case_problems = load_cases(project.data / "cases")
-    problems += case_problems
+    problems += case_problems + check_cases(project.data / "cases")
     if not any(p.is_error for p in problems):
         problems += audit_cases(cases, catalog, icd, today=on or today())
     # 5. document templates: shape, and coverage of every element their document type requires

@@ -12,6 +12,7 @@ Templates are dumb: they get plain model objects and precomputed links from
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def link(text, url: str) -> Markup:
     return Markup(f"[{md_text(text)}]({url})")
 
 
+def front_matter_title(text) -> Markup:
+    """A page title for YAML front matter: a JSON string (valid YAML) with no markup characters.
+
+    MkDocs puts the page title into <title> and the nav without escaping it, so the
+    characters that could open or close a tag are dropped rather than escaped.
+    """
+    clean = " ".join(re.sub(r"[<>&\"\\`]", "", str(text)).split())
+    return Markup(json.dumps(clean, ensure_ascii=False))
+
+
 class TemplateProblem(MetdocsError):
     """A page template is broken; the message names the template, the line and the page being made."""
 
@@ -68,6 +79,7 @@ def environment(templates_dir: Path) -> Environment:
     )
     env.filters["raw"] = Markup  # for literal Markdown written in the template itself
     env.globals["link"] = link
+    env.globals["title"] = front_matter_title
     return env
 
 

@@ -60,7 +60,7 @@ EXPECTED = {
 
 
 def test_every_fixture_has_an_expectation():
-    names = {p.stem for p in (FIXTURES / "invalid").glob("*.yaml")}
+    names = {p.stem for p in (FIXTURES / "invalid" / "catalog").glob("*.yaml")}
     assert names == set(EXPECTED)
 
 
@@ -68,7 +68,7 @@ def test_every_fixture_has_an_expectation():
 def test_exact_message(name, tmp_path, run_cli):
     catalog = tmp_path / "data" / "catalog"
     catalog.mkdir(parents=True)
-    shutil.copy(FIXTURES / "invalid" / f"{name}.yaml", catalog)
+    shutil.copy(FIXTURES / "invalid" / "catalog" / f"{name}.yaml", catalog)
     shutil.copy(REPO / "mkdocs.yml", tmp_path)
     code, out, err = run_cli("check", cwd=tmp_path)
     lines = [line for line in err.splitlines() if line.startswith("data/")]
@@ -82,7 +82,7 @@ def test_problems_from_many_files_are_all_listed_sorted(tmp_path, run_cli):
     catalog = tmp_path / "data" / "catalog"
     catalog.mkdir(parents=True)
     for name in ("wrong_type", "duplicate_key", "unquoted_cpt_code"):
-        shutil.copy(FIXTURES / "invalid" / f"{name}.yaml", catalog)
+        shutil.copy(FIXTURES / "invalid" / "catalog" / f"{name}.yaml", catalog)
     shutil.copy(REPO / "mkdocs.yml", tmp_path)
     code, _, err = run_cli("check", cwd=tmp_path)
     lines = [line for line in err.splitlines() if line.startswith("data/")]

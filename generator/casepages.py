@@ -1,0 +1,208 @@
+"""Pages for the worked cases and audit drills, and their print editions.
+
+Every number shown is computed here by the engine (`units.allocate`,
+`cases.measure_changes`, `audit.case_findings`), never typed in a template.
+Web pages and print editions render the same partials (`partials/case_record.md.j2`,
+`partials/drill_answer.md.j2`); only the `answers` and `collapsed` flags differ,
+so the student and instructor editions cannot drift apart.
+
+Case and drill pages live one folder deep like every generated page; the print
+editions live two deep (`print/student/index.md`), so each page gets its own
+`href` that climbs the right number of folders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from .audit import REASSESS_DAYS, UNIT_RULES, case_findings
+from .cases import Case, measure_changes
+from .model import Catalog
+from .pages import Page, cpt_path, icd_path, measure_path
+from .units import allocate
+
+RULE_NAMES = {"cms": "CMS 8-minute rule", "ama": "per-code (midpoint) rule"}
+"""Payer unit_rule -> the name the pages use."""
+EDITIONS = ("student", "instructor")
+UNCATEGORISED = "Other diagnoses"
+
+
+def case_path(case: Case) -> str:
+    """Where a case's own page lives: cases/<id>.md, or drills/<id>.md for a drill."""
+    return f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
+
+
+def case_pages(catalog: Catalog, cases, icd) -> list[Page]:
+    """The case and drill pages, their indexes, and the student and instructor print editions.
+
+    Args:
+        catalog: The checked catalog.
+        cases: The checked cases (`Checked.cases`), worked and drill.
+        icd: The ICD-10-CM code set (`icd.code_set()`), for official titles.
+    """
+    views = [_view(c, catalog, icd) for c in sorted(cases, key=lambda c: c.id)]
+    worked = [v for v in views if v["kind"] == "worked"]
+    drills = [v for v in views if v["kind"] == "drill"]
+    groups = _by_condition(worked, catalog)
+    pages = [Page("cases/index.md", "cases_index.md.j2",
+                  {**_common("cases/index.md"), "groups": groups, "cases": worked,
+                   "by_cpt": _by_code(worked, "cpts"), "by_icd": _by_code(worked, "icd_codes"),
+                   "titles": _titles(worked)})]
+    for v in worked:
+        pages.append(Page(v["path"], "case.md.j2", {**_common(v["path"]), "c": v}))
+    pages.append(Page("drills/index.md", "drills_index.md.j2", {**_common("drills/index.md"), "drills": drills}))
+    for v in drills:
+        pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"]), "c": v}))
+    for edition in EDITIONS:
+        for part, sections in (("index", ("cases", "drills")), ("cases", ("cases",)), ("drills", ("drills",))):
+            path = f"print/{edition}/{part}.md"
+            pages.append(Page(path, "print_edition.md.j2",
+                              {**_common(path), "edition": edition, "answers": edition == "instructor",
+                               "sections": sections, "part": part, "worked": worked, "drills": drills},
+                              in_nav=False))
+    return pages
+
+
+def _common(page: str) -> dict:
+    """What every template gets: `href` relative to this page, and the path helpers."""
+    up = "../" * page.count("/")
+
+    def href(path: str) -> str:
+        return up + path
+
+    return {"href": href, "cpt_path": cpt_path, "icd_path": icd_path, "measure_path": measure_path,
+            "case_path": case_path, "page": page}
+
+
+def _rule_view(unit_rule: str, rules: dict) -> dict:
+    name = RULE_NAMES[unit_rule]
+    return {"id": unit_rule, "name": name, "label": name[0].upper() + name[1:], "rule": rules.get(UNIT_RULES[unit_rule])}
+
+
+def _view(case: Case, cat: Catalog, icd) -> dict:
+    """Everything a template shows about one case, computed once."""
+    dx_by_code = {d.code: d for d in cat.diagnoses}
+    cats = {c.id: c for c in cat.categories}
+    diagnoses = []
+    for d in sorted(case.referral.diagnoses if case.referral else (), key=lambda d: d.pointer):
+        info = icd.lookup(d.code)
+        entry = dx_by_code.get(d.code)
+        category = cats.get(entry.category) if entry else None
+        diagnoses.append({"pointer": d.pointer, "code": d.code, "title": info.title, "valid": info.valid,
+                          "billable": info.billable, "in_catalog": entry is not None, "category": category})
+    conditions = _unique(d["category"].name for d in diagnoses if d["category"])
+    cpts = sorted({a.cpt for s in case.sessions for a in s.activities}
+                  | {ln.cpt for s in case.sessions for ln in s.claim})
+    measures = {m.id: m for m in cat.measures}
+    rules = {r.id: r for r in cat.rules}
+    payer_rule = case.payer.unit_rule
+    other_rule = next(r for r in RULE_NAMES if r != payer_rule)
+    changes = measure_changes(case, cat)
+    days = _reassess_days(cat)
+    assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
+    return {
+        "id": case.id, "kind": case.kind, "case": case, "path": case_path(case),
+        "diagnoses": diagnoses, "conditions": conditions, "cpts": cpts,
+        "icd_codes": [d["code"] for d in diagnoses],
+        "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
+        "pointers": {d.pointer: d.code for d in (case.referral.diagnoses if case.referral else ())},
+        "payer_rule": _rule_view(payer_rule, rules),
+        "other_rule": _rule_view(other_rule, rules),
+        "baseline": [{"mv": mv, "m": measures.get(mv.measure)} for mv in case.baseline.measures],
+        "plan_codes": [{"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None}
+                       for p in case.plan.codes],
+        "sessions": [_session(s, cat, payer_rule, other_rule) for s in case.sessions],
+        "reassessments": [{"r": r, "changes": [_change(c) for c in changes if c.reassessment == i]}
+                          for i, r in enumerate(case.reassessments)],
+        "reassess_days": days,
+        "next_due": assessed[-1] + dt.timedelta(days=days),
+        "answer": _answer(case, cat, icd) if case.kind == "drill" else [],
+    }
+
+
+def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
+    """One session: its logs, the engine's units under both rules, and the claim lines."""
+    billed: dict[str, int] = defaultdict(int)
+    for line in s.claim:
+        billed[line.cpt] += line.units
+    out = {"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
+           "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None}
+    if s.activities and all(a.minutes is not None for a in s.activities):
+        minutes: dict[str, int] = defaultdict(int)
+        for a in s.activities:
+            minutes[a.cpt] += a.minutes
+        visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
+        try:
+            out["payer"] = allocate(visit, cat.is_timed, payer_rule)
+            out["other"] = allocate(visit, cat.is_timed, other_rule)
+        except ValueError as e:
+            out["error"] = str(e)
+        out["visit"] = visit
+        out["total_minutes"] = sum(minutes.values())
+        out["matches"] = out["payer"] is not None and out["payer"].units == {c: billed.get(c, 0) for c in visit}
+    return out
+
+
+def _change(c) -> dict:
+    """A measure change with its numbers formatted by Python, not by the template."""
+    return {"c": c, "change": f"{c.change:+g}", "baseline": f"{c.baseline:g}", "value": f"{c.value:g}",
+            "threshold": None if c.threshold is None else f"{c.threshold:g}"}
+
+
+def _answer(case: Case, cat: Catalog, icd) -> list[dict]:
+    """Each declared breach with its rule, source, note and the engine's own finding messages."""
+    found = case_findings(case, cat, icd)
+    out = []
+    for b in case.expected_breaches:
+        rule = next((r for r in cat.rules if r.id == b.rule), None)
+        element = None if rule else next((e for e in cat.elements if e.id == b.rule), None)
+        item = rule or element
+        out.append({
+            "b": b, "kind": "rule" if rule else "element" if element else "unknown",
+            "title": rule.title if rule else element.name if element else b.rule,
+            "source": cat.source(item.sources[0]) if item and item.sources else None,
+            "findings": [f.problem.message for f in found
+                         if f.problem.rule == b.rule and f.session == b.session],
+        })
+    return out
+
+
+def _reassess_days(cat: Catalog) -> int:
+    rule = next((r for r in cat.rules if r.id == "reassess-every-30-days"), None)
+    return int(rule.threshold.value) if rule and rule.threshold else REASSESS_DAYS
+
+
+def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:
+    """[(condition name, category id or None, [case views])]: each case under its first diagnosis's category."""
+    groups: dict = defaultdict(list)
+    for v in views:
+        first = next((d["category"] for d in v["diagnoses"] if d["category"]), None)
+        groups[first.id if first else None].append(v)
+    out = [(c.name, c.id, groups[c.id]) for c in cat.categories if groups.get(c.id)]
+    if groups.get(None):
+        out.append((UNCATEGORISED, None, groups[None]))
+    return out
+
+
+def _by_code(views: list[dict], key: str) -> list[tuple]:
+    """[(code, [case views])] sorted by code, for the find-by-code lists."""
+    out: dict[str, list] = defaultdict(list)
+    for v in views:
+        for code in v[key]:
+            out[code].append(v)
+    return sorted(out.items())
+
+
+def _titles(views: list[dict]) -> dict:
+    """ICD-10 code -> official title, for the find-by-code list."""
+    return {d["code"]: d["title"] for v in views for d in v["diagnoses"]}
+
+
+def _unique(items) -> list:
+    seen: list = []
+    for i in items:
+        if i not in seen:
+            seen.append(i)
+    return seen
+

@@ -1,0 +1,65 @@
+"""Privacy guard: worked cases must be synthetic, so text that looks like a real identifier is an error.
+
+Educators paste from real notes. A case that carries a Social Security number,
+a phone number, an e-mail address, a medical record number or a full date of
+birth is rejected with its location before it can reach a public site. The
+patterns are deliberately broad: a false alarm costs a rewording, a miss costs
+a privacy breach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import Location, Problem
+from .load import Document, load_dir
+
+PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("a Social Security number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("a phone number", re.compile(r"(?<![\d.])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")),
+    ("an e-mail address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("a medical record number", re.compile(r"\b(?:MRN|medical record (?:number|no\.?|#))\s*[:#]?\s*[\w-]*\d", re.I)),
+    ("a full date of birth", re.compile(
+        r"\b(?:DOB|D\.O\.B\.|date of birth|born(?: on)?)\s*[:\-]?\s*"
+        r"(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})", re.I)),
+)
+
+
+def scan_text(text: str) -> list[str]:
+    """Names of the identifier kinds that `text` appears to contain."""
+    return [name for name, rx in PATTERNS if rx.search(text)]
+
+
+def _walk(node, where: Location, doc: Document) -> Iterator[tuple[Location, str]]:
+    """Every string in a ruamel tree (keys' values and list items) with its location."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key in node:
+            loc = doc.at(*node.lc.value(key)) if hasattr(node, "lc") else where
+            yield from _walk(node[key], loc, doc)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            loc = doc.at(*node.lc.item(i)) if hasattr(node, "lc") else where
+            yield from _walk(item, loc, doc)
+
+
+def check_documents(docs: list[Document]) -> list[Problem]:
+    """A problem for every string that looks like a real identifier."""
+    problems = []
+    for doc in docs:
+        for where, text in _walk(doc.root, doc.at(0, 0), doc):
+            for kind in scan_text(text):
+                problems.append(Problem(where, f"expected synthetic case text with no real identifiers, "
+                                               f"found what looks like {kind}; remove or fictionalise it"))
+    return problems
+
+
+def check_cases(cases_dir: Path) -> list[Problem]:
+    """Scan every case file (files that do not parse are reported by the case loader instead)."""
+    if not cases_dir.is_dir():
+        return []
+    docs, _ = load_dir(cases_dir)
+    return check_documents(docs)

@@ -1,0 +1,227 @@
+"""Tests for generator.casepages: worked-case and drill pages and the print editions.
+
+They render the shipped data (data/cases/, data/catalog/) with the shipped templates, so a
+template that drops an answer, leaks one into the student packet, or types a number by hand
+fails here. The last tests check the case-kind validation in generator.cases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.audit import case_findings
+from generator.casepages import case_pages, case_path
+from generator.cases import _kind_rules
+from generator.icd import code_set
+from generator.pipeline import Project, check
+from generator.units import allocate
+
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def checked():
+    result = check(Project.at(REPO))
+    assert result.ok, "shipped data must check clean:\n" + "\n".join(map(str, result.problems))
+    return result
+
+
+@pytest.fixture(scope="module")
+def icd():
+    return code_set()
+
+
+def _render_all(catalog, cases, icd) -> dict[str, str]:
+    env = render.environment(REPO / "templates" / "pages")
+    return {p.path: render.render(env, p.template, p.context, page=p.path) for p in case_pages(catalog, cases, icd)}
+
+
+@pytest.fixture(scope="module")
+def site(checked, icd) -> dict[str, str]:
+    return _render_all(checked.catalog, checked.cases, icd)
+
+
+def _worked(checked):
+    return [c for c in checked.cases if c.kind == "worked"]
+
+
+def _drills(checked):
+    return [c for c in checked.cases if c.kind == "drill"]
+
+
+def _answer_block(text: str) -> str:
+    """The indented body of the first `success "Answer"` admonition."""
+    m = re.search(r'^(\?\?\?|!!!) success "Answer"\n((?:    .*\n|\n)+)', text, re.M)
+    assert m, "no Answer block"
+    return m.group(2)
+
+
+def _findings(case, checked, icd) -> list[str]:
+    found = case_findings(case, checked.catalog, icd)
+    return [f.problem.message for b in case.expected_breaches for f in found
+            if f.problem.rule == b.rule and f.session == b.session]
+
+
+def test_shipped_data_has_both_kinds(checked):
+    assert _worked(checked), "expected at least one worked case"
+    assert _drills(checked), "expected at least one drill"
+
+
+def test_every_case_and_drill_has_a_page(checked, site):
+    for case in checked.cases:
+        path = case_path(case)
+        assert path == f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
+        assert path in site, path
+        assert render.md_text(case.title) in site[path]
+    for path in ("cases/index.md", "drills/index.md", *(f"print/{e}/{p}.md" for e in ("student", "instructor")
+                                                       for p in ("index", "cases", "drills"))):
+        assert path in site, path
+
+
+def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, site, icd):
+    for case in _drills(checked):
+        page = site[case_path(case)]
+        assert page.count('success "Answer"') == 1
+        assert '??? success "Answer"' in page and '!!! success "Answer"' not in page, case.id
+        block = _answer_block(page)
+        items = re.findall(r"^    \d+\. ", block, re.M)
+        assert len(items) == len(case.expected_breaches), case.id
+        rules = {r.id: r for r in case_catalog_rules(checked)}
+        for b in case.expected_breaches:
+            assert render.md_text(b.note) in block, (case.id, b.rule)
+            if b.rule in rules:
+                assert render.md_text(rules[b.rule].title) in block
+        messages = _findings(case, checked, icd)
+        assert len(messages) >= len(case.expected_breaches)
+        for m in messages:
+            assert render.md_text(m) in block, (case.id, m)
+        # the answer is the last thing on the page: nothing of it leaks above the block
+        before = page[:page.index('??? success "Answer"')]
+        for b in case.expected_breaches:
+            assert render.md_text(b.note) not in before
+
+
+def case_catalog_rules(checked):
+    return checked.catalog.rules
+
+
+def test_student_packet_has_no_answers_instructor_has_all(checked, site, icd):
+    secrets = [render.md_text(text) for case in _drills(checked)
+               for text in [*(b.note for b in case.expected_breaches), *_findings(case, checked, icd)]]
+    assert secrets
+    for part in ("index", "drills"):
+        student, instructor = site[f"print/student/{part}.md"], site[f"print/instructor/{part}.md"]
+        assert "answers are in the instructor edition" in student
+        assert 'success "Answer"' not in student
+        for s in secrets:
+            assert s not in student, s
+            assert s in instructor, s
+        assert "??? success" not in instructor  # printed open, not collapsed
+        assert instructor.count('!!! success "Answer"') == len(_drills(checked))
+    for case in _drills(checked):  # the drill itself (prompt) is in both
+        assert render.md_text(case.prompt) in site["print/student/index.md"]
+    for case in _worked(checked):
+        for edition in ("student", "instructor"):
+            assert render.md_text(case.title) in site[f"print/{edition}/index.md"]
+            assert render.md_text(case.title) in site[f"print/{edition}/cases.md"]
+
+
+def test_print_pages_hide_navigation_and_toc(site):
+    for path, text in site.items():
+        if path.startswith("print/"):
+            assert text.startswith("---\nhide:\n  - navigation\n  - toc\n"), path
+
+
+def test_case_page_numbers_equal_the_units_engine(checked, site):
+    cat = checked.catalog
+    for case in _worked(checked):
+        page = site[case_path(case)]
+        sections = re.split(r"^### Session ", page, flags=re.M)[1:]
+        assert len(sections) == len(case.sessions) >= 3
+        for s, text in zip(case.sessions, sections):
+            assert text.startswith(f"{s.id}:")
+            minutes: dict[str, int] = {}
+            for a in s.activities:
+                minutes[a.cpt] = minutes.get(a.cpt, 0) + a.minutes
+            for line in s.claim:
+                minutes.setdefault(line.cpt, 0)
+            other = "ama" if case.payer.unit_rule == "cms" else "cms"
+            for rule, label in ((case.payer.unit_rule, "(this payer's rule)"), (other, "(for contrast)")):
+                alloc = allocate(minutes, cat.is_timed, rule)
+                row = next(ln for ln in text.splitlines() if label in ln)
+                cells = [c.strip() for c in row.strip("|").split("|")]
+                shown = ", ".join(f"{c} × {u}" for c, u in alloc.units.items())
+                assert cells[1] == shown, (case.id, s.id, rule, row)
+                assert cells[2] == str(alloc.total_units), (case.id, s.id, rule, row)
+                for i, step in enumerate(alloc.explanation, 1):
+                    assert f"    {i}. {render.md_text(step)}" in text
+            assert f"{sum(minutes.values())} minutes logged" in text
+            billed = sum(ln.units for ln in s.claim)
+            assert f"billed {billed} units" in text
+        assert "??? note" in page
+
+
+def test_index_lists_every_case_with_its_codes(checked, site):
+    index = site["cases/index.md"]
+    for case in _worked(checked):
+        row = next((ln for ln in index.splitlines() if ln.startswith("| ") and f"(../{case_path(case)})" in ln), None)
+        assert row, case.id
+        for d in case.referral.diagnoses:
+            assert d.code in row, (case.id, d.code)
+        for code in {ln.cpt for s in case.sessions for ln in s.claim}:
+            assert code in row, (case.id, code)
+        find_cpt = index.split("## Find a case by CPT code")[1].split("## Find a case by ICD-10-CM code")[0]
+        find_icd = index.split("## Find a case by ICD-10-CM code")[1]
+        for code in {ln.cpt for s in case.sessions for ln in s.claim}:
+            assert re.search(rf"^- \*\*{code}\*\*.*\(\.\./{re.escape(case_path(case))}\)", find_cpt, re.M)
+        for d in case.referral.diagnoses:
+            assert re.search(rf"^- \*\*{re.escape(d.code)}\*\*.*\(\.\./{re.escape(case_path(case))}\)", find_icd, re.M)
+    drills = site["drills/index.md"]
+    for case in _drills(checked):
+        assert f"(../{case_path(case)})" in drills
+
+
+def test_case_page_is_searchable_by_codes_and_condition(checked, site):
+    dx = {d.code: d for d in checked.catalog.diagnoses}
+    cats = {c.id: c.name for c in checked.catalog.categories}
+    for case in _worked(checked):
+        page = site[case_path(case)]
+        assert "search:\n  boost:" in page.split("---")[1]
+        for d in case.referral.diagnoses:
+            assert d.code in page
+            if d.code in dx:
+                assert render.md_text(cats[dx[d.code].category]) in page
+        for code in {a.cpt for s in case.sessions for a in s.activities}:
+            assert code in page
+
+
+def test_hostile_summary_renders_escaped(checked, icd):
+    case = _worked(checked)[0]
+    bad = dataclasses.replace(case, summary=f"Client story {HOSTILE} ends.",
+                              payable=(HOSTILE, *case.payable))
+    pages = _render_all(checked.catalog, [bad, *[c for c in checked.cases if c is not case]], icd)
+    for path in (case_path(bad), "print/student/index.md", "print/instructor/cases.md"):
+        assert "<script>" not in pages[path], path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[path], path
+
+
+def test_kind_rules(checked):
+    worked, drill = _worked(checked)[0], _drills(checked)[0]
+    assert list(_kind_rules(worked)) == [] and list(_kind_rules(drill)) == []
+    msgs = [p.message for p in _kind_rules(dataclasses.replace(drill, prompt=None, expected_breaches=()))]
+    assert any("expected a drill to have a prompt" in m and "found none" in m for m in msgs)
+    assert any("at least 1 expected breach, found 0" in m for m in msgs)
+    msgs = [p.message for p in _kind_rules(dataclasses.replace(
+        worked, payable=(), denied_if=(), sessions=worked.sessions[:2]))]
+    assert any("'payable'" in m for m in msgs) and any("'denied_if'" in m for m in msgs)
+    assert any("at least 3 sessions, found 2" in m for m in msgs)
+    msgs = [p.message for p in _kind_rules(dataclasses.replace(worked, expected_breaches=drill.expected_breaches))]
+    assert msgs == [f"expected a worked case to declare no expected breaches, found {len(drill.expected_breaches)}; "
+                    "make it 'kind: drill' or fix the record"]
+    assert all(p.where == worked.where for p in _kind_rules(dataclasses.replace(worked, payable=())))
