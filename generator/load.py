@@ -12,31 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import Location, Problem
+from .errors import Location, Problem, display_path
+from .yamlnodes import ComposeError, compose
 
 MAX_BYTES = 2_000_000
 """Refuse files above this size: no catalog or case file is anywhere near it."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
-
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as text.
-
-    ruamel turns `2026-02-30` into a bare ValueError with no position; keeping
-    dates as strings lets the schema report the bad date at its line and column.
-    """
-
-    def construct_yaml_timestamp(self, node, values=None):  # noqa: D102
-        return self.construct_scalar(node)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 @dataclass(frozen=True)
@@ -47,20 +32,14 @@ class Document:
     """The file on disk."""
 
     root: Any
-    """The parsed content: CommentedMap / CommentedSeq / scalars, or None for an empty file."""
+    """The parsed content: Mapping / Sequence / scalars (see yamlnodes.py), or None for an empty file."""
+
+    shown: str = ""
+    """The path as messages show it (computed once: resolving paths is slow at scale)."""
 
     def at(self, line0: int = -1, col0: int = -1) -> Location:
-        """Location from ruamel's 0-based line and column (-1 means the whole file)."""
-        return Location.of(self.path, line0 + 1, col0 + 1)
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.Constructor = _Constructor
-    # Quotes are data here: "Codes must be quoted strings" is a rule we check.
-    y.preserve_quotes = True
-    y.allow_duplicate_keys = False
-    return y
+        """Location from the parser's 0-based line and column (-1 means the whole file)."""
+        return Location(self.shown or display_path(self.path), line0 + 1, col0 + 1)
 
 
 def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
@@ -85,12 +64,14 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     if too_deep is not None:
         return None, [too_deep]
     try:
-        root = _yaml().load(text)
+        root = compose(text)
+    except ComposeError as e:
+        return None, [Problem(Location.of(path, e.line0 + 1, e.col0 + 1), e.message)]
     except MarkedYAMLError as e:
         return None, [_marked_problem(path, e, text)]
     except (YAMLError, ValueError, TypeError, RecursionError) as e:
         return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
-    return Document(path, root), []
+    return Document(path, root, where.path), []
 
 
 def _too_deep(path: Path, text: str) -> Problem | None:
@@ -136,7 +117,9 @@ def _marked_problem(path: Path, e: MarkedYAMLError, text: str) -> Problem:
         first = _first_key_line(text, key, e.context_mark.line if e.context_mark else 0, mark.line, mark.column)
         return Problem(Location.of(path, line, col),
                        f"expected each key once per mapping, found duplicate key '{key}' (first defined on line {first})")
-    if "'\\t'" in what or "\\t" in repr(what) and "token" in what:
+    lines = text.splitlines()
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
+    if "tab" in what or at == "\t":
         return Problem(Location.of(path, line, col),
                        "expected spaces for indentation, found a tab character (YAML does not allow tabs)")
     context = f" {e.context}" if e.context else ""

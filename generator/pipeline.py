@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pages as planner
 from .audit import audit_cases
 from .cases import load_cases
+from .casepages import case_pages
 from .catalog import load_catalog
 from .forms import load_forms
 from .formsite import form_files
@@ -81,43 +84,72 @@ def today() -> dt.date:
     return dt.date.fromisoformat(forced) if forced else dt.date.today()
 
 
-def check(project: Project, *, strict: bool = False, on: dt.date | None = None) -> Checked:
+class Stopwatch:
+    """Adds the wall time of each `with watch("phase"):` block to a dict (for `metdocs bench`)."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, phase: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.timings is not None:
+                self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
+
+
+def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
+          timings: dict[str, float] | None = None) -> Checked:
     """Load and validate everything; never raises for bad data."""
+    watch, day = Stopwatch(timings), on or today()
     # 1. load + shape-check the catalog
-    catalog, problems = load_catalog(project.data / "catalog")
+    with watch("load"):
+        catalog, problems = load_catalog(project.data / "catalog")
     if catalog is None:
         return Checked(None, problems)
     # 2. official ICD-10-CM facts (cached, see icd.py)
-    from .icd import code_set
-    icd = code_set()
-    catalog = Catalog(**{**catalog.__dict__, "icd": {d.code: icd.lookup(d.code) for d in catalog.diagnoses}})
+    with watch("icd"):
+        from .icd import code_set
+        icd = code_set()
+        catalog = Catalog(**{**catalog.__dict__, "icd": {d.code: icd.lookup(d.code) for d in catalog.diagnoses}})
     # 3. cross-references, code validity, stale rules
-    problems += check_catalog(catalog, today=on or today(), strict=strict, icd=icd)
+    with watch("validate"):
+        problems += check_catalog(catalog, today=day, strict=strict, icd=icd)
     # 4. worked cases: load, then audit each against the catalog's rules
-    cases, case_problems = load_cases(project.data / "cases")
-    problems += case_problems + check_cases(project.data / "cases")
-    if not any(p.is_error for p in problems):
-        problems += audit_cases(cases, catalog, icd, today=on or today())
+    with watch("load"):
+        cases, case_problems = load_cases(project.data / "cases")
+    with watch("validate"):
+        problems += case_problems + check_cases(project.data / "cases")
+        if not any(p.is_error for p in problems):
+            problems += audit_cases(cases, catalog, icd, today=day)
     # 5. document templates: shape, and coverage of every element their document type requires
-    forms, form_problems = load_forms(project.templates / "forms", catalog)
+    with watch("load"):
+        forms, form_problems = load_forms(project.templates / "forms", catalog)
     problems += form_problems
     return Checked(catalog, problems, tuple(cases), tuple(forms))
 
 
-def generate(project: Project, *, strict: bool = False) -> Generated:
+def generate(project: Project, *, strict: bool = False, timings: dict[str, float] | None = None) -> Generated:
     """Check, then render every generated page; raise DataError listing every problem."""
-    checked = check(project, strict=strict)
+    watch = Stopwatch(timings)
+    checked = check(project, strict=strict, timings=timings)
     if not checked.ok:
         raise DataError(checked.problems)
-    plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog)]
-    clashes = [p for p in plan if (project.docs / p.path).exists()]
-    if clashes:
-        raise DataError([Problem(Location.of(project.docs / p.path),
-                                 f"expected no hand-written file where metdocs generates '{p.path}', found one; "
-                                 "rename or remove it") for p in clashes])
-    env = environment(project.templates / "pages")
-    files: dict[str, str | bytes] = {p.path: render(env, p.template, p.context, page=p.path) for p in plan}
-    files.update(form_files(list(checked.forms), checked.catalog))
+    with watch("render"):
+        from .icd import code_set
+        plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
+                *case_pages(checked.catalog, checked.cases, code_set())]
+        clashes = [p for p in plan if (project.docs / p.path).exists()]
+        if clashes:
+            raise DataError([Problem(Location.of(project.docs / p.path),
+                                     f"expected no hand-written file where metdocs generates '{p.path}', "
+                                     "found one; rename or remove it") for p in clashes])
+        env = environment(project.templates / "pages")
+        files: dict[str, str | bytes] = {p.path: render(env, p.template, p.context, page=p.path) for p in plan}
+    with watch("forms"):
+        files.update(form_files(list(checked.forms), checked.catalog))
     nav: dict[str, list[str]] = {}
     in_nav = [p.path for p in plan if p.in_nav] + sorted(k for k in files if k.startswith("forms/") and k.endswith(".md"))
     for path in in_nav:

@@ -19,10 +19,10 @@ import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from .errors import Location, Problem
 from .load import Document
+from .yamlnodes import QuotedStr
 
 MAX_TEXT = 20_000
 """Longest text value accepted; longer ones are almost certainly a paste accident."""
@@ -142,7 +142,7 @@ class _Walker:
             return value
         if not pattern.matches(value):
             return self.bad(where, f"{what} must be {pattern.describe}; found '{value}'")
-        if pattern.quoted and not isinstance(node, (DoubleQuotedScalarString, SingleQuotedScalarString)):
+        if pattern.quoted and not isinstance(node, QuotedStr):
             return self.bad(where, f"{what} must be {pattern.describe}; found {value} without quotes")
         return value
 

@@ -34,7 +34,7 @@ EXPECTED = {
         "data/cases/case-long-line.yaml:4:8: error: 'title' must be at most 20,000 characters; found 25,056",
     ],
     ('cases', 'case-syntax-error'): [
-        "data/cases/case-syntax-error.yaml:12:3: error: expected valid YAML, found a syntax error: expected ',' or '}', but got '<scalar>' while parsing a flow mapping",
+        "data/cases/case-syntax-error.yaml:12:3: error: expected valid YAML, found a syntax error: did not find expected ',' or '}' while parsing a flow mapping",
     ],
     ('cases', 'case-tab-indentation'): [
         'data/cases/case-tab-indentation.yaml:13:1: error: expected spaces for indentation, found a tab character (YAML does not allow tabs)',

@@ -15,9 +15,15 @@ import pytest
 from conftest import FIXTURES, REPO
 
 EXPECTED = {
+    "yaml_alias": [
+        "5:5: error: expected plain values, found the alias *src (write the value out in full)"],
+    "python_tag": [
+        "3:12: error: expected plain YAML, found the tag tag:yaml.org,2002:python/object/apply:os.system (remove it)"],
+    "two_documents": [
+        "4:1: error: expected one YAML document per file, found a second one (---)"],
     "syntax_error": [
-        "4:1: error: expected valid YAML, found a syntax error: expected ',' or ']', "
-        "but got '<stream end>' while parsing a flow sequence"],
+        "4:1: error: expected valid YAML, found a syntax error: did not find expected ',' or ']' "
+        "while parsing a flow sequence"],
     "duplicate_key": [
         "4:5: error: expected each key once per mapping, found duplicate key 'title' (first defined on line 3)"],
     "unquoted_cpt_code": [
