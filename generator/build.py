@@ -47,7 +47,7 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
         saved = os.environ.get("METDOCS_OFFLINE")
         os.environ["METDOCS_OFFLINE"] = "true" if offline else "false"
         try:
-            _mkdocs_build(config_file, tmp)
+            _mkdocs_build(config_file, tmp, offline=offline)
         finally:
             if saved is None:
                 os.environ.pop("METDOCS_OFFLINE", None)
@@ -87,7 +87,7 @@ def _zip(site_dir: Path) -> Path:
     return archive
 
 
-def _mkdocs_build(config_file: Path, out: Path) -> None:
+def _mkdocs_build(config_file: Path, out: Path, *, offline: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -99,6 +99,11 @@ def _mkdocs_build(config_file: Path, out: Path) -> None:
     logger.addHandler(handler)
     try:
         cfg = load_config(str(config_file), site_dir=str(out), strict=True)
+        if offline:
+            # On file:// Material turns instant navigation off by completing document$ before it
+            # ever emits, so document$.subscribe(...) page scripts (the calculator) never run.
+            cfg.theme["features"] = [f for f in cfg.theme.get("features", [])
+                                     if not f.startswith("navigation.instant")]
         build(cfg)
     except DataError:
         raise

@@ -19,6 +19,7 @@ from collections import defaultdict
 from .audit import REASSESS_DAYS, UNIT_RULES, case_findings
 from .cases import Case, measure_changes
 from .model import Catalog
+from .packets import SLOT
 from .pages import Page, cpt_path, icd_path, measure_path
 from .units import allocate
 
@@ -55,11 +56,14 @@ def case_pages(catalog: Catalog, cases, icd) -> list[Page]:
     for v in drills:
         pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"]), "c": v}))
     for edition in EDITIONS:
-        for part, sections in (("index", ("cases", "drills")), ("cases", ("cases",)), ("drills", ("drills",))):
+        # One packet per edition. Per-section copies would multiply the biggest pages of a
+        # large site; every web page prints cleanly on its own (print.css) instead.
+        for part, sections in (("index", ("cases", "drills")),):
             path = f"print/{edition}/{part}.md"
             pages.append(Page(path, "print_edition.md.j2",
                               {**_common(path), "edition": edition, "answers": edition == "instructor",
-                               "sections": sections, "part": part, "worked": worked, "drills": drills},
+                               "sections": sections, "part": part, "worked": worked, "drills": drills,
+                               "slot": SLOT},
                               in_nav=False))
     return pages
 

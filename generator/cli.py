@@ -89,6 +89,14 @@ def parser() -> argparse.ArgumentParser:
              "Look codes up in the FY2026 ICD-10-CM code set. Exit 1 when any code is not billable.")
     sp.add_argument("codes", nargs="+", metavar="CODE")
     sp.add_argument("--json", action="store_true", help="print a JSON list")
+    sp = add("bench", "time a build with N synthetic cases against stock Material",
+             "Copy the project into a temporary folder with N cases made from the shipped ones,\n"
+             "build it the metdocs way (timing each phase and the peak memory), then build the\n"
+             "same pages with a stock Material configuration (no pruning, every page in the\n"
+             "nav) as the baseline. Nothing in the project is changed.")
+    sp.add_argument("--cases", type=int, default=100, metavar="N", help="number of cases (default 100)")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
     return p
 
 
@@ -189,7 +197,18 @@ def cmd_icd(args) -> int:
     return 0 if all(i.billable for i in infos) else 1
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd}
+def cmd_bench(args) -> int:
+    from .bench import bench, format_report
+    if not 1 <= args.cases <= 20000:
+        print("metdocs bench: error: expected --cases from 1 to 20000, found " + str(args.cases), file=sys.stderr)
+        return 2
+    project = _project(args)
+    report = bench(project.root, args.cases, say=lambda m: print(m, file=sys.stderr, flush=True))
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd, "bench": cmd_bench}
 
 
 if __name__ == "__main__":  # pragma: no cover

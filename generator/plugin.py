@@ -14,8 +14,9 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .packets import PACKETS, SLOT, Piece, assemble, url_dir
 from .pipeline import Generated, Project, generate
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
@@ -50,9 +51,32 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        in_nav = {p for kids in self.generated.nav.values() if len(kids) <= MAX_NAV_CHILDREN for p in kids}
         for path, content in sorted(self.generated.files.items()):
-            files.append(File.generated(config, path, content=content))
+            file = File.generated(config, path, content=content)
+            if path.endswith(".md") and not path.endswith("index.md") and path not in in_nav:
+                # Reachable from its section index and search, deliberately not in the sidebar.
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
         return files
+
+    def on_pre_build(self, *, config):
+        self.pieces: dict[str, Piece] = {}
+
+    def on_page_content(self, html, *, page, config, files):
+        # Keep each case and drill page's HTML for the print packets (see packets.py).
+        folder, _, name = page.file.src_uri.partition("/")
+        if folder in ("cases", "drills") and name != "index.md":
+            self.pieces[page.file.src_uri] = Piece(name.removesuffix(".md"), url_dir(page.url), html)
+        return html
+
+    def on_post_page(self, output, *, page, config):
+        answers = PACKETS.get(page.file.src_uri)
+        if answers is None or SLOT not in output:
+            return output
+        order = sorted(self.pieces, key=lambda k: (not k.startswith("cases/"), k))
+        packet = assemble([self.pieces[k] for k in order], url_dir(page.url), answers=answers)
+        return output.replace(SLOT, packet, 1)
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.project.data, self.project.templates):
@@ -61,12 +85,12 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return server
 
 
-def generated(project: Project, *, strict: bool) -> Generated:
+def generated(project: Project, *, strict: bool, timings: dict | None = None) -> Generated:
     """Generate, reusing the last result while no input file changed (fast serve reloads)."""
     key = (project, strict, project.fingerprint())
     if key not in _memo:
         _memo.clear()
-        _memo[key] = generate(project, strict=strict)
+        _memo[key] = generate(project, strict=strict, timings=timings)
     return _memo[key]
 
 

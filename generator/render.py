@@ -23,7 +23,7 @@ from .errors import Location, MetdocsError
 
 # Characters that Markdown or HTML would treat as syntax inside running text.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def md_text(value) -> str:
@@ -35,7 +35,7 @@ def md_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    text = "".join(_HTML.get(ch, ch) for ch in text)
+    text = text.translate(_HTML)
     # Backslash-escape Markdown punctuation; '&lt;'/'&gt;' are already safe entities.
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Newlines would break table rows and list items; a space keeps the words apart.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -160,8 +161,7 @@ class _Walker:
     def record(self, cls, node, where, what):
         if not isinstance(node, dict):
             return self.bad(where, f"{what} must be a mapping of keys to values; found {describe(node)}")
-        hints = get_type_hints(cls, include_extras=True)
-        fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "where"}
+        hints, fields = _shape(cls)
         kwargs, ok = {}, True
         for key in node:
             if key not in fields:
@@ -188,6 +188,13 @@ class _Walker:
 
 
 _BAD = object()
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[dict, dict]:
+    """Type hints and fields of a model class, worked out once (it is slow, and asked per record)."""
+    return (get_type_hints(cls, include_extras=True),
+            {f.name: f for f in dataclasses.fields(cls) if f.name != "where"})
 
 
 def parse(cls: type, doc: Document) -> tuple[Any | None, list[Problem]]:

@@ -16,6 +16,7 @@ impossible date like 2026-02-30 at its position.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ruamel.yaml import YAML
@@ -139,11 +140,17 @@ def _node(event, events):
     return mapping  # pragma: no cover - the parser always closes what it opens
 
 
+@functools.lru_cache(maxsize=8192)
+def _implicit_tag(value: str) -> str:
+    """ruamel's YAML 1.2 tag for a plain scalar; cached because the same values recur a lot."""
+    return _RESOLVER.resolve(ScalarNode, value, (True, False))
+
+
 def _scalar(event: ScalarEvent):
     value, (plain, _) = event.value, event.implicit
     if not plain or event.style:
         return QuotedStr(value) if event.style in ("'", '"') else value
-    tag = event.tag or _RESOLVER.resolve(ScalarNode, value, (True, False))
+    tag = event.tag or _implicit_tag(value)
     if tag == f"{_T}null":
         return None
     if tag == f"{_T}bool":

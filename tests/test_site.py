@@ -147,3 +147,42 @@ def _table_text(html: str) -> str:
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
     return "\n".join(" | ".join(re.sub(r"<[^>]+>", "", c).strip()
                                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)) for r in rows)
+
+
+def _text(html_path: Path) -> str:
+    import html as html_lib
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html_path.read_text()))
+
+
+def test_student_packet_has_no_answers_instructor_has_all(site):
+    from generator.audit import case_findings
+    from generator.icd import code_set
+    from generator.pipeline import Project, check
+    checked = check(Project.at(REPO))
+    drills = [c for c in checked.cases if c.kind == "drill"]
+    secrets = [b.note for c in drills for b in c.expected_breaches]
+    secrets += [f.problem.message for c in drills for f in case_findings(c, checked.catalog, code_set())]
+    student = " ".join(_text(site / "print" / "student" / "index.html").split())
+    instructor = " ".join(_text(site / "print" / "instructor" / "index.html").split())
+    assert drills and secrets
+    for s in secrets:
+        s = " ".join(s.split())
+        assert s not in student, s
+        assert s in instructor, s
+    for c in checked.cases:
+        assert " ".join(c.title.split()) in student and " ".join(c.title.split()) in instructor
+        if c.kind == "drill":
+            assert " ".join(c.prompt.split()) in student
+
+
+def test_packets_have_unique_ids_and_working_links(site):
+    for edition in ("student", "instructor"):
+        page = site / "print" / edition / "index.html"
+        html = page.read_text()
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert len(ids) == len(set(ids))
+        for url in re.findall(r'href="([^"#][^"]*)"', html):
+            if url.startswith(("http:", "https:", "mailto:")):
+                continue
+            target = (page.parent / url.split("#")[0]).resolve()
+            assert target.exists() or (target / "index.html").exists(), url

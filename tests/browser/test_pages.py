@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
@@ -26,14 +27,16 @@ def _violations(result) -> list[str]:
 
 def test_every_page_is_local_error_free_and_accessible(page, guard, site):
     assert len(site.pages) > 50, site.pages  # the shipped site, not an empty build
-    axe = Axe()
+    # axe-core from axe-playwright-python, injected as an init script: evaluating the 573 KB script
+    # once per page that way is ~0.2 s/page cheaper than Axe().run(), which re-sends it each time.
+    page.context.add_init_script(Axe().axe_script)
     failures: dict[str, list[str]] = {}
     start = time.perf_counter()
     for path in site.pages:
         guard.reset()
         response = page.goto(path, wait_until="load")
         problems = [] if response is not None and response.ok else [f"HTTP {response and response.status}"]
-        problems += _violations(axe.run(page, options=AXE_OPTIONS))
+        problems += _violations(AxeResults(page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)))
         problems += guard.problems()
         if problems:
             failures[path] = problems

@@ -1,0 +1,82 @@
+"""Print packets assembled from the case and drill pages MkDocs already rendered.
+
+A packet holds every worked case and drill. Rendering all of them a second and
+third time through Markdown made the packets the most expensive pages of a
+large site, so the packet pages carry only a slot, and the plugin fills it
+after MkDocs has rendered each case page (`on_post_page`), from their HTML:
+
+* the student edition drops everything between the answer markers that
+  `partials/drill_answer.md.j2` writes around each answer;
+* the instructor edition keeps the answers and prints them open;
+* ids are prefixed per case so that anchors stay unique in one document, and
+  relative links are rewritten from the case page's folder to the packet's.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+ANSWER_START = "<!-- metdocs:answer -->"
+ANSWER_END = "<!-- /metdocs:answer -->"
+SLOT = '<div class="metdocs-packet-slot"></div>'
+PACKETS = {"print/student/index.md": False, "print/instructor/index.md": True}
+"""Packet page -> whether it prints answers."""
+
+_ANSWER = re.compile(re.escape(ANSWER_START) + r".*?" + re.escape(ANSWER_END), re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One rendered case or drill page."""
+
+    key: str
+    """A short unique name (the case id), used to prefix its anchors."""
+    url_dir: str
+    """The folder of the page's URL, relative to the site root (e.g. 'cases/post-tka-clean/')."""
+    html: str
+    """The page's rendered content."""
+
+
+def assemble(pieces: list[Piece], packet_dir: str, *, answers: bool) -> str:
+    """The packet's content: every piece in order, each starting on a new printed page."""
+    parts = []
+    for piece in pieces:
+        html = piece.html
+        if answers:
+            html = html.replace("<details", "<details open")  # printed open, nothing to click on paper
+        else:
+            html = _ANSWER.sub("", html)
+        html = _prefix_ids(html, piece.key)
+        html = _relink(html, piece.url_dir, packet_dir, piece.key)
+        parts.append(f'<section class="metdocs-packet-item">\n{html}\n</section>')
+    return "\n".join(parts)
+
+
+def _prefix_ids(html: str, key: str) -> str:
+    return _ID.sub(lambda m: f'id="{key}--{m.group(1)}"', html)
+
+
+def _relink(html: str, src_dir: str, dest_dir: str, key: str) -> str:
+    """Rewrite relative links so they work from `dest_dir`; in-page anchors get the piece's prefix."""
+
+    def fix(m: re.Match) -> str:
+        attr, url = m.groups()
+        if url.startswith("#"):
+            return f'{attr}="#{key}--{url[1:]}"'
+        if not url or re.match(r"[a-z][a-z0-9+.-]*:|/", url, re.I):
+            return m.group(0)  # absolute or external: unchanged
+        path, sep, frag = url.partition("#")
+        target = posixpath.normpath(posixpath.join(src_dir, path)) + ("/" if path.endswith("/") else "")
+        rel = posixpath.relpath(target, dest_dir or ".") + ("/" if path.endswith("/") and target != "./" else "")
+        return f'{attr}="{rel.replace("//", "/")}{sep}{frag}"'
+
+    return _LINK.sub(fix, html)
+
+
+def url_dir(url: str) -> str:
+    """The folder part of a page URL ('cases/x/' -> 'cases/x', 'cases/x.html' -> 'cases')."""
+    return url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
