@@ -114,10 +114,27 @@ def _mkdocs_build(config_file: Path, out: Path, *, offline: bool = False) -> Non
         logger.removeHandler(handler)
 
 
+def _keep_unchanged_times(new: Path, previous: Path) -> None:
+    """Give every output file whose bytes did not change its previous modification time.
+
+    The site is still swapped in whole, but a file that did not change looks unchanged
+    to rsync, web servers and browsers' caches, so a one-case edit republishes one case.
+    """
+    for path in new.rglob("*"):
+        before = previous / path.relative_to(new)
+        try:
+            st = before.stat()
+            if path.is_file() and st.st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        except OSError:
+            continue  # new file, or gone: nothing to keep
+
+
 def _swap(new: Path, site_dir: Path) -> None:
     """Replace site_dir with new using renames, so readers never see a half-written site."""
     old = None
     if site_dir.exists():
+        _keep_unchanged_times(new, site_dir)
         old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
         os.replace(site_dir, old)
     os.replace(new, site_dir)

@@ -8,6 +8,8 @@ of a mistake. Nothing here judges the content; it only turns files into
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,13 +44,33 @@ class Document:
         return Location(self.shown or display_path(self.path), line0 + 1, col0 + 1)
 
 
+_cache: dict[tuple[Path, str], tuple[bytes, tuple]] = {}
+"""path -> (digest of its bytes, (document, problems)): `serve` re-parses only files that changed."""
+
+
 def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file; return the document or the problems that stopped it."""
-    where = Location.of(path)
+    """Read one YAML file; return the document or the problems that stopped it.
+
+    Parsing is cached per file by a digest of its bytes (not its time stamp, which is
+    too coarse to tell two quick saves apart). Documents are never changed after
+    loading, so sharing them is safe.
+    """
     try:
         raw = path.read_bytes()
     except OSError as e:
-        return None, [Problem(where, f"expected a readable file, found an error: {e.strerror}")]
+        return None, [Problem(Location.of(path), f"expected a readable file, found an error: {e.strerror}")]
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    key = (path, os.getcwd())  # messages show paths relative to the working folder
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == digest:
+        return hit[1][0], list(hit[1][1])
+    result = _parse(path, raw)
+    _cache[key] = (digest, result)
+    return result[0], list(result[1])
+
+
+def _parse(path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    where = Location.of(path)
     if len(raw) > MAX_BYTES:
         return None, [Problem(where, f"expected a YAML file under {MAX_BYTES:,} bytes, found {len(raw):,} bytes")]
     if b"\x00" in raw:

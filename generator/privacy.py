@@ -27,8 +27,15 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 )
 
 
+# One pass per string over all patterns; the per-kind patterns only run on the rare hit.
+_ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PATTERNS), re.I)
+_SHORT = re.compile(r"[@\d]")  # every pattern needs a digit or an @: most strings have neither
+
+
 def scan_text(text: str) -> list[str]:
     """Names of the identifier kinds that `text` appears to contain."""
+    if not _SHORT.search(text) or not _ANY.search(text):
+        return []
     return [name for name, rx in PATTERNS if rx.search(text)]
 
 

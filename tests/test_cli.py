@@ -88,3 +88,21 @@ def test_stale_rule_is_a_warning_and_strict_makes_it_an_error(tiny_project, run_
     assert code == 0 and "warning: expected rule 'reassess-every-30-days' to be reviewed by 2030-01-01" in err
     code, _, err = run_cli("check", "--strict", cwd=tiny_project)
     assert code == 1 and "error: expected rule 'reassess-every-30-days'" in err
+
+
+def test_rebuild_after_one_case_change_keeps_unchanged_files(shipped_copy, run_cli, monkeypatch):
+    import os
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    site = shipped_copy / "site"
+    assert run_cli("build", cwd=shipped_copy)[0] == 0
+    old = 1_000_000_000
+    for p in site.rglob("*"):
+        os.utime(p, (old, old))  # make "unchanged" visible: any rewritten file gets a new time
+    case = shipped_copy / "data" / "cases" / "parkinsons.yaml"
+    case.write_text(case.read_text().replace("summary: >-\n", "summary: >-\n  One more sentence.\n", 1))
+    assert run_cli("build", cwd=shipped_copy)[0] == 0
+    changed = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.stat().st_mtime != old)
+    assert "cases/parkinsons/index.html" in changed
+    assert "cpt/97110/index.html" not in changed and "index.html" not in changed
+    # the case page, the two packets that include it, and the search index
+    assert len(changed) <= 6, changed

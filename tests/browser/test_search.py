@@ -29,11 +29,7 @@ def search(page, term: str) -> list[str]:
     ("97112", r"^/cpt/97112/$"),                 # CPT code
     ("R26.81", r"^/icd10/R26\.81/$"),            # ICD-10-CM code (dot kept inside the token)
     ("Parkinson", r"^/icd10/G20\.[A-Z0-9]+/$"),  # condition name -> a Parkinson's disease code
-    pytest.param("reassessment", r"^/standards/$",  # documentation term -> the documentation standard
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "case/drill pages (search boost 2, many 'Reassessment on <date>' headings) outrank "
-                     "standards/ (no boost); fix: add 'search: {boost: 4}' to the front matter of "
-                     "templates/pages/standards.md.j2, then remove this xfail"))),
+    ("reassessment", r"^/standards/$"),         # documentation term -> the documentation standard
     ("progress report", r"^/standards/$"),       # documentation terms
     ("plan of care", r"^/standards/$"),
 ])
