@@ -28,10 +28,12 @@ EPILOG = """\
 examples:
   metdocs check                     validate data/ and list every problem
   metdocs build                     validate, then build the site into site/
+  metdocs build --offline           a file:// edition in site-offline/ plus site-offline.zip
   metdocs serve                     live preview at http://127.0.0.1:8000/
   metdocs units 97110=33 97140=7    units for a visit under the CMS 8-minute rule
   metdocs units --rule ama 97110=10 97116=10
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
+  metdocs bench --cases 1000        time a 1,000-case build against stock Material
 
 exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors"""
 

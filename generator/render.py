@@ -5,9 +5,12 @@ Templates are dumb: they get plain model objects and precomputed links from
 
 * `StrictUndefined`: a typo in a template fails the build instead of printing
   nothing.
-* `finalize=md_text`: every `{{ value }}` is escaped for Markdown and HTML
+* `finalize`: every `{{ value }}` is escaped for Markdown and HTML (`md_text`)
   unless the value is `Markup` built on purpose in Python. Catalog text is
   typed by hand and pasted from anywhere; it must show as text, never as markup.
+  Inside `{% autoescape true %}` a template writes raw HTML (which Markdown
+  passes through untouched, and fast); there values are HTML-escaped instead
+  (`html_value`, then Jinja's autoescape), since backslashes would show.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_eval_context
 from markupsafe import Markup
 
 from .errors import Location, MetdocsError
@@ -40,6 +43,26 @@ def md_text(value) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Newlines would break table rows and list items; a space keeps the words apart.
     return " ".join(text.split())
+
+
+_PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
+"""Python-Markdown's stash placeholders are wrapped in STX/ETX; text must never forge one."""
+
+
+def html_value(value) -> str:
+    """A value for raw HTML: as text, without Markdown escapes; Jinja's autoescape then HTML-escapes it."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).translate(_PLACEHOLDERS)
+
+
+@pass_eval_context
+def _finalize(eval_ctx, value):
+    return html_value(value) if eval_ctx.autoescape else md_text(value)
 
 
 def link(text, url: str) -> Markup:
@@ -74,8 +97,8 @@ def environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # output is Markdown; escaping is done by finalize
-        finalize=md_text,
+        autoescape=False,  # output is Markdown; escaping is done by finalize (see the module doc)
+        finalize=_finalize,
     )
     env.filters["raw"] = Markup  # for literal Markdown written in the template itself
     env.globals["link"] = link

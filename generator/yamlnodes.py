@@ -84,13 +84,13 @@ def _parser() -> YAML:
         return YAML(typ="safe", pure=True)
 
 
-_YAML = _parser()
 _RESOLVER = VersionedResolver(version=(1, 2))
 
 
 def compose(text: str):
     """Parse `text` into Mapping / Sequence / scalars; raise MarkedYAMLError or ComposeError."""
-    events = iter(_YAML.parse(text))
+    # A fresh parser each time: one that raised mid-stream keeps its state (pure-Python one).
+    events = iter(_parser().parse(text))
     root, documents = None, 0
     for event in events:
         if isinstance(event, DocumentStartEvent):
@@ -103,40 +103,57 @@ def compose(text: str):
     return root
 
 
-def _node(event, events):
-    if isinstance(event, AliasEvent):
+def _check(event) -> None:
+    """Refuse aliases and explicit tags (rare: only called when an event is not a plain node)."""
+    if type(event) is AliasEvent:
         raise ComposeError(event.start_mark.line, event.start_mark.column,
                            f"expected plain values, found the alias *{event.anchor} (write the value out in full)")
     if event.tag not in _ALLOWED_TAGS:
         raise ComposeError(event.start_mark.line, event.start_mark.column,
                            f"expected plain YAML, found the tag {event.tag} (remove it)")
-    if isinstance(event, ScalarEvent):
+
+
+def _node(event, events):
+    # The hot loop of loading: exact type tests and the raw tag (`ctag`, None for untagged
+    # nodes) keep it cheap; anything unusual goes through `_check`.
+    kind = type(event)
+    if kind is AliasEvent or event.ctag is not None:
+        _check(event)
+    if kind is ScalarEvent:
         return _scalar(event)
-    if isinstance(event, SequenceStartEvent):
+    if kind is SequenceStartEvent:
         seq, lc = Sequence(), Positions()
         seq.lc = lc
+        items, append = lc.items, seq.append
         for child in events:
-            if isinstance(child, SequenceEndEvent):
+            if type(child) is SequenceEndEvent:
                 return seq
-            lc.items.append((child.start_mark.line, child.start_mark.column))
-            seq.append(_node(child, events))
+            mark = child.start_mark
+            items.append((mark.line, mark.column))
+            append(_scalar(child) if type(child) is ScalarEvent and child.ctag is None else _node(child, events))
+        return seq  # pragma: no cover - the parser always closes what it opens
     mapping, lc = Mapping(), Positions()
     mapping.lc = lc
+    keys, values = lc.keys, lc.values
     for key_event in events:
-        if isinstance(key_event, MappingEndEvent):
+        if type(key_event) is MappingEndEvent:
             return mapping
-        key = _node(key_event, events)
-        where = (key_event.start_mark.line, key_event.start_mark.column)
+        key = _scalar(key_event) if type(key_event) is ScalarEvent and key_event.ctag is None \
+            else _node(key_event, events)
+        mark = key_event.start_mark
+        where = (mark.line, mark.column)
         if isinstance(key, (dict, list)):
             raise ComposeError(*where, "expected a simple key, found a mapping or list used as a key")
         if key in mapping:
-            first = lc.keys[key][0] + 1
+            first = keys[key][0] + 1
             raise ComposeError(*where, f"expected each key once per mapping, found duplicate key '{key}' "
                                        f"(first defined on line {first})")
         value_event = next(events)
-        lc.keys[key] = where
-        lc.values[key] = (value_event.start_mark.line, value_event.start_mark.column)
-        mapping[key] = _node(value_event, events)
+        keys[key] = where
+        mark = value_event.start_mark
+        values[key] = (mark.line, mark.column)
+        mapping[key] = _scalar(value_event) if type(value_event) is ScalarEvent and value_event.ctag is None \
+            else _node(value_event, events)
     return mapping  # pragma: no cover - the parser always closes what it opens
 
 
@@ -146,11 +163,34 @@ def _implicit_tag(value: str) -> str:
     return _RESOLVER.resolve(ScalarNode, value, (True, False))
 
 
+_PLAIN: dict = {}
+"""Plain scalar text -> its value, for values that are not text (numbers, booleans, null)."""
+_TEXT = object()
+
+
 def _scalar(event: ScalarEvent):
-    value, (plain, _) = event.value, event.implicit
-    if not plain or event.style:
-        return QuotedStr(value) if event.style in ("'", '"') else value
-    tag = event.tag or _implicit_tag(value)
+    value, style = event.value, event.style
+    if style or not event.implicit[0]:
+        return QuotedStr(value) if style in ("'", '"') else value
+    if event.ctag is not None:
+        return _typed(value, event.tag)
+    known = _PLAIN.get(value, _PLAIN)
+    if known is _TEXT:
+        return value
+    if known is not _PLAIN:
+        return known
+    tag = _implicit_tag(value)
+    if tag == f"{_T}str" or tag == f"{_T}timestamp":
+        if len(_PLAIN) < 65536:
+            _PLAIN[value] = _TEXT
+        return value
+    out = _typed(value, tag)
+    if len(_PLAIN) < 65536 and not (isinstance(out, float) and math.isnan(out)):
+        _PLAIN[value] = out
+    return out
+
+
+def _typed(value: str, tag: str):
     if tag == f"{_T}null":
         return None
     if tag == f"{_T}bool":

@@ -106,3 +106,10 @@ def test_rebuild_after_one_case_change_keeps_unchanged_files(shipped_copy, run_c
     assert "cpt/97110/index.html" not in changed and "index.html" not in changed
     # the case page, the two packets that include it, and the search index
     assert len(changed) <= 6, changed
+
+
+def test_every_command_is_in_the_readme():
+    from generator.cli import COMMANDS
+    readme = (REPO / "README.md").read_text()
+    for name in COMMANDS:
+        assert f"`metdocs {name}" in readme, name
