@@ -38,3 +38,16 @@ def test_search_finds_the_right_page_in_the_top_3(page, guard, term, expected):
     paths = search(page, term)
     assert any(re.search(expected, p) for p in paths[:TOP]), f"{term!r}: top {TOP} = {paths[:TOP]}"
     assert guard.problems() == []
+
+
+@pytest.mark.parametrize(("term", "case_path"), [
+    ("Parkinson", "/cases/parkinsons/"),            # condition name
+    ("G20.A1", "/cases/parkinsons/"),               # its ICD-10-CM code
+    ("osteoporosis", "/cases/osteoporosis/"),
+    ("M17.11", "/cases/knee-osteoarthritis/"),
+])
+def test_search_finds_the_cases_of_a_condition_or_code(page, guard, term, case_path):
+    page.goto("/", wait_until="networkidle")
+    paths = search(page, term)
+    assert case_path in paths, f"{term!r}: results = {paths}"
+    assert guard.problems() == []
