@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from .errors import Location, Problem
-from .load import load_dir
+from .load import load_file, map_chunks, yaml_files
 from .model import NOWHERE
 from .schema import CptCode, IcdCode, Ident, Pattern, parse
 
@@ -229,20 +229,64 @@ def load_cases(cases_dir: Path) -> tuple[list[Case], list[Problem]]:
         including format problems the type hints cannot express (id vs file name,
         duplicate session ids, minutes out of range ...). Never raises on bad data.
     """
-    if not cases_dir.is_dir():
-        return [], []
-    docs, problems = load_dir(cases_dir)
-    cases: list[Case] = []
-    for doc in docs:
-        case, probs = parse(Case, doc)
-        problems.extend(probs)
-        if case is not None:
-            sanity = list(_sanity(case, doc.path.stem))
-            problems.extend(sanity)
-            if not sanity:  # the audit may assume the format rules below hold
-                cases.append(case)
-            problems.extend(_kind_rules(case))
+    cases, problems, _ = screen_cases(cases_dir)
     return cases, problems
+
+
+def screen_cases(cases_dir: Path, *, scan=None, audit=None) -> tuple[list[Case], list[Problem], list]:
+    """`load_cases`, plus optional per-file checks done in the same pass (and the same worker process).
+
+    Args:
+        cases_dir: Folder of case YAML files.
+        scan: `scan(document) -> problems`, run on every file that is valid YAML (the privacy guard).
+        audit: `audit(case) -> problems`, run on every case that passed the format rules. Its
+            results are only meaningful if the data turns out to have no errors; the caller decides.
+
+    Returns:
+        (cases, problems, per_case): problems as from `load_cases` followed by the `scan` problems in
+        file order; per_case holds, for each case in `cases`, its `audit` problems, or None
+        when `audit` raised (the caller then audits that case itself, and sees the error).
+
+    Many files are worked through in parallel (`load.map_chunks`); the result is the same.
+    """
+    if not cases_dir.is_dir():
+        return [], [], []
+    results = map_chunks(lambda paths: [_screen_file(p, scan, audit) for p in paths], yaml_files(cases_dir))
+    cases: list[Case] = []
+    problems = [p for r in results for p in r[0]]
+    per_case: list = []
+    for _, doc_problems, case, _, audited in results:
+        problems.extend(doc_problems)
+        if case is not None:
+            cases.append(case)
+            per_case.append(audited)
+    problems.extend(p for r in results for p in r[3])
+    return cases, problems, per_case
+
+
+def _screen_file(path: Path, scan, audit) -> tuple:
+    """(load problems, format problems, the case if it passed the format rules, scan problems, audit problems)."""
+    doc, load_problems = load_file(path)
+    if doc is None:
+        return load_problems, [], None, [], []
+    problems: list[Problem] = []
+    case, probs = parse(Case, doc)
+    problems.extend(probs)
+    kept = None
+    if case is not None:
+        sanity = list(_sanity(case, doc.path.stem))
+        problems.extend(sanity)
+        if not sanity:  # the audit may assume the format rules below hold
+            kept = case
+        problems.extend(_kind_rules(case))
+    scanned = scan(doc) if scan is not None else []
+    audited: list | None = []
+    if kept is not None and audit is not None:
+        try:
+            audited = audit(kept)
+        except Exception:  # noqa: BLE001 - the caller re-runs it where the error can surface
+            audited = None
+    return load_problems, problems, kept, scanned, audited
 
 
 MIN_WORKED_SESSIONS = 3

@@ -9,7 +9,10 @@ of a mistake. Nothing here judges the content; it only turns files into
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,13 +163,75 @@ def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> 
     return "?"
 
 
+def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
+    """The YAML files in `folder` (.yaml and .yml), sorted so output order never depends on the disk."""
+    return sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
+
+
 def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], list[Problem]]:
     """Load every YAML file in `folder` (sorted, so output order never depends on the disk)."""
     docs, problems = [], []
-    files = sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
-    for path in files:
+    for path in yaml_files(folder, pattern):
         doc, probs = load_file(path)
         problems.extend(probs)
         if doc is not None:
             docs.append(doc)
     return docs, problems
+
+
+PARALLEL_MIN = 200
+"""Per-file work (loading, auditing, rendering cases) is split over processes from this many items up."""
+
+_task: tuple | None = None
+"""(function, items) for the forked workers of `map_chunks`; inherited through fork, never pickled."""
+
+
+def map_chunks(fn, items, *, at_least: int | None = None) -> list:
+    """`fn(items)` (a list in, a list out, one result per item and in order), split over processes.
+
+    With many items on a machine with several idle CPUs, the items are cut into one
+    contiguous chunk per free CPU (see `_free_cpus`); forked workers run `fn` on all chunks
+    but the first, which this process runs meanwhile, and the results are joined in order,
+    so the output is exactly the serial one. `fn` and the items reach the workers through fork (no pickling); only the
+    results come back pickled. Small inputs, a single CPU, no `fork` (Windows, macOS) or
+    other threads running (`mkdocs serve`: forking a threaded process is unsafe) keep it
+    in this process.
+    """
+    global _task
+    items = list(items)
+    if (len(items) < (PARALLEL_MIN if at_least is None else at_least) or _task is not None
+            or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()):
+        return list(fn(items))
+    n = min(_free_cpus(), len(items))
+    if n < 2:
+        return list(fn(items))
+    bounds = [(len(items) * k // n, len(items) * (k + 1) // n) for k in range(n)]
+    _task = (fn, items)
+    try:
+        with ProcessPoolExecutor(max_workers=n - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_chunk, lo, hi) for lo, hi in bounds[1:]]
+            out = list(fn(items[bounds[0][0]:bounds[0][1]]))
+            for f in futures:
+                out.extend(f.result())
+    finally:
+        _task = None
+    return out
+
+
+def _free_cpus() -> int:
+    """CPUs this process could use now: os.cpu_count() less what other processes keep busy.
+
+    On a saturated machine a second process only adds fork and pickling costs (measured:
+    slower than one process), so the load average (which counts this process too) decides.
+    """
+    cpus = os.cpu_count() or 1
+    try:
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
+    except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
+        busy = 0.0
+    return max(1, min(cpus, int(cpus - busy + 0.5)))
+
+
+def _run_chunk(lo: int, hi: int) -> list:
+    fn, items = _task
+    return list(fn(items[lo:hi]))

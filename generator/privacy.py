@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import Location, Problem
+from .errors import Problem
 from .load import Document, load_dir
 
 PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
@@ -29,38 +29,52 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 
 # One pass per string over all patterns; the per-kind patterns only run on the rare hit.
 _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PATTERNS), re.I)
-_SHORT = re.compile(r"[@\d]")  # every pattern needs a digit or an @: most strings have neither
+# Cheap necessary conditions, checked first: every pattern above needs an @, three digits then a
+# separator and a digit (SSN, phone), or one of these words (MRN, date of birth). Text that is not
+# ASCII always gets the full scan (case-insensitive matching of other scripts is subtle).
+_DIGITS = re.compile(r"\d{3}\)?[\s.-]\d")
+
+
+def _might_match(text: str) -> bool:
+    if "@" in text or not text.isascii() or _DIGITS.search(text):
+        return True
+    low = text.lower()
+    return "mrn" in low or "medical record" in low or "dob" in low or "d.o.b" in low or "birth" in low \
+        or "born" in low
 
 
 def scan_text(text: str) -> list[str]:
     """Names of the identifier kinds that `text` appears to contain."""
-    if not _SHORT.search(text) or not _ANY.search(text):
+    if not _might_match(text) or not _ANY.search(text):
         return []
     return [name for name, rx in PATTERNS if rx.search(text)]
 
 
-def _walk(node, where: Location, doc: Document) -> Iterator[tuple[Location, str]]:
-    """Every string in a ruamel tree (keys' values and list items) with its location."""
+def _walk(node, where: tuple[int, int]) -> Iterator[tuple[tuple[int, int], str]]:
+    """Every string in a parsed tree (keys' values and list items) with its 0-based (line, column).
+
+    Positions stay tuples: a Location is only made for the rare string that is reported.
+    """
     if isinstance(node, str):
         yield where, node
     elif isinstance(node, dict):
-        for key in node:
-            loc = doc.at(*node.lc.value(key)) if hasattr(node, "lc") else where
-            yield from _walk(node[key], loc, doc)
+        lc = getattr(node, "lc", None)
+        for key, value in node.items():
+            yield from _walk(value, lc.value(key) if lc is not None else where)
     elif isinstance(node, list):
+        lc = getattr(node, "lc", None)
         for i, item in enumerate(node):
-            loc = doc.at(*node.lc.item(i)) if hasattr(node, "lc") else where
-            yield from _walk(item, loc, doc)
+            yield from _walk(item, lc.item(i) if lc is not None else where)
 
 
 def check_documents(docs: list[Document]) -> list[Problem]:
     """A problem for every string that looks like a real identifier."""
     problems = []
     for doc in docs:
-        for where, text in _walk(doc.root, doc.at(0, 0), doc):
+        for where, text in _walk(doc.root, (0, 0)):
             for kind in scan_text(text):
-                problems.append(Problem(where, f"expected synthetic case text with no real identifiers, "
-                                               f"found what looks like {kind}; remove or fictionalise it"))
+                problems.append(Problem(doc.at(*where), f"expected synthetic case text with no real identifiers, "
+                                                         f"found what looks like {kind}; remove or fictionalise it"))
     return problems
 
 

@@ -29,6 +29,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
+_MD_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                            **{c: "\\" + c for c in "\\`*_[]{}|#!~"}})
+"""One pass: HTML's &, <, > as entities, Markdown punctuation backslash-escaped (same as `_MD_SPECIAL`)."""
+_MD_ANY = re.compile(r"[&<>\\`*_\[\]{}|#!~]")
+
+
 def md_text(value) -> str:
     """Escape a value for inline Markdown: it renders as the same text, never as markup."""
     if isinstance(value, Markup):
@@ -38,9 +44,8 @@ def md_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    text = text.translate(_HTML)
-    # Backslash-escape Markdown punctuation; '&lt;'/'&gt;' are already safe entities.
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if _MD_ANY.search(text):  # most values have nothing to escape; translate is the slow part
+        text = text.translate(_MD_ESCAPE)
     # Newlines would break table rows and list items; a space keeps the words apart.
     return " ".join(text.split())
 
@@ -57,7 +62,23 @@ def html_value(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).translate(_PLACEHOLDERS)
+    text = str(value)
+    if "\x02" in text or "\x03" in text:
+        text = text.translate(_PLACEHOLDERS)
+    # As in md_text: no blank line may end the raw HTML block early; a space keeps words apart.
+    return " ".join(text.split())
+
+
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def tight(html: str) -> Markup:
+    """Raw HTML written over several template lines, joined into one line (`{% filter tight %}`).
+
+    Only line breaks between a '>' and the next '<' go: values are escaped, so they hold
+    neither, and the result ends with one newline so Markdown sees the block end.
+    """
+    return Markup(_BETWEEN_TAGS.sub("><", str(html).strip()) + "\n")
 
 
 @pass_eval_context
@@ -101,6 +122,7 @@ def environment(templates_dir: Path) -> Environment:
         finalize=_finalize,
     )
     env.filters["raw"] = Markup  # for literal Markdown written in the template itself
+    env.filters["tight"] = tight
     env.globals["link"] = link
     env.globals["title"] = front_matter_title
     return env

@@ -39,7 +39,12 @@ class Pattern:
     """Codes must be quoted: unquoted 97110 is a number and unquoted 00100 loses its zeros."""
 
     def matches(self, value: str) -> bool:
-        return re.fullmatch(self.regex, value) is not None
+        return _compiled(self.regex).fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(regex: str) -> re.Pattern:
+    return re.compile(regex)
 
 
 Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'")]
@@ -68,37 +73,43 @@ def describe(value: Any) -> str:
 
 
 class _Walker:
-    """Holds the document and the problems found while walking it."""
+    """Holds the document and the problems found while walking it.
+
+    A `where` below is a Location or, to save making one per value, the parser's 0-based
+    (line, column) tuple; `loc()` turns it into a Location when a problem or a record needs it.
+    """
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def fail(self, where: Location, message: str) -> None:
-        self.problems.append(Problem(where, message))
+    def loc(self, where) -> Location:
+        return where if isinstance(where, Location) else self.doc.at(*where)
 
-    def value(self, tp: Any, node: Any, where: Location, what: str) -> Any:
+    def fail(self, where, message: str) -> None:
+        self.problems.append(Problem(self.loc(where), message))
+
+    def value(self, tp: Any, node: Any, where, what: str) -> Any:
         """Check `node` against type `tp`; return the converted value or `_BAD`."""
-        origin, args = get_origin(tp), get_args(tp)
-        if origin is Annotated:
-            return self.annotated(args[0], args[1], node, where, what)
-        if origin in (typing.Union, types.UnionType):
-            inner = [a for a in args if a is not type(None)]
+        kind, a, b = _kind(tp)
+        if kind == "annotated":
+            return self.annotated(a, b, node, where, what)
+        if kind == "optional":
             if node is None:
                 return None
-            return self.value(inner[0], node, where, what)
-        if origin is Literal:
-            if node in args and isinstance(node, str):
+            return self.value(a, node, where, what)
+        if kind == "literal":
+            if node in a and isinstance(node, str):
                 return str(node)
-            choices = ", ".join(f"'{a}'" for a in args)
+            choices = ", ".join(f"'{x}'" for x in a)
             return self.bad(where, f"{what} must be one of {choices}; found {describe(node)}")
-        if origin is tuple:
-            return self.sequence(args[0], node, where, what)
-        if dataclasses.is_dataclass(tp):
+        if kind == "tuple":
+            return self.sequence(a, node, where, what)
+        if kind == "record":
             return self.record(tp, node, where, what)
         return self.scalar(tp, node, where, what)
 
-    def bad(self, where: Location, message: str) -> Any:
+    def bad(self, where, message: str) -> Any:
         self.fail(where, message)
         return _BAD
 
@@ -151,8 +162,9 @@ class _Walker:
         if not isinstance(node, list):
             return self.bad(where, f"{what} must be a list; found {describe(node)}")
         out, ok = [], True
+        lc = getattr(node, "lc", None)
         for i, item in enumerate(node):
-            loc = self.doc.at(*node.lc.item(i)) if hasattr(node, "lc") else where
+            loc = lc.item(i) if lc is not None else where
             v = self.value(item_tp, item, loc, f"item {i + 1} of {what}")
             ok = ok and v is not _BAD
             out.append(v)
@@ -163,6 +175,7 @@ class _Walker:
             return self.bad(where, f"{what} must be a mapping of keys to values; found {describe(node)}")
         hints, fields = _shape(cls)
         kwargs, ok = {}, True
+        lc = getattr(node, "lc", None)
         for key in node:
             if key not in fields:
                 loc = self.doc.at(*node.lc.key(key))
@@ -176,25 +189,48 @@ class _Walker:
                     self.fail(where, f"{what} is missing the required key '{name}'")
                     ok = False
                 continue
-            loc = self.doc.at(*node.lc.value(name))
+            loc = lc.value(name) if lc is not None else where
             v = self.value(hints[name], node[name], loc, f"'{name}'")
             ok = ok and v is not _BAD
             kwargs[name] = v
         if not ok:
             return _BAD
-        if "where" in {f.name for f in dataclasses.fields(cls)}:
-            kwargs["where"] = where
+        if cls in _HAS_WHERE:
+            kwargs["where"] = self.loc(where)
         return cls(**kwargs)
 
 
 _BAD = object()
 
 
+_HAS_WHERE: set = set()
+"""Model classes with a `where` field (filled by `_shape`)."""
+
+
 @functools.cache
 def _shape(cls: type) -> tuple[dict, dict]:
     """Type hints and fields of a model class, worked out once (it is slow, and asked per record)."""
+    if any(f.name == "where" for f in dataclasses.fields(cls)):
+        _HAS_WHERE.add(cls)
     return (get_type_hints(cls, include_extras=True),
             {f.name: f for f in dataclasses.fields(cls) if f.name != "where"})
+
+
+@functools.cache
+def _kind(tp: Any) -> tuple[str, Any, Any]:
+    """How `value` checks a type: ('annotated', base, pattern), ('optional', inner, None), ..."""
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        return "annotated", args[0], args[1]
+    if origin in (typing.Union, types.UnionType):
+        return "optional", [a for a in args if a is not type(None)][0], None
+    if origin is Literal:
+        return "literal", args, None
+    if origin is tuple:
+        return "tuple", args[0], None
+    if dataclasses.is_dataclass(tp):
+        return "record", None, None
+    return "scalar", None, None
 
 
 def parse(cls: type, doc: Document) -> tuple[Any | None, list[Problem]]:

@@ -142,8 +142,10 @@ def test_case_page_numbers_equal_the_units_engine(checked, site):
             other = "ama" if case.payer.unit_rule == "cms" else "cms"
             for rule, label in ((case.payer.unit_rule, "(this payer's rule)"), (other, "(for contrast)")):
                 alloc = allocate(minutes, cat.is_timed, rule)
-                # The session record is raw HTML (see partials/case_record.md.j2): one <tr> per line.
-                row = next(ln for ln in text.splitlines() if label in ln)
+                # The session record is raw HTML (see partials/case_record.md.j2).
+                rows = [r for r in re.findall(r"<tr>(.*?)</tr>", text.split("\n### ", 1)[0]) if label in r]
+                assert len(rows) == 1, (case.id, s.id, rule, rows)
+                row = rows[0]
                 cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
                 assert len(cells) == 3, (case.id, s.id, rule, row)
                 shown = ", ".join(f"{c} × {u}" for c, u in alloc.units.items())
@@ -194,12 +196,21 @@ def test_case_page_is_searchable_by_codes_and_condition(checked, site):
 
 def test_hostile_summary_renders_escaped(checked, icd):
     case = _worked(checked)[0]
+    # The summary is Markdown; payable and the session log are raw HTML (case_record.md.j2).
+    forged = "\x02wzxhzdk:0\x03"  # Python-Markdown's placeholder for stashed raw HTML
+    session = dataclasses.replace(case.sessions[0], response=f"Fine {HOSTILE} {forged} & <b>bold</b>",
+                                  activities=(dataclasses.replace(case.sessions[0].activities[0],
+                                                                  description="</td></tr></table></div>\n\n# Hi"),
+                                              *case.sessions[0].activities[1:]))
     bad = dataclasses.replace(case, summary=f"Client story {HOSTILE} ends.",
-                              payable=(HOSTILE, *case.payable))
+                              payable=(HOSTILE, *case.payable), sessions=(session, *case.sessions[1:]))
     pages = _render_all(checked.catalog, [bad, *[c for c in checked.cases if c is not case]], icd)
     for path in (case_path(bad),):
-        assert "<script>" not in pages[path], path
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[path], path
+        page = pages[path]
+        assert "<script>" not in page and "<b>" not in page and "\x02" not in page, path
+        assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3, path
+        assert "Fine &lt;script&gt;alert(1)&lt;/script&gt; wzxhzdk:0 &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+        assert "<td>&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;/div&gt; # Hi</td>" in page
 
 
 def test_kind_rules(checked):
@@ -241,3 +252,28 @@ def test_every_link_on_case_and_drill_pages_resolves(tmp_path, offline):
             assert target.is_file(), (page.relative_to(out).as_posix(), url)
             checked_links += 1
     assert checked_links > 10 * len(pages)
+
+
+def test_parallel_check_and_generate_equal_the_serial_ones(monkeypatch):
+    """Many cases are worked through in forked processes (load.map_chunks): same output, same order."""
+    from generator import load, pipeline
+    serial_checked, serial = check(Project.at(REPO)), pipeline.generate(Project.at(REPO))
+    pools = []
+
+    class Pool(load.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(load, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(load, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(load, "_free_cpus", lambda: 3)
+    monkeypatch.setattr(load.threading, "active_count", lambda: 1)
+    load._cache.clear()
+    parallel_checked, parallel = check(Project.at(REPO)), pipeline.generate(Project.at(REPO))
+    assert len(pools) >= 3  # cases in check, cases again in generate's check, and the pages
+    assert parallel_checked.problems == serial_checked.problems
+    assert parallel_checked.cases == serial_checked.cases
+    assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
+    assert parallel.nav == serial.nav

@@ -76,7 +76,7 @@ def value_for(info: dict, i: int):
         assert info["options"], f"{info['name']}: a select without real options"
         return info["options"][0]
     if info["tag"] == "textarea":
-        return f"Line 1 for {info['name']}: 3×10 sit-to-stand, RPE 5/10.\nLine 2 — tolerated well; “no pain”."
+        return f"Line 1 for {info['name']}: 3×10 sit-to-stand, RPE 5/10.\nLine 2 — tolerated well; “no pain”.\n"
     if info["type"] == "date":
         return (date(2026, 1, 5) + timedelta(days=i)).isoformat()
     if info["type"] == "number":
@@ -118,6 +118,8 @@ def test_save_and_load_round_trip(page, guard, forms, form_id, tmp_path):
     hidden = page.eval_on_selector_all(CONTROLS, "cs => cs.filter(c => !c.getClientRects().length).map(c => c.name)")
     assert hidden == [], "controls a person cannot see or fill"
 
+    sent = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
     filled = fill_everything(page)
     assert page_values(page) == filled, "a control does not hold what was typed into it"
     shown = computed_texts(page)
@@ -132,6 +134,8 @@ def test_save_and_load_round_trip(page, guard, forms, form_id, tmp_path):
     # Exactly what was typed, under the control names, plus the form id and version: nothing else.
     assert saved == {"form": form_id, "version": forms[form_id].version, "values": filled}
 
+    # Typing and saving made no request at all except fetching the local blob: download.
+    assert [r for r in sent if not r.startswith("GET blob:")] == [], sent
     page.reload(wait_until="load")
     page.wait_for_selector(f".mf-wrap[data-form='{form_id}'][data-mf-bound]")
     assert all(v in ("", False) for v in page_values(page).values()), "the form is not blank after a reload"
@@ -141,6 +145,7 @@ def test_save_and_load_round_trip(page, guard, forms, form_id, tmp_path):
     status.filter(has_text=f"Loaded {saved_path.name}.").wait_for()
     assert page_values(page) == filled, "load did not give back the saved form"
     assert computed_texts(page) == shown, "units / change summaries differ after loading"
+    assert not [r for r in sent if not r.startswith("GET ")], f"non-GET requests: {sent}"
     assert guard.problems() == []
 
 
@@ -255,7 +260,7 @@ CHANGE_ROUNDS = [
 ]
 
 
-def test_progress_report_change_and_due_date(page, guard, catalog, forms):
+def test_progress_report_change_vs_meaningful_change(page, guard, catalog):
     measures = {m.id: m for m in catalog.measures}
     assert measures["tug"].better == "lower" and measures["odi"].better == "lower"
     assert measures["chair-stand-30s"].better == "higher" and measures["berg"].better == "higher"
@@ -283,15 +288,29 @@ def test_progress_report_change_and_due_date(page, guard, catalog, forms):
 
     ctl(page, "measures.0.current").fill("")  # half a row: nothing shown
     assert page.locator("output.mf-change[data-row='0']").text_content() == ""
+    assert guard.problems() == []
 
-    # Next reassessment: 30 days after the date field the form declares (based_on).
-    due_field = next(f for f in forms["progress-report"].fields() if f.calculate == "due-30-days")
-    assert ctl(page, due_field.id).get_attribute("data-due-from") == due_field.based_on
-    ctl(page, "last_assessment_date").fill("2026-01-20")
-    for base in ("2026-03-01", "2026-12-15", "2024-02-15", "2026-03-20", "2026-10-20"):  # months, years, leap, DST
-        ctl(page, due_field.based_on).fill(base)
-        want = (date.fromisoformat(base) + timedelta(days=30)).isoformat()
-        assert ctl(page, due_field.id).input_value() == want, f"{due_field.based_on}={base}"
+
+@pytest.mark.parametrize("tz", [
+    # West of UTC catches "parse as UTC, read back local"; east of UTC (with southern DST)
+    # catches "parse as local, read back UTC". Both are off by one day, not always.
+    pytest.param("America/Los_Angeles", marks=pytest.mark.browser_context_args(timezone_id="America/Los_Angeles")),
+    pytest.param("Pacific/Auckland", marks=pytest.mark.browser_context_args(timezone_id="Pacific/Auckland")),
+])
+def test_reassessment_due_is_30_days_after_its_date(page, guard, forms, tz):
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == tz
+    due_forms = {fid: f for fid in FORM_IDS for f in forms[fid].fields() if f.calculate == "due-30-days"}
+    assert {"progress-report", "initial-assessment"} <= set(due_forms)
+    for form_id, due in due_forms.items():
+        open_form(page, form_id)
+        assert ctl(page, due.id).get_attribute("data-due-from") == due.based_on
+        if form_id == "progress-report":  # a different last-assessment date must not move it
+            ctl(page, "last_assessment_date").fill("2026-01-20")
+        # month and year ends, a leap February, both DST switches (US and NZ)
+        for base in ("2026-03-01", "2026-12-15", "2024-02-15", "2026-03-20", "2026-10-20", "2026-04-01"):
+            ctl(page, due.based_on).fill(base)
+            want = (date.fromisoformat(base) + timedelta(days=30)).isoformat()
+            assert ctl(page, due.id).input_value() == want, f"{form_id}: {due.based_on}={base} ({tz})"
     assert guard.problems() == []
 
 
