@@ -186,3 +186,20 @@ def test_packets_have_unique_ids_and_working_links(site):
                 continue
             target = (page.parent / url.split("#")[0]).resolve()
             assert target.exists() or (target / "index.html").exists(), url
+
+
+def _gz(path: Path) -> int:
+    import gzip
+    return len(gzip.compress(path.read_bytes(), 9))
+
+
+def test_size_budgets(site):
+    """First visit to a form page under 200 KB gzipped; the search index under 150 KB gzipped."""
+    assert _gz(site / "search" / "search_index.json") < 150_000
+    for page in (site / "forms").glob("*/index.html"):
+        total = _gz(page)
+        for url in re.findall(r'(?:src|href)="([^"]+\.(?:js|css|json))"', page.read_text()):
+            asset = (page.parent / url).resolve()
+            if asset.is_file():
+                total += _gz(asset)
+        assert total < 200_000, (page, total)
