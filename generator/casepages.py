@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from mkdocs.utils import get_relative_url
+
 from .audit import REASSESS_DAYS, UNIT_RULES, case_findings
 from .cases import Case, measure_changes
 from .model import Catalog
@@ -34,13 +36,15 @@ def case_path(case: Case) -> str:
     return f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
 
 
-def case_pages(catalog: Catalog, cases, icd) -> list[Page]:
+def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True) -> list[Page]:
     """The case and drill pages, their indexes, and the student and instructor print editions.
 
     Args:
         catalog: The checked catalog.
         cases: The checked cases (`Checked.cases`), worked and drill.
         icd: The ICD-10-CM code set (`icd.code_set()`), for official titles.
+        directory_urls: MkDocs' `use_directory_urls`; case and drill pages are raw HTML
+            (which MkDocs does not rewrite), so their links are final URLs in that style.
     """
     views = [_view(c, catalog, icd) for c in sorted(cases, key=lambda c: c.id)]
     worked = [v for v in views if v["kind"] == "worked"]
@@ -51,10 +55,10 @@ def case_pages(catalog: Catalog, cases, icd) -> list[Page]:
                    "by_cpt": _by_code(worked, "cpts"), "by_icd": _by_code(worked, "icd_codes"),
                    "titles": _titles(worked)})]
     for v in worked:
-        pages.append(Page(v["path"], "case.md.j2", {**_common(v["path"]), "c": v}))
+        pages.append(Page(v["path"], "case.md.j2", {**_common(v["path"], directory_urls), "c": v}))
     pages.append(Page("drills/index.md", "drills_index.md.j2", {**_common("drills/index.md"), "drills": drills}))
     for v in drills:
-        pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"]), "c": v}))
+        pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"], directory_urls), "c": v}))
     for edition in EDITIONS:
         # One packet per edition. Per-section copies would multiply the biggest pages of a
         # large site; every web page prints cleanly on its own (print.css) instead.
@@ -68,20 +72,82 @@ def case_pages(catalog: Catalog, cases, icd) -> list[Page]:
     return pages
 
 
-def _common(page: str) -> dict:
-    """What every template gets: `href` relative to this page, and the path helpers."""
+def _common(page: str, directory_urls: bool = True) -> dict:
+    """What every template gets: `href` relative to this page, `url` (the same as MkDocs would
+    rewrite it, for links inside raw HTML), and the path helpers."""
     up = "../" * page.count("/")
+    here = site_url(page, directory_urls)
 
     def href(path: str) -> str:
         return up + path
 
-    return {"href": href, "cpt_path": cpt_path, "icd_path": icd_path, "measure_path": measure_path,
+    here_top = here.partition("/")[0]
+    climb = "../" * here.count("/")
+
+    def url(path: str) -> str:
+        target, sep, anchor = path.partition("#")
+        to = site_url(target, directory_urls)
+        if to and to.partition("/")[0] != here_top:
+            rel = climb + to  # another top folder: what get_relative_url gives, without its work
+        else:
+            rel = get_relative_url(to, here)
+        return _safe_url(rel + sep + anchor)
+
+    return {"href": href, "url": url, "cpt_path": cpt_path, "icd_path": icd_path, "measure_path": measure_path,
             "case_path": case_path, "page": page}
+
+
+def site_url(path: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives the docs file `path` ('cpt/97110.md' -> 'cpt/97110/' or 'cpt/97110.html')."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _safe_url(url: str) -> str:
+    """Percent-encode what would end or break an attribute value (autoescape handles & and quotes)."""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
 
 
 def _rule_view(unit_rule: str, rules: dict) -> dict:
     name = RULE_NAMES[unit_rule]
-    return {"id": unit_rule, "name": name, "label": name[0].upper() + name[1:], "rule": rules.get(UNIT_RULES[unit_rule])}
+    return Record({"id": unit_rule, "name": name, "label": name[0].upper() + name[1:], "rule": rules.get(UNIT_RULES[unit_rule])})
+
+
+class Record(dict):
+    """A dict whose keys also read as attributes. Jinja reads `x.key` as getattr(x, "key") first and
+    x["key"] only after an AttributeError; a plain dict raised one for every value a page shows."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class View(Record):
+    """A case's view: what the indexes need at once, the rest (the engine's units, measure
+    changes) computed on first use. Pages render in forked workers (`load.map_chunks`), so
+    each worker works out only the cases it renders, instead of the parent working out all."""
+
+    __slots__ = ("_rest",)
+
+    def __init__(self, light: dict, rest):
+        super().__init__(light)
+        self._rest = rest
+
+    def __missing__(self, key):
+        if self._rest is not None:
+            rest, self._rest = self._rest, None
+            self.update(rest())
+            if key in self:
+                return self[key]
+        raise KeyError(key)
 
 
 def _view(case: Case, cat: Catalog, icd) -> dict:
@@ -93,36 +159,41 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         info = icd.lookup(d.code)
         entry = dx_by_code.get(d.code)
         category = cats.get(entry.category) if entry else None
-        diagnoses.append({"pointer": d.pointer, "code": d.code, "title": info.title, "valid": info.valid,
-                          "billable": info.billable, "in_catalog": entry is not None, "category": category})
+        diagnoses.append(Record({"pointer": d.pointer, "code": d.code, "title": info.title, "valid": info.valid,
+                                 "billable": info.billable, "in_catalog": entry is not None, "category": category}))
     conditions = _unique(d["category"].name for d in diagnoses if d["category"])
     cpts = sorted({a.cpt for s in case.sessions for a in s.activities}
                   | {ln.cpt for s in case.sessions for ln in s.claim})
-    measures = {m.id: m for m in cat.measures}
     rules = {r.id: r for r in cat.rules}
     payer_rule = case.payer.unit_rule
     other_rule = next(r for r in RULE_NAMES if r != payer_rule)
-    changes = measure_changes(case, cat)
-    days = _reassess_days(cat)
-    assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
-    return {
+
+    def rest() -> dict:
+        measures = {m.id: m for m in cat.measures}
+        changes = measure_changes(case, cat)
+        days = _reassess_days(cat)
+        assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
+        return {
+            "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
+            "other_rule": _rule_view(other_rule, rules),
+            "baseline": [Record({"mv": mv, "m": measures.get(mv.measure)}) for mv in case.baseline.measures],
+            "plan_codes": [Record({"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None})
+                           for p in case.plan.codes],
+            "sessions": [_session(s, cat, payer_rule, other_rule) for s in case.sessions],
+            "reassessments": [Record({"r": r, "changes": [_change(c) for c in changes if c.reassessment == i]})
+                              for i, r in enumerate(case.reassessments)],
+            "reassess_days": days,
+            "next_due": assessed[-1] + dt.timedelta(days=days),
+        }
+
+    return View({
         "id": case.id, "kind": case.kind, "case": case, "path": case_path(case),
         "diagnoses": diagnoses, "conditions": conditions, "cpts": cpts,
         "icd_codes": [d["code"] for d in diagnoses],
-        "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
         "pointers": {d.pointer: d.code for d in (case.referral.diagnoses if case.referral else ())},
         "payer_rule": _rule_view(payer_rule, rules),
-        "other_rule": _rule_view(other_rule, rules),
-        "baseline": [{"mv": mv, "m": measures.get(mv.measure)} for mv in case.baseline.measures],
-        "plan_codes": [{"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None}
-                       for p in case.plan.codes],
-        "sessions": [_session(s, cat, payer_rule, other_rule) for s in case.sessions],
-        "reassessments": [{"r": r, "changes": [_change(c) for c in changes if c.reassessment == i]}
-                          for i, r in enumerate(case.reassessments)],
-        "reassess_days": days,
-        "next_due": assessed[-1] + dt.timedelta(days=days),
-        "answer": _answer(case, cat, icd) if case.kind == "drill" else [],
-    }
+        "answer": _answer(case, cat, icd) if case.kind == "drill" else [],  # the drills index counts it
+    }, rest)
 
 
 def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
@@ -130,8 +201,8 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
     billed: dict[str, int] = defaultdict(int)
     for line in s.claim:
         billed[line.cpt] += line.units
-    out = {"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
-           "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None}
+    out = Record({"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
+                  "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
     if s.activities and all(a.minutes is not None for a in s.activities):
         minutes: dict[str, int] = defaultdict(int)
         for a in s.activities:
@@ -150,8 +221,8 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
 
 def _change(c) -> dict:
     """A measure change with its numbers formatted by Python, not by the template."""
-    return {"c": c, "change": f"{c.change:+g}", "baseline": f"{c.baseline:g}", "value": f"{c.value:g}",
-            "threshold": None if c.threshold is None else f"{c.threshold:g}"}
+    return Record({"c": c, "change": f"{c.change:+g}", "baseline": f"{c.baseline:g}", "value": f"{c.value:g}",
+                   "threshold": None if c.threshold is None else f"{c.threshold:g}"})
 
 
 def _answer(case: Case, cat: Catalog, icd) -> list[dict]:
@@ -162,13 +233,13 @@ def _answer(case: Case, cat: Catalog, icd) -> list[dict]:
         rule = next((r for r in cat.rules if r.id == b.rule), None)
         element = None if rule else next((e for e in cat.elements if e.id == b.rule), None)
         item = rule or element
-        out.append({
+        out.append(Record({
             "b": b, "kind": "rule" if rule else "element" if element else "unknown",
             "title": rule.title if rule else element.name if element else b.rule,
             "source": cat.source(item.sources[0]) if item and item.sources else None,
             "findings": [f.problem.message for f in found
                          if f.problem.rule == b.rule and f.session == b.session],
-        })
+        }))
     return out
 
 

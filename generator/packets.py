@@ -25,8 +25,8 @@ PACKETS = {"print/student/index.md": False, "print/instructor/index.md": True}
 """Packet page -> whether it prints answers."""
 
 _ANSWER = re.compile(re.escape(ANSWER_START) + r".*?" + re.escape(ANSWER_END), re.S)
-_ID = re.compile(r'\bid="([^"]+)"')
-_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+_ATTR = re.compile(r'\b(id|href|src)="([^"]*)"')
+_EXTERNAL = re.compile(r"[a-z][a-z0-9+.-]*:|/", re.I)
 
 
 @dataclass(frozen=True)
@@ -50,31 +50,37 @@ def assemble(pieces: list[Piece], packet_dir: str, *, answers: bool) -> str:
             html = html.replace("<details", "<details open")  # printed open, nothing to click on paper
         else:
             html = _ANSWER.sub("", html)
-        html = _prefix_ids(html, piece.key)
-        html = _relink(html, piece.url_dir, packet_dir, piece.key)
+        html = _rewrite(html, piece.url_dir, packet_dir, piece.key)
         parts.append(f'<section class="metdocs-packet-item">\n{html}\n</section>')
     return "\n".join(parts)
 
 
-def _prefix_ids(html: str, key: str) -> str:
-    return _ID.sub(lambda m: f'id="{key}--{m.group(1)}"', html)
-
-
-def _relink(html: str, src_dir: str, dest_dir: str, key: str) -> str:
-    """Rewrite relative links so they work from `dest_dir`; in-page anchors get the piece's prefix."""
+def _rewrite(html: str, src_dir: str, dest_dir: str, key: str) -> str:
+    """One pass over the piece's attributes: ids get the piece's prefix, and relative links are
+    rewritten so they work from `dest_dir` (in-page anchors get the prefix too)."""
+    depth = src_dir.count("/") + 1 if src_dir else 0
+    # From the same depth, a link that first climbs to the site root reads the same from both folders.
+    to_root = "../" * depth if depth == (dest_dir.count("/") + 1 if dest_dir else 0) else None
+    # ...unless it leads into the packet's own top folder: relpath shortens those below.
+    to_dest = f"{to_root}{dest_dir.partition('/')[0]}"
 
     def fix(m: re.Match) -> str:
         attr, url = m.groups()
+        if attr == "id":
+            return f'id="{key}--{url}"' if url else m.group(0)
         if url.startswith("#"):
             return f'{attr}="#{key}--{url[1:]}"'
-        if not url or re.match(r"[a-z][a-z0-9+.-]*:|/", url, re.I):
+        if to_root and url.startswith(to_root) and url[len(to_root):len(to_root) + 1] not in ("", ".", "#", "?") \
+                and not (url.startswith(to_dest) and url[len(to_dest):len(to_dest) + 1] in ("", "/", "#", "?")):
+            return m.group(0)
+        if not url or _EXTERNAL.match(url):
             return m.group(0)  # absolute or external: unchanged
         path, sep, frag = url.partition("#")
         target = posixpath.normpath(posixpath.join(src_dir, path)) + ("/" if path.endswith("/") else "")
         rel = posixpath.relpath(target, dest_dir or ".") + ("/" if path.endswith("/") and target != "./" else "")
         return f'{attr}="{rel.replace("//", "/")}{sep}{frag}"'
 
-    return _LINK.sub(fix, html)
+    return _ATTR.sub(fix, html)
 
 
 def url_dir(url: str) -> str:

@@ -164,13 +164,19 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     return Checked(catalog, problems, tuple(cases), tuple(forms))
 
 
-def generate(project: Project, *, strict: bool = False, timings: dict[str, float] | None = None) -> Generated:
-    """Check, then render every generated page; raise DataError listing every problem."""
+def generate(project: Project, *, strict: bool = False, timings: dict[str, float] | None = None,
+             directory_urls: bool = True) -> Generated:
+    """Check, then render every generated page; raise DataError listing every problem.
+
+    `directory_urls` is MkDocs' `use_directory_urls` (False in the offline build): the case and
+    drill pages are raw HTML, which MkDocs does not rewrite, so their links are made final here.
+    """
     with _gc_paused():
-        return _generate(project, strict=strict, timings=timings)
+        return _generate(project, strict=strict, timings=timings, directory_urls=directory_urls)
 
 
-def _generate(project: Project, *, strict: bool, timings: dict[str, float] | None) -> Generated:
+def _generate(project: Project, *, strict: bool, timings: dict[str, float] | None,
+              directory_urls: bool) -> Generated:
     watch = Stopwatch(timings)
     checked = check(project, strict=strict, timings=timings)
     if not checked.ok:
@@ -178,7 +184,7 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
     with watch("render"):
         from .icd import code_set
         plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
-                *case_pages(checked.catalog, checked.cases, code_set())]
+                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls)]
         clashes = [p for p in plan if (project.docs / p.path).exists()]
         if clashes:
             raise DataError([Problem(Location.of(project.docs / p.path),

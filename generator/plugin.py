@@ -9,6 +9,7 @@ into site_src/), and watches data/ and templates/ when serving.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -30,6 +31,33 @@ build quadratic in its size; the index page links every child instead.
 
 _memo: dict[tuple, Generated] = {}
 
+_RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*"
+                        r"(?:\n<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*)*(?=\n\n|\n?\Z)")
+"""Raw HTML blocks, one element per line between blank lines, as the case templates write them (`tight`)."""
+_SET_ASIDE = re.compile(r"<!--metdocs:raw:(\d+)-->")
+
+
+def set_aside(markdown: str) -> tuple[str, list[str]]:
+    """Replace each run of one-line raw HTML blocks of a generated case or drill page with a comment.
+
+    Python-Markdown passes such a block through verbatim, but only after MkDocs (anchor
+    check) and md_in_html have each parsed it tag by tag; most of a case page is such blocks
+    (see partials/case_record.md.j2). A comment is one event for both; `put_back` restores the
+    block in the HTML, so the page comes out byte for byte the same. Values in the templates
+    are escaped, so no text can forge a block start or a marker.
+    """
+    blocks: list[str] = []
+
+    def stash(m: re.Match) -> str:
+        blocks.append(m.group(0))
+        return f"<!--metdocs:raw:{len(blocks) - 1}-->"
+
+    return _RAW_BLOCK.sub(stash, markdown), blocks
+
+
+def put_back(html: str, blocks: list[str]) -> str:
+    return _SET_ASIDE.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+
 
 class MetdocsConfig(Config):
     data_dir = c.Type(str, default="data")
@@ -44,7 +72,9 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
         self.project = Project.at(root, root / self.config.data_dir)
-        self.generated = generated(self.project, strict=self.config.strict)
+        # The offline plugin (listed before this one) has already set use_directory_urls false.
+        self.generated = generated(self.project, strict=self.config.strict,
+                                   directory_urls=config.use_directory_urls)
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
         config.nav = expand_nav(config.nav, self.generated.nav)
@@ -62,10 +92,18 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_pre_build(self, *, config):
         self.pieces: dict[str, Piece] = {}
+        self.set_aside: dict[str, list[str]] = {}
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        folder, _, name = page.file.src_uri.partition("/")
+        if folder in ("cases", "drills") and name != "index.md" and page.file.src_uri in self.generated.files:
+            markdown, self.set_aside[page.file.src_uri] = set_aside(markdown)
+        return markdown
 
     def on_page_content(self, html, *, page, config, files):
-        # Keep each case and drill page's HTML for the print packets (see packets.py).
         folder, _, name = page.file.src_uri.partition("/")
+        html = put_back(html, self.set_aside.pop(page.file.src_uri, []))
+        # Keep each case and drill page's HTML for the print packets (see packets.py).
         if folder in ("cases", "drills") and name != "index.md":
             self.pieces[page.file.src_uri] = Piece(name.removesuffix(".md"), url_dir(page.url), html)
         return html
@@ -85,12 +123,13 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return server
 
 
-def generated(project: Project, *, strict: bool, timings: dict | None = None) -> Generated:
+def generated(project: Project, *, strict: bool, timings: dict | None = None,
+              directory_urls: bool = True) -> Generated:
     """Generate, reusing the last result while no input file changed (fast serve reloads)."""
-    key = (project, strict, project.fingerprint())
+    key = (project, strict, bool(directory_urls), project.fingerprint())
     if key not in _memo:
         _memo.clear()
-        _memo[key] = generate(project, strict=strict, timings=timings)
+        _memo[key] = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls))
     return _memo[key]
 
 

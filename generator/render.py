@@ -56,6 +56,12 @@ _PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
 
 def html_value(value) -> str:
     """A value for raw HTML: as text, without Markdown escapes; Jinja's autoescape then HTML-escapes it."""
+    if type(value) is int:  # counts, units, minutes: nothing to clean
+        return str(value)
+    if type(value) is str:  # the most common value
+        if "\x02" in value or "\x03" in value:
+            value = value.translate(_PLACEHOLDERS)
+        return " ".join(value.split())
     if isinstance(value, Markup):
         return value
     if value is None:

@@ -20,6 +20,7 @@ from generator.audit import case_findings
 from generator.casepages import case_pages, case_path
 from generator.cases import _kind_rules
 from generator.icd import code_set
+from generator.packets import ANSWER_END, ANSWER_START
 from generator.pipeline import Project, check
 from generator.units import allocate
 
@@ -57,11 +58,19 @@ def _drills(checked):
     return [c for c in checked.cases if c.kind == "drill"]
 
 
+ANSWER_OPEN = '<details class="success"><summary>Answer</summary>'
+
+
 def _answer_block(text: str) -> str:
-    """The indented body of the first `success "Answer"` admonition."""
-    m = re.search(r'^(\?\?\?|!!!) success "Answer"\n((?:    .*\n|\n)+)', text, re.M)
+    """The body of the first (collapsed) `Answer` block; raw HTML, see partials/drill_answer.md.j2."""
+    m = re.search(re.escape(ANSWER_OPEN) + r"(.*?)</details>", text, re.S)
     assert m, "no Answer block"
-    return m.group(2)
+    return m.group(1)
+
+
+def _shown(value) -> str:
+    """A value as raw HTML shows it (render.html_value, then autoescape)."""
+    return str(escape(render.html_value(value)))
 
 
 def _findings(case, checked, icd) -> list[str]:
@@ -89,24 +98,25 @@ def test_every_case_and_drill_has_a_page(checked, site):
 def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, site, icd):
     for case in _drills(checked):
         page = site[case_path(case)]
-        assert page.count('success "Answer"') == 1
-        assert '??? success "Answer"' in page and '!!! success "Answer"' not in page, case.id
+        assert page.count("<summary>Answer</summary>") == 1
+        assert ANSWER_OPEN in page and '<p class="admonition-title">Answer</p>' not in page, case.id
         block = _answer_block(page)
-        items = re.findall(r"^    \d+\. ", block, re.M)
+        items = re.findall(r"<li><strong>", block)
         assert len(items) == len(case.expected_breaches), case.id
         rules = {r.id: r for r in case_catalog_rules(checked)}
         for b in case.expected_breaches:
-            assert render.md_text(b.note) in block, (case.id, b.rule)
+            assert f"<li>Lesson: {_shown(b.note)}</li>" in block, (case.id, b.rule)
             if b.rule in rules:
-                assert render.md_text(rules[b.rule].title) in block
+                assert f">{_shown(rules[b.rule].title)}</a></strong>" in block
         messages = _findings(case, checked, icd)
         assert len(messages) >= len(case.expected_breaches)
         for m in messages:
-            assert render.md_text(m) in block, (case.id, m)
-        # the answer is the last thing on the page: nothing of it leaks above the block
-        before = page[:page.index('??? success "Answer"')]
+            assert f"<li>Engine finding: {_shown(m)}</li>" in block, (case.id, m)
+        # the answer is the last thing on the page, between the packets' answer markers
+        assert page.index(ANSWER_START) < page.index(ANSWER_OPEN) < page.index(ANSWER_END), case.id
+        before = page[:page.index(ANSWER_OPEN)]
         for b in case.expected_breaches:
-            assert render.md_text(b.note) not in before
+            assert _shown(b.note) not in before
 
 
 def case_catalog_rules(checked):
@@ -189,7 +199,7 @@ def test_case_page_is_searchable_by_codes_and_condition(checked, site):
         for d in case.referral.diagnoses:
             assert d.code in page
             if d.code in dx:
-                assert render.md_text(cats[dx[d.code].category]) in page
+                assert _shown(cats[dx[d.code].category]) in page  # raw HTML (case_record.md.j2)
         for code in {a.cpt for s in case.sessions for a in s.activities}:
             assert code in page
 
@@ -277,3 +287,20 @@ def test_parallel_check_and_generate_equal_the_serial_ones(monkeypatch):
     assert parallel_checked.cases == serial_checked.cases
     assert list(parallel.files) == list(serial.files) and parallel.files == serial.files
     assert parallel.nav == serial.nav
+
+
+def test_raw_blocks_set_aside_come_back_byte_for_byte(site):
+    """The plugin hides a case page's raw HTML blocks from Markdown (plugin.set_aside): same HTML out."""
+    import markdown
+
+    from generator.plugin import put_back, set_aside
+    exts = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
+    pages = [p for p in site if p.split("/")[0] in ("cases", "drills") and not p.endswith("index.md")]
+    assert pages
+    for path in pages:
+        body = site[path].split("---\n", 2)[2]
+        text, blocks = set_aside(body)
+        assert len(blocks) >= 6 and text.count("<table") == 0, path
+        plain = markdown.Markdown(extensions=exts, extension_configs={"toc": {"permalink": True}}).convert(body)
+        fast = markdown.Markdown(extensions=exts, extension_configs={"toc": {"permalink": True}}).convert(text)
+        assert put_back(fast, blocks) == plain, path

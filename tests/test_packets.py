@@ -33,3 +33,16 @@ def test_links_from_a_shallower_page_are_rewritten():
 def test_external_links_unchanged():
     out = assemble([Piece("c", "cases/c", '<a href="https://example.org/a">a</a>')], "print/x", answers=False)
     assert 'href="https://example.org/a"' in out
+
+
+def test_same_depth_shortcut_equals_the_general_rewrite():
+    """Links that climb to the site root are kept as they are from a folder as deep; the rest are rewritten."""
+    urls = ["../../cpt/97110/", "../../standards/#rule", "../../", "../../#x", "../../../up/", "../sibling/",
+            "../../a/../b/", "./here/", "img.png"]
+    html = "".join(f'<a href="{u}">x</a>' for u in urls)
+    out = assemble([Piece("c", "cases/c", html)], "print/student", answers=False)
+    via_shallower = assemble([Piece("c", "cases/c", html)], "print", answers=False)
+    assert out.count('href="../../cpt/97110/"') == 1 and 'href="../../standards/#rule"' in out
+    assert 'href="../sibling/"' not in out and 'href="../../cases/sibling/"' in out
+    assert 'href="../cpt/97110/"' in via_shallower and 'href="../../cpt/97110/"' not in via_shallower
+    assert 'href="../../cases/c/here/"' in out and 'href="../../cases/c/img.png"' in out
