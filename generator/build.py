@@ -37,7 +37,8 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
     """
     start = time.perf_counter()
     _say(f"Checking {display_path(project.data)}/ ...")
-    result = generated(project, strict=strict)  # raises DataError before anything is written
+    # raises DataError before anything is written; the offline edition uses .html URLs
+    result = generated(project, strict=strict, directory_urls=not offline)
     for w in result.warnings:
         _say(str(w))
     _say(f"Generated {len(result.files)} pages; building the site with MkDocs ...")
