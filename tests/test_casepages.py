@@ -58,7 +58,7 @@ def _drills(checked):
     return [c for c in checked.cases if c.kind == "drill"]
 
 
-ANSWER_OPEN = '<details class="success"><summary>Answer</summary>'
+ANSWER_OPEN = '<details class="success metdocs-answer"><summary>Answer</summary>'
 
 
 def _answer_block(text: str) -> str:
