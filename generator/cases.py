@@ -22,6 +22,7 @@ from .errors import Location, Problem
 from .load import load_file, map_chunks, yaml_files
 from .model import NOWHERE
 from .schema import CptCode, IcdCode, Ident, Pattern, parse
+from .validate import duplicates
 
 Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
 """A diagnosis pointer, as in box 21 / 24E of the CMS-1500 claim form."""
@@ -323,9 +324,9 @@ def _sanity(case: Case, stem: str):
     if hi and int(lo) >= int(hi):
         yield Problem(case.client.where, f"expected an age band low-high, found '{case.client.age_band}'")
     if case.referral:
-        yield from _unique(case.referral.diagnoses, "pointer", "referral pointer letter")
-        yield from _unique(case.referral.diagnoses, "code", "referral diagnosis")
-    yield from _unique(case.sessions, "id", "session id")
+        yield from duplicates(case.referral.diagnoses, "pointer", "referral pointer letter")
+        yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
+    yield from duplicates(case.sessions, "id", "session id")
     for s in case.sessions:
         if s.group_size < 1:
             yield Problem(s.where, f"expected group_size 1 or more, found {s.group_size}")
@@ -335,16 +336,6 @@ def _sanity(case: Case, stem: str):
         for line in s.claim:
             if line.units < 0:
                 yield Problem(line.where, f"expected units 0 or more, found {line.units}")
-
-
-def _unique(items, key: str, kind: str):
-    first: dict = {}
-    for item in items:
-        k = getattr(item, key)
-        if k in first:
-            yield Problem(item.where, f"expected each {kind} once, found '{k}' again (first at {first[k]})")
-        else:
-            first[k] = item.where
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class Project:
         return sorted(files)
 
     def fingerprint(self) -> tuple:
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in self.inputs())
+        return tuple((str(p), st.st_mtime_ns, st.st_size) for p in self.inputs() for st in (p.stat(),))
 
 
 @dataclass(frozen=True)

@@ -77,11 +77,11 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
                                    directory_urls=config.use_directory_urls)
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
-        config.nav = expand_nav(config.nav, self.generated.nav)
+        config.nav = expand_nav(config.nav, sidebar(self.generated.nav))
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        in_nav = {p for kids in self.generated.nav.values() if len(kids) <= MAX_NAV_CHILDREN for p in kids}
+        in_nav = {p for kids in sidebar(self.generated.nav).values() for p in kids}
         for path, content in sorted(self.generated.files.items()):
             file = File.generated(config, path, content=content)
             if path.endswith(".md") and not path.endswith("index.md") and path not in in_nav:
@@ -133,6 +133,11 @@ def generated(project: Project, *, strict: bool, timings: dict | None = None,
     return _memo[key]
 
 
+def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The generated sections small enough to list their pages in the sidebar (see MAX_NAV_CHILDREN)."""
+    return {folder: kids for folder, kids in children.items() if len(kids) <= MAX_NAV_CHILDREN}
+
+
 def expand_nav(nav, children: dict[str, list[str]]):
     """Turn each nav entry `Title: <section>/index.md` into a section holding its generated pages."""
     if not nav:
@@ -143,7 +148,7 @@ def expand_nav(nav, children: dict[str, list[str]]):
             (title, target), = entry.items()
             if isinstance(target, str) and target.endswith("/index.md"):
                 kids = children.get(target.split("/")[0], [])
-                if kids and len(kids) <= MAX_NAV_CHILDREN:
+                if kids:
                     entry = {title: [target, *kids]}
             elif isinstance(target, list):
                 entry = {title: expand_nav(target, children)}

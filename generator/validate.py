@@ -27,7 +27,8 @@ def check_catalog(cat: Catalog, *, today: dt.date, strict: bool = False, icd=Non
     return problems
 
 
-def _dupes(items: Iterable, key: str, kind: str) -> Iterator[Problem]:
+def duplicates(items: Iterable, key: str, kind: str) -> Iterator[Problem]:
+    """A problem for every item whose `key` was already used by an earlier item."""
     first = {}
     for item in items:
         k = getattr(item, key)
@@ -38,14 +39,14 @@ def _dupes(items: Iterable, key: str, kind: str) -> Iterator[Problem]:
 
 
 def _duplicates(cat: Catalog) -> Iterator[Problem]:
-    yield from _dupes(cat.sources, "id", "source id")
-    yield from _dupes(cat.cpt_codes, "code", "CPT code")
-    yield from _dupes(cat.categories, "id", "category id")
-    yield from _dupes(cat.diagnoses, "code", "ICD-10-CM code")
-    yield from _dupes(cat.document_types, "id", "document type id")
-    yield from _dupes(cat.elements, "id", "element id")
-    yield from _dupes(cat.rules, "id", "rule id")
-    yield from _dupes(cat.measures, "id", "measure id")
+    yield from duplicates(cat.sources, "id", "source id")
+    yield from duplicates(cat.cpt_codes, "code", "CPT code")
+    yield from duplicates(cat.categories, "id", "category id")
+    yield from duplicates(cat.diagnoses, "code", "ICD-10-CM code")
+    yield from duplicates(cat.document_types, "id", "document type id")
+    yield from duplicates(cat.elements, "id", "element id")
+    yield from duplicates(cat.rules, "id", "rule id")
+    yield from duplicates(cat.measures, "id", "measure id")
 
 
 def _refs(owner, values, known: set, kind: str, hint: str) -> Iterator[Problem]:

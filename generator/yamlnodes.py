@@ -130,7 +130,7 @@ def _node(event, events):
                 return seq
             mark = child.start_mark
             items.append((mark.line, mark.column))
-            append(_scalar(child) if type(child) is ScalarEvent and child.ctag is None else _node(child, events))
+            append(_node(child, events))
         return seq  # pragma: no cover - the parser always closes what it opens
     mapping, lc = Mapping(), Positions()
     mapping.lc = lc
@@ -138,8 +138,7 @@ def _node(event, events):
     for key_event in events:
         if type(key_event) is MappingEndEvent:
             return mapping
-        key = _scalar(key_event) if type(key_event) is ScalarEvent and key_event.ctag is None \
-            else _node(key_event, events)
+        key = _node(key_event, events)
         mark = key_event.start_mark
         where = (mark.line, mark.column)
         if isinstance(key, (dict, list)):
@@ -152,8 +151,7 @@ def _node(event, events):
         keys[key] = where
         mark = value_event.start_mark
         values[key] = (mark.line, mark.column)
-        mapping[key] = _scalar(value_event) if type(value_event) is ScalarEvent and value_event.ctag is None \
-            else _node(value_event, events)
+        mapping[key] = _node(value_event, events)
     return mapping  # pragma: no cover - the parser always closes what it opens
 
 

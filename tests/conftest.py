@@ -21,6 +21,15 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+@pytest.fixture(scope="session")
+def catalog():
+    """The shipped catalog, shape-checked (one load per test run)."""
+    from generator.catalog import load_catalog
+    cat, problems = load_catalog(REPO / "data" / "catalog")
+    assert cat is not None, [str(p) for p in problems]
+    return cat
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/tiny with the repo's templates and mkdocs.yml."""

@@ -43,7 +43,7 @@ EXPECTED = {
         'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a full date of birth; remove or fictionalise it',
     ],
     ('cases', 'duplicate-session-id'): [
-        "data/cases/duplicate-session-id.yaml:65:5: error: expected each session id once, found 's1' again (first at data/cases/duplicate-session-id.yaml:49:5)",
+        "data/cases/duplicate-session-id.yaml:65:5: error: expected each session id once, found 's1' again (first defined at data/cases/duplicate-session-id.yaml:49:5)",
     ],
     ('cases', 'email-in-statement'): [
         'data/cases/email-in-statement.yaml:26:14: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',

@@ -15,7 +15,6 @@ import pytest
 
 from conftest import REPO
 
-from generator.catalog import load_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +26,6 @@ def site(tmp_path_factory) -> Path:
     code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
     assert code == 0
     return out
-
-
-@pytest.fixture(scope="session")
-def catalog():
-    cat, problems = load_catalog(REPO / "data" / "catalog")
-    assert cat is not None, problems
-    return cat
 
 
 @pytest.fixture(scope="session")

@@ -7,21 +7,12 @@ import random
 
 import pytest
 
-from generator.catalog import load_catalog
 from generator.units import allocate
 
 pytestmark = pytest.mark.browser
 
 VISITS = 300
 SEED = 20260401
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    from conftest import REPO
-    cat, problems = load_catalog(REPO / "data" / "catalog")
-    assert cat is not None, problems
-    return cat
 
 
 def test_random_visits_match_the_python_engine(page, guard, catalog):

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator.catalog import load_catalog
 from generator.forms import load_forms
 from generator.units import allocate
 
@@ -28,14 +27,6 @@ FORM_IDS = ["referral-request", "initial-assessment", "session-log", "progress-r
             "change-in-status", "discharge-summary"]
 CONTROLS = "form.mf-form input[name], form.mf-form select[name], form.mf-form textarea[name]"
 LETTER_WIDTH_PX = 816  # 8.5 in at 96 CSS px per inch
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    from conftest import REPO
-    cat, problems = load_catalog(REPO / "data" / "catalog")
-    assert cat is not None, problems
-    return cat
 
 
 @pytest.fixture(scope="module")
