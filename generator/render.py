@@ -25,14 +25,14 @@ from markupsafe import Markup
 from .errors import Location, MetdocsError
 
 # Characters that Markdown or HTML would treat as syntax inside running text.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
 _MD_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
                             **{c: "\\" + c for c in "\\`*_[]{}|#!~"}})
-"""One pass: HTML's &, <, > as entities, Markdown punctuation backslash-escaped (same as `_MD_SPECIAL`)."""
+"""One pass: HTML's &, <, > as entities, Markdown punctuation backslash-escaped."""
 _MD_ANY = re.compile(r"[&<>\\`*_\[\]{}|#!~]")
+
+
+_PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
+"""Python-Markdown's stash placeholders are wrapped in STX/ETX; text must never forge one."""
 
 
 def md_text(value) -> str:
@@ -44,24 +44,16 @@ def md_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
+    if "\x02" in text or "\x03" in text:
+        text = text.translate(_PLACEHOLDERS)
     if _MD_ANY.search(text):  # most values have nothing to escape; translate is the slow part
         text = text.translate(_MD_ESCAPE)
     # Newlines would break table rows and list items; a space keeps the words apart.
     return " ".join(text.split())
 
 
-_PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
-"""Python-Markdown's stash placeholders are wrapped in STX/ETX; text must never forge one."""
-
-
 def html_value(value) -> str:
     """A value for raw HTML: as text, without Markdown escapes; Jinja's autoescape then HTML-escapes it."""
-    if type(value) is int:  # counts, units, minutes: nothing to clean
-        return str(value)
-    if type(value) is str:  # the most common value
-        if "\x02" in value or "\x03" in value:
-            value = value.translate(_PLACEHOLDERS)
-        return " ".join(value.split())
     if isinstance(value, Markup):
         return value
     if value is None:

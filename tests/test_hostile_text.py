@@ -108,3 +108,10 @@ def test_two_builds_are_byte_identical(tiny_project, run_cli, monkeypatch, tmp_p
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
     assert b"<lastmod>2026-01-01</lastmod>" in trees[0]["sitemap.xml"]
     assert any(k.endswith(".pdf") for k in trees[0])
+
+
+def test_text_cannot_forge_a_markdown_placeholder():
+    from generator.render import html_value, md_text
+    forged = "before \x02wzxhzdk:0\x03 after"
+    assert "\x02" not in md_text(forged) and "\x03" not in md_text(forged)
+    assert "\x02" not in html_value(forged) and "\x03" not in html_value(forged)
