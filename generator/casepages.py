@@ -60,15 +60,14 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True) -> 
     for v in drills:
         pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"], directory_urls), "c": v}))
     for edition in EDITIONS:
-        # One packet per edition. Per-section copies would multiply the biggest pages of a
-        # large site; every web page prints cleanly on its own (print.css) instead.
-        for part, sections in (("index", ("cases", "drills")),):
-            path = f"print/{edition}/{part}.md"
-            pages.append(Page(path, "print_edition.md.j2",
-                              {**_common(path), "edition": edition, "answers": edition == "instructor",
-                               "sections": sections, "part": part, "worked": worked, "drills": drills,
-                               "slot": SLOT},
-                              in_nav=False))
+        # One packet per edition, filled from the rendered case pages (packets.py). Per-section
+        # copies would multiply the biggest pages of a large site; every web page prints
+        # cleanly on its own (print.css) instead.
+        path = f"print/{edition}/index.md"
+        pages.append(Page(path, "print_edition.md.j2",
+                          {**_common(path), "answers": edition == "instructor", "worked": worked,
+                           "drills": drills, "slot": SLOT},
+                          in_nav=False))
     return pages
 
 

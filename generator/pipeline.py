@@ -152,10 +152,11 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
                                                      scan=lambda doc: check_documents([doc]), audit=audit)
     with watch("validate"):
         problems += case_problems
+        # Only with no errors so far (so the catalog was sound and `audit` ran in the pass above).
         if not any(p.is_error for p in problems):
-            if audit is not None and all(a is not None for a in audited):
+            if all(a is not None for a in audited):
                 problems += sort_problems(p for a in audited for p in a)  # = audit_cases(cases, ...)
-            else:
+            else:  # an audit raised in the pass: run them here, where the error surfaces
                 problems += audit_cases(cases, catalog, icd, today=day)
     # 5. document templates: shape, and coverage of every element their document type requires
     with watch("load"):
