@@ -183,6 +183,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
                               for i, r in enumerate(case.reassessments)],
             "reassess_days": days,
             "next_due": assessed[-1] + dt.timedelta(days=days),
+            "answer": _answer(case, cat, icd) if case.kind == "drill" else [],
         }
 
     return View({
@@ -191,7 +192,6 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         "icd_codes": [d["code"] for d in diagnoses],
         "pointers": {d.pointer: d.code for d in (case.referral.diagnoses if case.referral else ())},
         "payer_rule": _rule_view(payer_rule, rules),
-        "answer": _answer(case, cat, icd) if case.kind == "drill" else [],  # the drills index counts it
     }, rest)
 
 

@@ -234,7 +234,7 @@ def load_cases(cases_dir: Path) -> tuple[list[Case], list[Problem]]:
     return cases, problems
 
 
-def screen_cases(cases_dir: Path, *, scan=None, audit=None) -> tuple[list[Case], list[Problem], list]:
+def screen_cases(cases_dir: Path, *, scan=None, audit=None, first=None) -> tuple[list[Case], list[Problem], list]:
     """`load_cases`, plus optional per-file checks done in the same pass (and the same worker process).
 
     Args:
@@ -242,6 +242,7 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None) -> tuple[list[Case],
         scan: `scan(document) -> problems`, run on every file that is valid YAML (the privacy guard).
         audit: `audit(case) -> problems`, run on every case that passed the format rules. Its
             results are only meaningful if the data turns out to have no errors; the caller decides.
+        first: a job of the caller's to run in this process meanwhile (`load.map_chunks`).
 
     Returns:
         (cases, problems, per_case): problems as from `load_cases` followed by the `scan` problems in
@@ -251,8 +252,11 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None) -> tuple[list[Case],
     Many files are worked through in parallel (`load.map_chunks`); the result is the same.
     """
     if not cases_dir.is_dir():
+        if first is not None:
+            first()
         return [], [], []
-    results = map_chunks(lambda paths: [_screen_file(p, scan, audit) for p in paths], yaml_files(cases_dir))
+    results = map_chunks(lambda paths: [_screen_file(p, scan, audit) for p in paths], yaml_files(cases_dir),
+                         first=first)
     cases: list[Case] = []
     problems = [p for r in results for p in r[0]]
     per_case: list = []

@@ -7,6 +7,8 @@ every message has the same clickable `path:line:col: severity: message` shape.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,9 +80,23 @@ def display_path(path: Path | str) -> str:
     """Show `path` relative to the working folder when it lies inside it."""
     p = Path(path)
     try:
+        if p.name not in ("", ".", "..") and not p.is_symlink():
+            # Resolving costs a system call per folder level, once per file of a big case folder;
+            # the folder's answer is shared by its files (a symlinked file takes the long way).
+            folder = _shown_folder(str(p.parent), os.getcwd())
+            return p.as_posix() if folder is None else (p.name if folder == "." else f"{folder}/{p.name}")
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """`folder` relative to `cwd` (both resolved), or None when it lies outside."""
+    try:
+        return Path(folder).resolve().relative_to(Path(cwd).resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 class MetdocsError(Exception):

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import cache_dir as default_cache_dir
+
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july",
            "august", "september", "october", "november", "december")
 _DATA_FILE = re.compile(r"icd10c\w*-tabular-([a-z]+)-\d+-(\d{4})\.xml$", re.IGNORECASE)
@@ -91,13 +93,6 @@ def normalise(code: str) -> str:
     if not (bare.isascii() and bare.isalnum()):
         return s
     return bare[:3] + "." + bare[3:] if len(bare) > 3 else bare
-
-
-def _default_cache_dir() -> Path:
-    if os.environ.get("METDOCS_CACHE_DIR"):
-        return Path(os.environ["METDOCS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "metdocs"
 
 
 def _fill(conn: sqlite3.Connection) -> None:
@@ -175,7 +170,7 @@ class CodeSet:
     """
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self.path = Path(cache_dir or _default_cache_dir()) / f"icd10cm-{RELEASE}.sqlite"
+        self.path = Path(cache_dir or default_cache_dir()) / f"icd10cm-{RELEASE}.sqlite"
         self.release = RELEASE
         self._conn = _open_cache(self.path) or _build_cache(self.path)
         self._memo: dict[str, IcdInfo] = {}
@@ -207,7 +202,7 @@ def _code_set(cache_dir: Path) -> CodeSet:
 
 def code_set(cache_dir: Path | None = None) -> CodeSet:
     """Returns the process-wide CodeSet for ``cache_dir`` (default cache dir if None)."""
-    return _code_set(Path(cache_dir or _default_cache_dir()).resolve())
+    return _code_set(Path(cache_dir or default_cache_dir()).resolve())
 
 
 def format_info(info: IcdInfo) -> str:

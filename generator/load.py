@@ -1,9 +1,10 @@
 """Stage 1, load: read YAML files into position-carrying nodes.
 
-The round-trip loader of ruamel.yaml keeps the line and column of every key,
-value and list item, which is what lets later stages point at the exact place
-of a mistake. Nothing here judges the content; it only turns files into
-`Document`s, or into `Problem`s when a file cannot be read as YAML at all.
+The composer in `yamlnodes.py` (on ruamel.yaml's C parser) keeps the line and
+column of every key, value and list item, which is what lets later stages point
+at the exact place of a mistake. Nothing here judges the content; it only turns
+files into `Document`s, or into `Problem`s when a file cannot be read as YAML at
+all. `map_chunks` at the end shares per-file work among processes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +43,10 @@ class Document:
 
     shown: str = ""
     """The path as messages show it (computed once: resolving paths is slow at scale)."""
+
+    scalars: str | None = None
+    """The text of every scalar in the file, in order, joined by NUL characters (None: unknown).
+    One string to search for whole-file checks such as the privacy guard's quick test."""
 
     def at(self, line0: int = -1, col0: int = -1) -> Location:
         """Location from the parser's 0-based line and column (-1 means the whole file)."""
@@ -88,15 +94,16 @@ def _parse(path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
     too_deep = _too_deep(path, text)
     if too_deep is not None:
         return None, [too_deep]
+    scalars: list[str] = []
     try:
-        root = compose(text)
+        root = compose(text, scalars)
     except ComposeError as e:
         return None, [Problem(Location.of(path, e.line0 + 1, e.col0 + 1), e.message)]
     except MarkedYAMLError as e:
         return None, [_marked_problem(path, e, text)]
     except (YAMLError, ValueError, TypeError, RecursionError) as e:
         return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
-    return Document(path, root, where.path), []
+    return Document(path, root, where.path, "\x00".join(scalars)), []
 
 
 def _too_deep(path: Path, text: str) -> Problem | None:
@@ -179,43 +186,76 @@ def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], lis
     return docs, problems
 
 
-PARALLEL_MIN = 200
+PARALLEL_MIN = 50
 """Per-file work (loading, auditing, rendering cases) is split over processes from this many items up."""
 
+PIECES_PER_PROCESS = 16
+"""How finely `map_chunks` cuts the work: small pieces let a faster process take more of them."""
+
 _task: tuple | None = None
-"""(function, items) for the forked workers of `map_chunks`; inherited through fork, never pickled."""
+"""(function, pieces, next-piece counter) for the forked workers of `map_chunks`; inherited through
+fork, never pickled."""
 
 
-def map_chunks(fn, items, *, at_least: int | None = None) -> list:
+def map_chunks(fn, items, *, first=None) -> list:
     """`fn(items)` (a list in, a list out, one result per item and in order), split over processes.
 
-    With many items on a machine with several idle CPUs, the items are cut into one
-    contiguous chunk per free CPU (see `_free_cpus`); forked workers run `fn` on all chunks
-    but the first, which this process runs meanwhile, and the results are joined in order,
-    so the output is exactly the serial one. `fn` and the items reach the workers through fork (no pickling); only the
-    results come back pickled. Small inputs, a single CPU, no `fork` (Windows, macOS) or
-    other threads running (`mkdocs serve`: forking a threaded process is unsafe) keep it
-    in this process.
+    With many items on a machine with several idle CPUs (see `_free_cpus`), the items are
+    cut into small contiguous pieces that this process and forked workers take in turn from
+    a shared counter until none is left, so a process slowed by other work, or by pickling
+    its results, simply takes fewer pieces (fixed halves left one CPU idle for a tenth of a
+    second at 1,000 cases). Results are joined by piece number, so the output is exactly the
+    serial one. `fn` and the items reach the workers through fork (no pickling); only the
+    results come back pickled, piece by piece as they are done. Small inputs, a single CPU,
+    no `fork` (Windows, macOS) or other threads running (`mkdocs serve`: forking a threaded
+    process is unsafe) keep it in this process.
+
+    `first()`, when given, is a job of this process's own (compiling templates, drawing the
+    PDFs): it runs before this process takes any piece, while the workers already do, so it
+    costs about half its time. Without workers it simply runs first.
     """
     global _task
     items = list(items)
-    if (len(items) < (PARALLEL_MIN if at_least is None else at_least) or _task is not None
-            or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()):
-        return list(fn(items))
-    n = min(_free_cpus(), len(items))
+    n = 1
+    if (len(items) >= PARALLEL_MIN and _task is None and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        n = min(_free_cpus(), len(items))
     if n < 2:
+        if first is not None:
+            first()
         return list(fn(items))
-    bounds = [(len(items) * k // n, len(items) * (k + 1) // n) for k in range(n)]
-    _task = (fn, items)
+    context = multiprocessing.get_context("fork")
+    count = min(len(items), n * PIECES_PER_PROCESS)
+    pieces = [items[len(items) * k // count:len(items) * (k + 1) // count] for k in range(count)]
+    _task = (fn, pieces, context.Value("i", 0))
     try:
-        with ProcessPoolExecutor(max_workers=n - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_chunk, lo, hi) for lo, hi in bounds[1:]]
-            out = list(fn(items[bounds[0][0]:bounds[0][1]]))
+        with ProcessPoolExecutor(max_workers=n - 1, mp_context=context) as pool:
+            futures = [pool.submit(_take_pieces, True) for _ in range(n - 1)]
+            if first is not None:
+                first()
+            done = _take_pieces(False)
             for f in futures:
-                out.extend(f.result())
+                done.update((k, pickle.loads(blob)) for k, blob in f.result().items())
     finally:
         _task = None
-    return out
+    return [result for k in range(count) for result in done[k]]
+
+
+def _take_pieces(in_worker: bool) -> dict:
+    """Run `fn` on pieces not yet taken by another process; {piece number: results}.
+
+    A worker pickles each piece's results as soon as they are made, so that cost is part of
+    its share instead of a wait at the end."""
+    fn, pieces, counter = _task
+    out = {}
+    while True:
+        with counter.get_lock():
+            k = counter.value
+            counter.value = k + 1
+        if k >= len(pieces):
+            return out
+        results = list(fn(pieces[k]))
+        out[k] = pickle.dumps(results, pickle.HIGHEST_PROTOCOL) if in_worker else results
 
 
 def _free_cpus() -> int:
@@ -230,8 +270,3 @@ def _free_cpus() -> int:
     except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
         busy = 0.0
     return max(1, min(cpus, int(cpus - busy + 0.5)))
-
-
-def _run_chunk(lo: int, hi: int) -> list:
-    fn, items = _task
-    return list(fn(items[lo:hi]))

@@ -24,7 +24,7 @@ from .forms import load_forms
 from .formsite import form_files
 from .privacy import check_documents
 from .errors import DataError, Location, Problem, sort_problems
-from .load import PARALLEL_MIN, map_chunks
+from .load import map_chunks
 from .model import Catalog
 from .render import environment, render
 from .unitpages import unit_pages
@@ -102,6 +102,20 @@ class Stopwatch:
             if self.timings is not None:
                 self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
 
+    def moved(self, fn, *, to: str, out_of: str):
+        """`fn`, wrapped so that its time counts for phase `to` instead of `out_of`, the phase
+        it runs inside of (a job done alongside another phase's shared work, see map_chunks)."""
+        def timed():
+            start = time.perf_counter()
+            try:
+                return fn()
+            finally:
+                if self.timings is not None:
+                    spent = time.perf_counter() - start
+                    self.timings[to] = self.timings.get(to, 0.0) + spent
+                    self.timings[out_of] = self.timings.get(out_of, 0.0) - spent
+        return timed
+
 
 @contextmanager
 def _gc_paused():
@@ -121,13 +135,18 @@ def _gc_paused():
 
 
 def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
-          timings: dict[str, float] | None = None) -> Checked:
-    """Load and validate everything; never raises for bad data."""
+          timings: dict[str, float] | None = None, meanwhile=None) -> Checked:
+    """Load and validate everything; never raises for bad data.
+
+    `meanwhile()`, if given, runs in this process while the case files are worked through
+    (see `load.map_chunks`' `first`); `generate` compiles the page templates there.
+    """
     with _gc_paused():
-        return _check(project, strict=strict, on=on, timings=timings)
+        return _check(project, strict=strict, on=on, timings=timings, meanwhile=meanwhile)
 
 
-def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[str, float] | None) -> Checked:
+def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[str, float] | None,
+           meanwhile=None) -> Checked:
     watch, day = Stopwatch(timings), on or today()
     # 1. load + shape-check the catalog
     with watch("load"):
@@ -148,8 +167,8 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     with watch("load"):
         catalog_ok = not any(p.is_error for p in problems)
         audit = (lambda case: audit_case(case, catalog, icd, today=day)) if catalog_ok else None
-        cases, case_problems, audited = screen_cases(project.data / "cases",
-                                                     scan=lambda doc: check_documents([doc]), audit=audit)
+        cases, case_problems, audited = screen_cases(project.data / "cases", scan=lambda doc: check_documents([doc]),
+                                                     audit=audit, first=meanwhile)
     with watch("validate"):
         problems += case_problems
         # Only with no errors so far (so the catalog was sound and `audit` ran in the pass above).
@@ -179,7 +198,10 @@ def generate(project: Project, *, strict: bool = False, timings: dict[str, float
 def _generate(project: Project, *, strict: bool, timings: dict[str, float] | None,
               directory_urls: bool) -> Generated:
     watch = Stopwatch(timings)
-    checked = check(project, strict=strict, timings=timings)
+    # Compiling the page templates needs no data: it is done while other processes load cases.
+    env = environment(project.templates / "pages")
+    checked = check(project, strict=strict, timings=timings,
+                    meanwhile=watch.moved(lambda: _compile_all(env), to="render", out_of="load"))
     if not checked.ok:
         raise DataError(checked.problems)
     with watch("render"):
@@ -191,13 +213,14 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
             raise DataError([Problem(Location.of(project.docs / p.path),
                                      f"expected no hand-written file where metdocs generates '{p.path}', "
                                      "found one; rename or remove it") for p in clashes])
-        env = environment(project.templates / "pages")
-        if len(plan) >= PARALLEL_MIN:
-            _compile_all(env)  # once here, not once in every worker process
-        texts = map_chunks(lambda pages: [render(env, p.template, p.context, page=p.path) for p in pages], plan)
+        # The forms (PDFs above all) are drawn here while other processes render pages.
+        forms: dict[str, str | bytes] = {}
+        make_forms = watch.moved(lambda: forms.update(form_files(list(checked.forms), checked.catalog)),
+                                 to="forms", out_of="render")
+        texts = map_chunks(lambda pages: [render(env, p.template, p.context, page=p.path) for p in pages], plan,
+                           first=make_forms)
         files: dict[str, str | bytes] = {p.path: text for p, text in zip(plan, texts)}
-    with watch("forms"):
-        files.update(form_files(list(checked.forms), checked.catalog))
+        files.update(forms)
     nav: dict[str, list[str]] = {}
     in_nav = [p.path for p in plan if p.in_nav] + sorted(k for k in files if k.startswith("forms/") and k.endswith(".md"))
     for path in in_nav:

@@ -35,6 +35,32 @@ _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PATTERNS), re.I)
 _DIGITS = re.compile(r"\d{3}\)?[\s.-]\d")
 
 
+# The keywords of the patterns, for `_suspect`. Under re.I only four non-ASCII characters match
+# ASCII letters (measured over all of Unicode): U+0130 and U+0131 match "i", U+017F "s" and
+# U+212A "k"; a text with any of them takes the regex, so str.lower() is exact here.
+_WORDS = ("mrn", "medical record", "dob", "d.o.b", "birth", "born")
+_KEYWORDS = re.compile("|".join(re.escape(w) for w in _WORDS), re.I)
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def _suspect(text: str) -> bool:
+    """True when `text` (a whole file's scalars) might hold an identifier: `_might_match` for
+    many strings at once. Plain `in` tests and a regex without look-behind (one with it ran
+    50 times slower) keep it at some 50 microseconds a file."""
+    if "@" in text:
+        return True
+    pos = 0
+    while (m := _DIGITS.search(text, pos)) is not None:
+        # SSN and phone digits follow a non-digit; this skips dates such as 2026-03-14.
+        if m.start() == 0 or not text[m.start() - 1].isdecimal():
+            return True
+        pos = m.start() + 1
+    if any(c in text for c in _FOLDS_TO_ASCII):
+        return _KEYWORDS.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in _WORDS)
+
+
 def _might_match(text: str) -> bool:
     if "@" in text or not text.isascii() or _DIGITS.search(text):
         return True
@@ -71,6 +97,8 @@ def check_documents(docs: list[Document]) -> list[Problem]:
     """A problem for every string that looks like a real identifier."""
     problems = []
     for doc in docs:
+        if doc.scalars is not None and not _suspect(doc.scalars):
+            continue  # nothing in the file could match: the usual case, one search instead of a walk
         for where, text in _walk(doc.root, (0, 0)):
             for kind in scan_text(text):
                 problems.append(Problem(doc.at(*where), f"expected synthetic case text with no real identifiers, "

@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_eval_context
 from markupsafe import Markup
 
+from .cache import template_cache
 from .errors import Location, MetdocsError
 
 # Characters that Markdown or HTML would treat as syntax inside running text.
@@ -119,6 +120,7 @@ def environment(templates_dir: Path) -> Environment:
         autoescape=False,  # output is Markdown; escaping is done by finalize (see the module doc)
         finalize=_finalize,
     )
+    env.bytecode_cache = template_cache(env)  # compiled templates, reused by later builds
     env.filters["raw"] = Markup  # for literal Markdown written in the template itself
     env.filters["tight"] = tight
     env.globals["link"] = link

@@ -277,7 +277,6 @@ def test_parallel_check_and_generate_equal_the_serial_ones(monkeypatch):
 
     monkeypatch.setattr(load, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(load, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
     monkeypatch.setattr(load, "_free_cpus", lambda: 3)
     monkeypatch.setattr(load.threading, "active_count", lambda: 1)
     load._cache.clear()

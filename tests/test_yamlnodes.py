@@ -50,3 +50,21 @@ def test_refused_constructs(text, message):
     with pytest.raises(ComposeError) as e:
         compose(text)
     assert message in e.value.message
+
+
+def test_scalar_texts_are_collected_in_file_order():
+    texts: list = []
+    compose("a: x\nb: [1, 'two']\nc: {d: 3}\n", texts)
+    assert texts == ["a", "x", "b", "1", "two", "c", "d", "3"]
+
+
+def test_without_the_c_parser_the_pure_one_gives_the_same_tree(monkeypatch):
+    from generator import yamlnodes
+
+    fast = compose(SAMPLE)
+    monkeypatch.setattr(yamlnodes, "CParser", None)
+    slow = compose(SAMPLE)
+    assert slow == fast
+    assert slow.lc.keys == fast.lc.keys and slow["g"].lc.items == fast["g"].lc.items
+    with pytest.raises(ComposeError):
+        compose("a: 1\n---\nb: 2\n")

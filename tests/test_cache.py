@@ -1,0 +1,91 @@
+"""The compiled-template cache (cache.TemplateCache) saves time and can never change a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.pipeline import Project, generate
+from generator.render import environment, render
+
+PAGE = "{% for x in items %}{{ x }} {% endfor %}\n"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("METDOCS_CACHE_DIR", str(folder))
+    return folder / "templates"
+
+
+@pytest.fixture
+def templates(tmp_path) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "page.md.j2").write_text(PAGE, encoding="utf-8")
+    return folder
+
+
+def _render(templates: Path) -> str:
+    return render(environment(templates), "page.md.j2", {"items": ["a*b", 2]}, page="p.md")
+
+
+def test_a_second_build_loads_compiled_templates_instead_of_compiling(cache, templates, monkeypatch):
+    first = _render(templates)
+    assert len(list(cache.iterdir())) == 1
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled although the cache holds this template")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert _render(templates) == first == "a\\*b 2 "
+
+
+def test_an_edited_template_is_compiled_again(cache, templates):
+    _render(templates)
+    (templates / "page.md.j2").write_text("[{{ items|length }}]\n", encoding="utf-8")
+    assert _render(templates) == "[2]\n"
+
+
+def test_a_copy_of_the_project_elsewhere_uses_the_same_entries(cache, templates, tmp_path):
+    _render(templates)
+    copy = tmp_path / "elsewhere"
+    copy.mkdir()
+    (copy / "page.md.j2").write_text(PAGE, encoding="utf-8")
+    assert _render(copy) == _render(templates)
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_a_damaged_entry_is_compiled_afresh(cache, templates):
+    good = _render(templates)
+    for entry in cache.iterdir():
+        # Right header, then cut inside the source checksum (an interrupted copy): Jinja itself
+        # only copes with damaged code after the checksum.
+        entry.write_bytes(entry.read_bytes()[: len(jinja2.bccache.bc_magic) + 3])
+    assert _render(templates) == good
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(cache, templates, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")  # what a read-only folder gives (root ignores modes)
+
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", refuse)
+    assert _render(templates) == "a\\*b 2 "
+    assert not list(cache.iterdir())
+
+
+def test_a_cache_folder_that_cannot_be_made_is_skipped(tmp_path, templates, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("METDOCS_CACHE_DIR", str(blocker))  # a file where the folder would go
+    assert environment(templates).bytecode_cache is None
+    assert _render(templates) == "a\\*b 2 "
+
+
+def test_the_whole_site_is_the_same_with_a_warm_cache(cache, tiny_project):
+    cold = generate(Project.at(tiny_project)).files
+    warm = generate(Project.at(tiny_project)).files
+    assert cache.is_dir() and list(cache.iterdir())
+    assert warm == cold
