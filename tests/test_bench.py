@@ -1,0 +1,41 @@
+"""`metdocs bench`: a real (small) run reports every phase, both builds and sane figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import REPO
+from generator.bench import PHASES, format_report, synthesise
+from generator.cases import load_cases
+
+pytestmark = pytest.mark.slow
+
+
+def test_synthesised_cases_are_valid_and_unique(tmp_path):
+    synthesise(REPO, tmp_path, 30)
+    cases, problems = load_cases(tmp_path / "data" / "cases")
+    assert not [p for p in problems if p.is_error]
+    assert len(cases) == 30 == len({c.id for c in cases})
+
+
+def test_bench_json_has_the_promised_keys_and_consistent_numbers(run_cli):
+    code, out, err = run_cli("bench", "--cases", "30", "--json", cwd=REPO)
+    assert code == 0, err
+    r = json.loads(out)
+    assert {"cases", "pages", "phases", "total_s", "baseline_s", "peak_mb"} <= set(r)
+    assert r["cases"] == 30 and set(r["phases"]) == set(PHASES)
+    shipped_pages = r["pages"] - 30
+    assert shipped_pages > 50  # catalog, rules, forms ... besides one page per case
+    assert all(v >= 0 for v in r["phases"].values())
+    assert sum(r["phases"].values()) <= r["total_s"] + 0.05  # phases are parts of the total
+    assert r["baseline_s"] > 0 and r["peak_mb"] > 20
+    own = sum(v for k, v in r["phases"].items() if k != "mkdocs")
+    assert r["own_share"] == pytest.approx(own / r["total_s"], abs=0.002)
+    assert "own stages" in format_report(r) and "Synthesising 30 cases" in err
+
+
+def test_bench_refuses_a_silly_size(run_cli):
+    code, _, err = run_cli("bench", "--cases", "0", cwd=REPO)
+    assert code == 2 and "expected --cases from 1 to 20000, found 0" in err  # a usage error, as argparse
