@@ -36,10 +36,8 @@ _PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
 """Python-Markdown's stash placeholders are wrapped in STX/ETX; text must never forge one."""
 
 
-def md_text(value) -> str:
-    """Escape a value for inline Markdown: it renders as the same text, never as markup."""
-    if isinstance(value, Markup):
-        return str(value)
+def _text(value) -> str:
+    """A template value as plain text: None empty, 3.0 as 3, and no forged stash placeholder."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -47,6 +45,14 @@ def md_text(value) -> str:
     text = str(value)
     if "\x02" in text or "\x03" in text:
         text = text.translate(_PLACEHOLDERS)
+    return text
+
+
+def md_text(value) -> str:
+    """Escape a value for inline Markdown: it renders as the same text, never as markup."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = _text(value)
     if _MD_ANY.search(text):  # most values have nothing to escape; translate is the slow part
         text = text.translate(_MD_ESCAPE)
     # Newlines would break table rows and list items; a space keeps the words apart.
@@ -57,15 +63,8 @@ def html_value(value) -> str:
     """A value for raw HTML: as text, without Markdown escapes; Jinja's autoescape then HTML-escapes it."""
     if isinstance(value, Markup):
         return value
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if "\x02" in text or "\x03" in text:
-        text = text.translate(_PLACEHOLDERS)
     # As in md_text: no blank line may end the raw HTML block early; a space keeps words apart.
-    return " ".join(text.split())
+    return " ".join(_text(value).split())
 
 
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
