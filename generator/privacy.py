@@ -29,24 +29,22 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 
 # One pass per string over all patterns; the per-kind patterns only run on the rare hit.
 _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PATTERNS), re.I)
-# Cheap necessary conditions, checked first: every pattern above needs an @, three digits then a
-# separator and a digit (SSN, phone), or one of these words (MRN, date of birth). Text that is not
-# ASCII always gets the full scan (case-insensitive matching of other scripts is subtle).
+# Cheap necessary conditions, checked first (`_suspect`): every pattern above needs an @, three
+# digits after a non-digit then a separator and a digit (SSN, phone), or one of these words (MRN,
+# date of birth). Under re.I only four non-ASCII characters match ASCII letters (measured over all
+# of Unicode): U+0130 and U+0131 match "i", U+017F "s" and U+212A "k"; a text with any of them
+# takes the regex, so str.lower() is exact here.
 _DIGITS = re.compile(r"\d{3}\)?[\s.-]\d")
-
-
-# The keywords of the patterns, for `_suspect`. Under re.I only four non-ASCII characters match
-# ASCII letters (measured over all of Unicode): U+0130 and U+0131 match "i", U+017F "s" and
-# U+212A "k"; a text with any of them takes the regex, so str.lower() is exact here.
 _WORDS = ("mrn", "medical record", "dob", "d.o.b", "birth", "born")
 _KEYWORDS = re.compile("|".join(re.escape(w) for w in _WORDS), re.I)
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 def _suspect(text: str) -> bool:
-    """True when `text` (a whole file's scalars) might hold an identifier: `_might_match` for
-    many strings at once. Plain `in` tests and a regex without look-behind (one with it ran
-    50 times slower) keep it at some 50 microseconds a file."""
+    """False when no pattern can match `text`: one string, or a whole file's scalars joined by NULs.
+
+    Plain `in` tests and a regex without look-behind (one with it ran 50 times slower) keep
+    it at some 50 microseconds a file."""
     if "@" in text:
         return True
     pos = 0
@@ -61,17 +59,9 @@ def _suspect(text: str) -> bool:
     return any(w in low for w in _WORDS)
 
 
-def _might_match(text: str) -> bool:
-    if "@" in text or not text.isascii() or _DIGITS.search(text):
-        return True
-    low = text.lower()
-    return "mrn" in low or "medical record" in low or "dob" in low or "d.o.b" in low or "birth" in low \
-        or "born" in low
-
-
 def scan_text(text: str) -> list[str]:
     """Names of the identifier kinds that `text` appears to contain."""
-    if not _might_match(text) or not _ANY.search(text):
+    if not _suspect(text) or not _ANY.search(text):
         return []
     return [name for name, rx in PATTERNS if rx.search(text)]
 
