@@ -173,7 +173,7 @@ class _Walker:
     def record(self, cls, node, where, what):
         if not isinstance(node, dict):
             return self.bad(where, f"{what} must be a mapping of keys to values; found {describe(node)}")
-        hints, fields = _shape(cls)
+        hints, fields, has_where = _shape(cls)
         kwargs, ok = {}, True
         lc = getattr(node, "lc", None)
         for key in node:
@@ -195,7 +195,7 @@ class _Walker:
             kwargs[name] = v
         if not ok:
             return _BAD
-        if cls in _HAS_WHERE:
+        if has_where:
             kwargs["where"] = self.loc(where)
         return cls(**kwargs)
 
@@ -203,17 +203,13 @@ class _Walker:
 _BAD = object()
 
 
-_HAS_WHERE: set = set()
-"""Model classes with a `where` field (filled by `_shape`)."""
-
-
 @functools.cache
-def _shape(cls: type) -> tuple[dict, dict]:
-    """Type hints and fields of a model class, worked out once (it is slow, and asked per record)."""
-    if any(f.name == "where" for f in dataclasses.fields(cls)):
-        _HAS_WHERE.add(cls)
-    return (get_type_hints(cls, include_extras=True),
-            {f.name: f for f in dataclasses.fields(cls) if f.name != "where"})
+def _shape(cls: type) -> tuple[dict, dict, bool]:
+    """Type hints, fields (but `where`) and whether it has a `where` field, for a model class;
+    worked out once (it is slow, and asked per record)."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    has_where = fields.pop("where", None) is not None
+    return get_type_hints(cls, include_extras=True), fields, has_where
 
 
 @functools.cache
