@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .archive import write_zip
 from .errors import DataError, MetdocsError, display_path
 from .pipeline import Project
 from .plugin import generated
@@ -68,18 +69,12 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
 
 def _zip(site_dir: Path) -> Path:
     """Zip site_dir into <site_dir>.zip (members under <name>/, sorted, fixed timestamps), atomically."""
-    import zipfile
     archive = site_dir.with_name(f"{site_dir.name}.zip")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{archive.name}-", dir=archive.parent)
     os.close(fd)
     try:
-        with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-                info = zipfile.ZipInfo(f"{site_dir.name}/{path.relative_to(site_dir).as_posix()}",
-                                       date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, path.read_bytes())
+        files = sorted(p for p in site_dir.rglob("*") if p.is_file())
+        write_zip(tmp_name, ((f"{site_dir.name}/{p.relative_to(site_dir).as_posix()}", p.read_bytes()) for p in files))
         os.chmod(tmp_name, 0o644)  # mkstemp makes it 0600
         os.replace(tmp_name, archive)
     except BaseException:

@@ -8,8 +8,8 @@ reproducible: the same definitions give the same bytes on every build.
 from __future__ import annotations
 
 import io
-import zipfile
 
+from .archive import write_zip
 from .fhir import questionnaire_json
 from .forms import Form
 from .htmlform import form_page
@@ -19,19 +19,12 @@ from .render import md_text
 
 FOLDER = "forms"
 ZIP_NAME = "metdocs-forms.zip"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold; no build clock leaks in
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    """A zip of `files` with sorted names, fixed times and fixed permissions."""
+    """A zip of `files` with sorted names (see archive.write_zip)."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so external_attr means the same on every OS
-            info.external_attr = 0o644 << 16
-            z.writestr(info, files[name])
+    write_zip(buf, ((name, files[name]) for name in sorted(files)), compresslevel=9)
     return buf.getvalue()
 
 
