@@ -53,10 +53,6 @@ def link_id(name: str) -> str:
     return f"{parts[0]}.{parts[2]}" if len(parts) == 3 else name
 
 
-def _text(label: str, unit: str) -> str:
-    return f"{label} ({unit})" if unit else label
-
-
 def _options(col: Column, catalog: Catalog) -> list[dict]:
     if col.options_from:
         system = CPT_SYSTEM if col.options_from == "cpt-codes" else MEASURE_SYSTEM
@@ -69,7 +65,7 @@ def _help(f: FormField) -> list[dict]:
 
 
 def _item(f: FormField, catalog: Catalog) -> dict:
-    item = {"linkId": f.id, "text": _text(f.label, f.unit), "type": ITEM_TYPE[f.type], "required": f.required}
+    item = {"linkId": f.id, "text": f.caption, "type": ITEM_TYPE[f.type], "required": f.required}
     if f.covers:
         # Which catalog elements the answer documents, kept as codes so a receiver can check coverage too.
         item["code"] = [{"system": f"{BASE_URL}/CodeSystem/documentation-elements", "code": e} for e in f.covers]
@@ -79,7 +75,7 @@ def _item(f: FormField, catalog: Catalog) -> dict:
     if f.type == "table":
         item["repeats"] = True
         for col in f.columns:
-            child = {"linkId": f"{f.id}.{col.id}", "text": _text(col.label, col.unit),
+            child = {"linkId": f"{f.id}.{col.id}", "text": col.caption,
                      "type": ITEM_TYPE[col.type], "required": False}
             if col.type == "choice":
                 child["answerOption"] = _options(col, catalog)

@@ -36,8 +36,20 @@ MAX_ROWS = 30
 """More blank rows than this would not fit a printed page and is surely a typo."""
 
 
+class _Captioned:
+    """What a column and a field share: the label as every rendering shows it."""
+
+    label: str
+    unit: str
+
+    @property
+    def caption(self) -> str:
+        """The label, with the unit in brackets when there is one: 'Minutes (min)'."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(_Captioned):
     """One column of a table field; each row holds one control per column."""
 
     id: FieldId
@@ -52,7 +64,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class FormField:
+class FormField(_Captioned):
     """One question of a form."""
 
     id: FieldId

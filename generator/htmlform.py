@@ -52,10 +52,6 @@ def _control(name: str, kind: str, *, options=(), required=False, covers=(), ext
     return f"<input type=\"{_INPUT_TYPE[kind]}\"{attrs}{step}>"
 
 
-def _label_text(label: str, unit: str = "") -> str:
-    return escape(label) + (f" ({escape(unit)})" if unit else "")
-
-
 def _field(f: FormField, catalog: Catalog) -> list[str]:
     req = ' <span class="mf-required">(required)</span>' if f.required else ""
     help_id = control_id(f.id) + "-help"
@@ -68,7 +64,7 @@ def _field(f: FormField, catalog: Catalog) -> list[str]:
         extra += _attr("data-due-from", f.based_on) + _attr("data-due-days", 30)
     control = _control(f.id, f.type, options=[(o, o) for o in f.options], required=f.required,
                        covers=f.covers, extra=extra)
-    label = f"<label{_attr('for', control_id(f.id))}>{_label_text(f.label, f.unit)}{req}</label>"
+    label = f"<label{_attr('for', control_id(f.id))}>{escape(f.caption)}{req}</label>"
     # A checkbox reads best with its box first, like on paper.
     body = f"{control} {label}" if f.type == "checkbox" else f"{label}{control}"
     return [f"<div class=\"mf-field mf-{f.type}\"{_attr('data-field', f.id)}>{body}{help_html}</div>"]
@@ -76,7 +72,7 @@ def _field(f: FormField, catalog: Catalog) -> list[str]:
 
 def _cell(f: FormField, row: int, c: Column, catalog: Catalog) -> str:
     name = f"{f.id}.{row}.{c.id}"
-    hidden = f"<label class=\"mf-sr\"{_attr('for', control_id(name))}>{_label_text(c.label, c.unit)}, row {row + 1}</label>"
+    hidden = f"<label class=\"mf-sr\"{_attr('for', control_id(name))}>{escape(c.caption)}, row {row + 1}</label>"
     control = _control(name, c.type, options=column_options(c, catalog), covers=f.covers,
                        extra=_attr("data-column", c.id) + _attr("data-row", row))
     return f"<td>{hidden}{control}</td>"
@@ -90,7 +86,7 @@ def _table(f: FormField, catalog: Catalog, req: str, help_html: str) -> list[str
         attrs += _attr("data-calculate", f.calculate)
     if f.calculate == "units":
         attrs += _attr("data-timed-codes", " ".join(c.code for c in catalog.cpt_codes if c.timed))
-    heads = "".join(f"<th scope=\"col\">{_label_text(c.label, c.unit)}</th>" for c in f.columns)
+    heads = "".join(f"<th scope=\"col\">{escape(c.caption)}</th>" for c in f.columns)
     result = "<th scope=\"col\">Change</th>" if f.calculate == "change" else ""
     lines = [f"<div class=\"mf-field mf-table-field\"{_attr('data-field', f.id)}>",
              f"<table class=\"mf-table\"{attrs}>",

@@ -148,7 +148,7 @@ class _Writer:
                 fieldFlags=flags, **self._box()))
 
     def field(self, f: FormField):
-        label = f.label + (f" ({f.unit})" if f.unit else "") + (" *" if f.required else "")
+        label = f.caption + (" *" if f.required else "")
         if f.type == "table":
             return self.table(f, label)
         if f.type == "checkbox":
@@ -193,7 +193,7 @@ class _Writer:
     def table(self, f: FormField, label: str):
         weights = [_WEIGHT[c.type] for c in f.columns]
         widths = [CONTENT * w / sum(weights) for w in weights]
-        heads = [simpleSplit(_safe(c.label + (f" ({c.unit})" if c.unit else "")), "Helvetica-Bold", 8, w - 4)
+        heads = [simpleSplit(_safe(c.caption), "Helvetica-Bold", 8, w - 4)
                  for c, w in zip(f.columns, widths)]
         head_h = 10.0 * max(len(h) for h in heads) + 4
 
