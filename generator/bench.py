@@ -46,8 +46,11 @@ def synthesise(source: Path, dest: Path, n: int) -> None:
         (cases / f"{new_id}.yaml").write_text(text, encoding="utf-8")
 
 
-def worker(project_dir: str, site_dir: str) -> None:
-    """Child process: the metdocs build, timed by phase; prints one JSON object."""
+def worker(project_dir: str, site_dir: str, pages_dir: str) -> None:
+    """Child process: the metdocs build, timed by phase; prints one JSON object.
+
+    Afterwards, outside the timing, it writes the pages it generated in memory into
+    `pages_dir`, for the stock build to read from disk."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     start = time.perf_counter()
     from .build import _mkdocs_build
@@ -59,12 +62,15 @@ def worker(project_dir: str, site_dir: str) -> None:
     t = time.perf_counter()
     _mkdocs_build(root / "mkdocs.yml", Path(site_dir))
     timings["mkdocs"] = time.perf_counter() - t
+    total_s = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The forked helpers of load.map_chunks (their pages are mostly shared with this process).
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"phases": timings, "total_s": time.perf_counter() - start, "peak_mb": peak_mb,
-                      "peak_worker_mb": worker_mb,
-                      "generated": sorted(k for k in result.files)}))
+    for path, content in result.files.items():
+        dest = Path(pages_dir) / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    print(json.dumps({"phases": timings, "total_s": total_s, "peak_mb": peak_mb, "peak_worker_mb": worker_mb}))
 
 
 def _stock_config(ours: Path, docs: Path) -> dict:
@@ -97,14 +103,13 @@ def bench(source: Path, n: int, *, say=lambda msg: None, keep: Path | None = Non
         project = tmp / "project"
         say(f"Synthesising {n} cases in {tmp} ...")
         synthesise(source, project, n)
-        say("Building the metdocs way ...")
-        _, out = _run([sys.executable, "-c", "import sys; from generator.bench import worker; worker(*sys.argv[1:])",
-                       str(project), str(tmp / "site")], cwd=source)
-        ours = json.loads(out.strip().splitlines()[-1])
-        say("Building the same pages with stock Material (baseline) ...")
         docs = tmp / "baseline-docs"
         shutil.copytree(project / "site_src", docs)
-        _write_generated(project, docs)
+        say("Building the metdocs way ...")
+        _, out = _run([sys.executable, "-c", "import sys; from generator.bench import worker; worker(*sys.argv[1:])",
+                       str(project), str(tmp / "site"), str(docs)], cwd=source)
+        ours = json.loads(out.strip().splitlines()[-1])
+        say("Building the same pages with stock Material (baseline) ...")
         cfg = _stock_config(project / "mkdocs.yml", docs)
         (tmp / "baseline.yml").write_text(json.dumps(cfg), encoding="utf-8")  # JSON is YAML
         baseline_s, _ = _run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "baseline.yml"),
@@ -123,16 +128,6 @@ def bench(source: Path, n: int, *, say=lambda msg: None, keep: Path | None = Non
         return report
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _write_generated(project: Path, docs: Path) -> None:
-    """Write the pages metdocs generates in memory to disk, for the stock build."""
-    from .pipeline import Project
-    from .plugin import generated
-    for path, content in generated(Project.at(project), strict=False).files.items():
-        dest = docs / path
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
 def format_report(r: dict) -> str:
