@@ -33,23 +33,91 @@ SESSION_LOG = "session-log"
 REASSESS_DAYS = 30
 """Fallback when rule reassess-every-30-days has no threshold in the catalog."""
 
-ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], bool]]] = {
-    "session-date": ("date", lambda s: s.date is not None),
+Gap = str | tuple[str, Location] | None
+"""What an element check returns: None when the session shows the element, else what was found
+instead ('it missing' ...), optionally with the exact place (a claim line, an activity)."""
+
+
+def _shown(ok: bool) -> str | None:
+    return None if ok else "it missing"
+
+
+def _clock(text: str) -> int:
+    """Minutes since midnight of an 'HH:MM' time (the case format guarantees the shape)."""
+    hours, _, minutes = text.partition(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def logged_minutes(s: Session) -> int | None:
+    """All minutes logged in the session (timed and untimed), or None when any row has none."""
+    if any(a.minutes is None for a in s.activities):
+        return None
+    return sum(a.minutes for a in s.activities)
+
+
+def _start_stop(s: Session):
+    if not s.start or not s.end:
+        return "it missing"
+    span = _clock(s.end) - _clock(s.start)
+    if span <= 0:
+        return f"start {s.start} and stop {s.end}, a stop that is not after the start"
+    logged = logged_minutes(s)
+    if logged is not None and span < logged:
+        # The minutes must fit inside the session: a log claiming more is a record that contradicts itself.
+        return f"{s.start}-{s.end}, {span} minutes, shorter than the {logged} minutes logged"
+    return None
+
+
+def _scope_ack(s: Session):
+    if s.scope_acknowledged is None:
+        return "it missing"
+    return None if s.scope_acknowledged else "it answered 'no'"
+
+
+def _cpt_rows(s: Session):
+    bare = next((a for a in s.activities if a.cpt is None), None)
+    if bare is not None:
+        return "an exercise row with no CPT code", bare.where
+    logged = {a.cpt for a in s.activities}
+    line = next((ln for ln in s.claim if ln.cpt not in logged), None)
+    if line is not None:
+        return f"{line.cpt} billed with no exercise row logged under it", line.where
+    return None
+
+
+def _units_lines(s: Session):
+    if not s.claim:
+        return "no claim lines (units per code)"
+    seen: set = set()
+    for ln in s.claim:
+        key = (ln.cpt, ln.modifiers)
+        if key in seen:
+            return f"{ln.cpt} on more than one claim line with the same modifiers; give each code one line", ln.where
+        seen.add(key)
+    return None
+
+
+ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], Gap]]] = {
+    "session-date": ("date", lambda s: _shown(s.date is not None)),
+    "session-start-stop": ("start, end", _start_stop),
+    "one-on-one-statement": ("group_size", lambda s: _shown(s.group_size is not None)),
+    "scope-acknowledgement": ("scope_acknowledged", _scope_ack),
+    "cpt-per-activity": ("activities[].cpt", _cpt_rows),
+    "units-per-code": ("claim[].units, claim[].modifiers", _units_lines),
     "intervention-detail": ("activities[].description",
-                            lambda s: bool(s.activities) and all(a.description for a in s.activities)),
-    "exercise-rationale": ("activities[].rationale", lambda s: all(a.rationale for a in s.activities)),
-    "minutes-per-code": ("activities[].minutes", lambda s: all(a.minutes is not None for a in s.activities)),
+                            lambda s: _shown(bool(s.activities) and all(a.description for a in s.activities))),
+    "exercise-rationale": ("activities[].rationale", lambda s: _shown(all(a.rationale for a in s.activities))),
+    "minutes-per-code": ("activities[].minutes", lambda s: _shown(logged_minutes(s) is not None)),
     # Computed from the per-code minutes, so it exists exactly when they all do.
-    "total-timed-minutes": ("sum of activities[].minutes",
-                            lambda s: all(a.minutes is not None for a in s.activities)),
+    "total-timed-minutes": ("sum of activities[].minutes", lambda s: _shown(logged_minutes(s) is not None)),
     "total-session-minutes": ("sum of activities[].minutes, untimed included",
-                              lambda s: all(a.minutes is not None for a in s.activities)),
+                              lambda s: _shown(logged_minutes(s) is not None)),
     # Checked per claim line by rule icd10-link-each-cpt; reporting it here too would count one gap twice.
-    "icd10-link-per-cpt": ("claim[].pointers", lambda s: True),
-    "client-response": ("response", lambda s: s.response is not None),
-    "signature-credentials": ("signed_by", lambda s: s.signed_by is not None),
+    "icd10-link-per-cpt": ("claim[].pointers", lambda s: None),
+    "client-response": ("response", lambda s: _shown(s.response is not None)),
+    "signature-credentials": ("signed_by", lambda s: _shown(s.signed_by is not None)),
 }
-"""Element id required in session-log -> (case field that shows it, is it present in a session)."""
+"""Element id required in session-log -> (case field that shows it, check(session) -> `Gap`)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +269,7 @@ def _scope(ctx: _Ctx, s: Session, line) -> None:
     elif not cpt.in_scope:
         ctx.other(line.where, f"expected an in-scope MET code, found {line.cpt} ({cpt.name}): "
                   f"{cpt.scope_note}", "warning")
-    if s.group_size > 1 and cpt.one_on_one:
+    if (s.group_size or 1) > 1 and cpt.one_on_one:
         ctx.breach(line.where, "one-on-one-vs-group", f"expected a group code for {s.group_size} clients "
                    f"trained at once, found one-on-one code {line.cpt} ({cpt.name})", s)
 
@@ -209,8 +277,8 @@ def _scope(ctx: _Ctx, s: Session, line) -> None:
 def _units(ctx: _Ctx) -> None:
     rule = ctx.case.payer.unit_rule
     for s in ctx.case.sessions:
-        if any(a.minutes is None for a in s.activities):
-            continue  # no minutes, no units to check: reported as a missing element instead
+        if any(a.minutes is None or a.cpt is None for a in s.activities):
+            continue  # no minutes or no code, no units to check: reported as a missing element instead
         minutes: dict[str, int] = defaultdict(int)
         for a in s.activities:
             minutes[a.cpt] += a.minutes
@@ -317,11 +385,13 @@ def _elements(ctx: _Ctx) -> None:
             ctx.other(e.where, f"expected every element required in '{SESSION_LOG}' to map to a case field "
                       f"(audit.ELEMENT_FIELDS), found '{e.id}' ({e.name}) unmapped")
             continue
-        field, present = ELEMENT_FIELDS[e.id]
+        field, check = ELEMENT_FIELDS[e.id]
         for s in ctx.case.sessions:
-            if not present(s):
-                ctx.breach(_missing_at(s, field), e.id, f"expected session '{s.id}' to show "
-                           f"{e.name} ({field}), found it missing", s)
+            gap = check(s)
+            if gap is None:
+                continue
+            found, where = gap if isinstance(gap, tuple) else (gap, _missing_at(s, field))
+            ctx.breach(where, e.id, f"expected session '{s.id}' to show {e.name} ({field}), found {found}", s)
 
 
 def _missing_at(s: Session, field: str) -> Location:

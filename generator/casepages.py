@@ -161,7 +161,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         diagnoses.append(Record({"pointer": d.pointer, "code": d.code, "title": info.title, "valid": info.valid,
                                  "billable": info.billable, "in_catalog": entry is not None, "category": category}))
     conditions = _unique(d["category"].name for d in diagnoses if d["category"])
-    cpts = sorted({a.cpt for s in case.sessions for a in s.activities}
+    cpts = sorted({a.cpt for s in case.sessions for a in s.activities if a.cpt}
                   | {ln.cpt for s in case.sessions for ln in s.claim})
     rules = {r.id: r for r in cat.rules}
     payer_rule = case.payer.unit_rule
@@ -202,7 +202,7 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
         billed[line.cpt] += line.units
     out = Record({"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
                   "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
-    if s.activities and all(a.minutes is not None for a in s.activities):
+    if s.activities and all(a.minutes is not None and a.cpt for a in s.activities):
         minutes: dict[str, int] = defaultdict(int)
         for a in s.activities:
             minutes[a.cpt] += a.minutes

@@ -29,6 +29,7 @@ Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
 
 AgeBand = Annotated[str, Pattern(r"\d{1,3}-\d{1,3}|\d{1,3}\+", "an age band such as '70-74' or '90+'")]
 Modifier = Annotated[str, Pattern(r"[A-Z0-9]{2}", "a 2-character modifier such as 'GP' or '59'")]
+Clock = Annotated[str, Pattern(r"(?:[01]\d|2[0-3]):[0-5]\d", "a 24-hour clock time such as '09:30'")]
 
 MAX_MINUTES = 480
 """Longest plausible time on one code in one session (the units engine refuses more)."""
@@ -124,7 +125,8 @@ class Plan:
 class Activity:
     """One block of work in a session, logged against one CPT code."""
 
-    cpt: CptCode
+    cpt: CptCode | None = None
+    """The code this row is logged under (element cpt-per-activity); left out only in a flawed case."""
     minutes: int | None = None
     """Direct one-on-one minutes on this code (element minutes-per-code)."""
     description: str | None = None
@@ -154,14 +156,22 @@ class Session:
     """Short id unique in the case, e.g. 's1'; expected breaches refer to it."""
     date: dt.date | None = None
     """Date of service (element session-date)."""
-    group_size: int = 1
-    """Clients trained at the same time; above 1 means group, so no one-on-one codes."""
+    start: Clock | None = None
+    """Clock time the session began, e.g. '09:00' (element session-start-stop)."""
+    end: Clock | None = None
+    """Clock time it ended, same day; end - start must cover the minutes logged."""
+    group_size: int | None = None
+    """Clients trained at the same time, stated in the log (element one-on-one-statement):
+    1 = one-on-one; above 1 = group, so no one-on-one codes."""
+    scope_acknowledged: bool | None = None
+    """The log states the session was medical exercise, not physical therapy (element scope-acknowledgement)."""
     activities: tuple[Activity, ...] = ()
     response: str | None = None
     """How the client responded (element client-response)."""
     signed_by: str | None = None
     """Signature and credentials, e.g. 'A. Trainer, MedExPRO' (element signature-credentials)."""
     claim: tuple[ClaimLine, ...] = ()
+    """Units and modifiers per code (element units-per-code)."""
     where: Location = NOWHERE
 
 
@@ -332,7 +342,7 @@ def _sanity(case: Case, stem: str):
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
     yield from duplicates(case.sessions, "id", "session id")
     for s in case.sessions:
-        if s.group_size < 1:
+        if s.group_size is not None and s.group_size < 1:
             yield Problem(s.where, f"expected group_size 1 or more, found {s.group_size}")
         for a in s.activities:
             if a.minutes is not None and not 0 <= a.minutes <= MAX_MINUTES:

@@ -120,6 +120,8 @@ class Element:
     required_in: tuple[Ident, ...]
     """Ids of the document types that must contain it."""
     sources: tuple[Ident, ...]
+    review_by: dt.date | None = None
+    """When someone must check the element against its sources again (as for a rule)."""
     unconfirmed: str = ""
     where: Location = NOWHERE
 

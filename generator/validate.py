@@ -93,6 +93,11 @@ def _stale_rules(cat: Catalog, today: dt.date, strict: bool) -> Iterator[Problem
                           "error" if strict else "warning")
         if r.effective > r.review_by:
             yield Problem(r.where, f"expected review_by after effective, found {r.review_by} before {r.effective}")
+    for e in cat.elements:
+        if e.review_by is not None and e.review_by < today:
+            yield Problem(e.where, f"expected element '{e.id}' to be reviewed by {e.review_by}, found it past due "
+                                   f"(today is {today}); check its sources and move review_by forward",
+                          "error" if strict else "warning")
 
 
 def _icd(cat: Catalog, icd) -> Iterator[Problem]:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.audit import ELEMENT_FIELDS, audit_case, audit_cases, measure_changes
-from generator.cases import ClaimLine, ExpectedBreach, load_cases
+from generator.cases import Activity, ClaimLine, ExpectedBreach, load_cases
 from generator.icd import IcdInfo
 from generator.model import Catalog, Cpt, Diagnosis, Element, Measure, Pairing, Rule, Source, Threshold
 
@@ -237,7 +237,9 @@ def test_gp_modifier(clean):
 
 @pytest.mark.parametrize("code", ["97140", "97161"])
 def test_eval_or_manual_code(clean, code):
-    problems = run(with_claim(clean, 0, *clean.sessions[0].claim, line(code, 0)))
+    s = clean.sessions[0]
+    logged = (*s.activities, Activity(code, 0, "logged under the code", "why"))
+    problems = run(with_session(clean, 0, activities=logged, claim=(*s.claim, line(code, 0))))
     errors = [p for p in problems if p.is_error]
     assert rules(errors) == ["no-eval-or-manual-therapy-codes"] and code in errors[0].message
 

@@ -16,13 +16,13 @@ from conftest import FIXTURES, REPO
 
 EXPECTED = {
     ('cases', 'absurd-minutes'): [
-        'data/cases/absurd-minutes.yaml:52:9: error: expected minutes from 0 to 480, found 900',
+        'data/cases/absurd-minutes.yaml:56:9: error: expected minutes from 0 to 480, found 900',
     ],
     ('cases', 'case-binary'): [
         'data/cases/case-binary.yaml: error: expected a UTF-8 text file, found binary data (a NUL byte)',
     ],
     ('cases', 'case-deep-nesting'): [
-        'data/cases/case-deep-nesting.yaml:151:72: error: expected at most 64 levels of nesting, found deeper brackets',
+        'data/cases/case-deep-nesting.yaml:171:72: error: expected at most 64 levels of nesting, found deeper brackets',
     ],
     ('cases', 'case-duplicate-key'): [
         "data/cases/case-duplicate-key.yaml:14:3: error: expected each key once per mapping, found duplicate key 'sex' (first defined on line 13)",
@@ -43,7 +43,7 @@ EXPECTED = {
         'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a full date of birth; remove or fictionalise it',
     ],
     ('cases', 'duplicate-session-id'): [
-        "data/cases/duplicate-session-id.yaml:65:5: error: expected each session id once, found 's1' again (first defined at data/cases/duplicate-session-id.yaml:49:5)",
+        "data/cases/duplicate-session-id.yaml:69:5: error: expected each session id once, found 's1' again (first defined at data/cases/duplicate-session-id.yaml:49:5)",
     ],
     ('cases', 'email-in-statement'): [
         'data/cases/email-in-statement.yaml:26:14: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
@@ -52,7 +52,7 @@ EXPECTED = {
         'data/cases/empty-case.yaml: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if; found an empty file',
     ],
     ('cases', 'gp-modifier'): [
-        "data/cases/gp-modifier.yaml:79:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",
+        "data/cases/gp-modifier.yaml:87:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",
     ],
     ('cases', 'header-icd-on-referral'): [
         "data/cases/header-icd-on-referral.yaml:24:7: error: rule 'billable-icd10-leaf' (Use billable (leaf) ICD-10-CM codes only; source: simple-icd-10-cm 1.5.0 (CDC ICD-10-CM April 1 2026 release, FY2026)): expected a billable ICD-10-CM code, found header 'G20' (Parkinson's disease), which is not billable; use one of: G20.A1, G20.A2, G20.B1, G20.B2, G20.C",
@@ -67,16 +67,16 @@ EXPECTED = {
         "data/cases/medicare-payer.yaml:15:3: error: rule 'private-payers-only' (Bill private payers only; source: METI: Aligning medical exercise training with CPT coding): expected a private payer (commercial or self-pay), found medicare, which does not recognise Medical Exercise Professionals",
     ],
     ('cases', 'minutes-as-text'): [
-        "data/cases/minutes-as-text.yaml:53:18: error: 'minutes' must be a whole number; found the text 'twenty'",
+        "data/cases/minutes-as-text.yaml:57:18: error: 'minutes' must be a whole number; found the text 'twenty'",
     ],
     ('cases', 'negative-minutes'): [
-        'data/cases/negative-minutes.yaml:52:9: error: expected minutes from 0 to 480, found -5',
+        'data/cases/negative-minutes.yaml:56:9: error: expected minutes from 0 to 480, found -5',
     ],
     ('cases', 'phone-in-response'): [
-        'data/cases/phone-in-response.yaml:60:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+        'data/cases/phone-in-response.yaml:64:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'pointer-not-on-referral'): [
-        "data/cases/pointer-not-on-referral.yaml:63:9: error: rule 'icd10-link-each-cpt' (Link each CPT code to an ICD-10 diagnosis; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
+        "data/cases/pointer-not-on-referral.yaml:67:9: error: rule 'icd10-link-each-cpt' (Link each CPT code to an ICD-10 diagnosis; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
     ],
     ('cases', 'record-number'): [
         'data/cases/record-number.yaml:20:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record number; remove or fictionalise it',
@@ -88,17 +88,17 @@ EXPECTED = {
         'data/cases/ssn-in-summary.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
     ],
     ('cases', 'units-above-minutes'): [
-        "data/cases/units-above-minutes.yaml:80:9: error: rule 'cms-8-minute-rule' (CMS 8-minute rule for timed codes; source: Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2 (timed codes)): over-billed: expected 3 units (97110 25 min + 97530 22 min; 47 timed minutes → 97110 2, 97530 1), found 4 billed (97110 2, 97530 2)",
+        "data/cases/units-above-minutes.yaml:88:9: error: rule 'cms-8-minute-rule' (CMS 8-minute rule for timed codes; source: Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2 (timed codes)): over-billed: expected 3 units (97110 25 min + 97530 22 min; 47 timed minutes → 97110 2, 97530 1), found 4 billed (97110 2, 97530 2)",
     ],
     ('cases', 'unknown-case-key'): [
         "data/cases/unknown-case-key.yaml:11:1: error: unknown key 'patient_name' in the file; expected one of: baseline, client, denied_if, expected_breaches, id, kind, payable, payer, plan, prompt, reassessments, referral, sessions, summary, title",
     ],
     ('cases', 'unknown-measure'): [
         "data/cases/unknown-measure.yaml:35:7: error: expected a measure id from the catalog, found 'grip-strength'",
-        "data/cases/unknown-measure.yaml:134:9: warning: expected 'lefs' to be measured at baseline too, found it only here, so no change can be shown",
+        "data/cases/unknown-measure.yaml:154:9: warning: expected 'lefs' to be measured at baseline too, found it only here, so no change can be shown",
     ],
     ('cases', 'unquoted-cpt-in-claim'): [
-        'data/cases/unquoted-cpt-in-claim.yaml:52:14: error: \'cpt\' must be a quoted 5-digit CPT code such as "97110"; found the number 97110 (unquoted codes are read as numbers: put the code in quotes)',
+        'data/cases/unquoted-cpt-in-claim.yaml:56:14: error: \'cpt\' must be a quoted 5-digit CPT code such as "97110"; found the number 97110 (unquoted codes are read as numbers: put the code in quotes)',
     ],
     ('cases', 'wrong-payer-type'): [
         "data/cases/wrong-payer-type.yaml:16:9: error: 'type' must be one of 'commercial', 'medicare', 'medicaid', 'self-pay'; found the text 'insurance'",
