@@ -15,109 +15,113 @@ flaw and a new, undeclared one fail the build.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import prose
 from .cases import Case, MeasureChange, Session, measure_changes  # noqa: F401 (re-exported)
 from .errors import Location, Problem, sort_problems
 from .model import Catalog
+from .sessionlog import ELEMENT_FIELDS, ELEMENT_HOW, missing_at  # noqa: F401 (re-exported)
+from .icd import fiscal_year_of, fiscal_year_span
 from .units import UNIT, allocate
 
 UNIT_RULES = {"cms": "cms-8-minute-rule", "ama": "ama-midpoint-rule"}
 """Payer unit_rule -> catalog rule id cited for unit errors."""
 EVAL_OR_MANUAL = frozenset({"97140", "97161", "97162", "97163", "97164"})
 """Named by rule no-eval-or-manual-therapy-codes; only flagged while the catalog has them in_scope: false."""
-NOT_PRIVATE = frozenset({"medicare", "medicaid"})
+NOT_PRIVATE = {"medicare": "Medicare", "medicaid": "Medicaid",
+               "medicare-advantage": "Medicare Advantage, which is Medicare although a private company runs it",
+               "medicaid-managed-care": "Medicaid managed care, which is Medicaid although a private company "
+                                        "runs it"}
+"""Payer plan types MedExPROs never bill (rule private-payers-only), in words."""
+MAY_REFER = frozenset({"MD", "DO", "DPM"})
+"""Credentials that may write a MET referral on their own (rule referrer-may-refer)."""
+SUPERVISED_REFERRERS = frozenset({"NP", "PA"})
+"""Credentials that may refer only when an MD or DO supervises them."""
+FALL_CATEGORY = "fall-risk-balance"
+"""Catalog category whose diagnoses make fall prevention the goal (rule fall-prevention-dose)."""
+THERAPY_WORDS = re.compile(r"\b(therap(?:y|ies|eutic)|rehabilitat\w*|treat(?:ment|ments|ed|ing)?)\b", re.I)
+"""Words rule avoid-therapy-words asks MedExPROs to leave out of their notes."""
 SESSION_LOG = "session-log"
 REASSESS_DAYS = 30
 """Fallback when rule reassess-every-30-days has no threshold in the catalog."""
 
-Gap = str | tuple[str, Location] | None
-"""What an element check returns: None when the session shows the element, else what was found
-instead ('it missing' ...), optionally with the exact place (a claim line, an activity)."""
-
-
-def _shown(ok: bool) -> str | None:
-    return None if ok else "it missing"
-
-
-def _clock(text: str) -> int:
-    """Minutes since midnight of an 'HH:MM' time (the case format guarantees the shape)."""
-    hours, _, minutes = text.partition(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def logged_minutes(s: Session) -> int | None:
-    """All minutes logged in the session (timed and untimed), or None when any row has none."""
-    if any(a.minutes is None for a in s.activities):
-        return None
-    return sum(a.minutes for a in s.activities)
-
-
-def _start_stop(s: Session):
-    if not s.start or not s.end:
-        return "it missing"
-    span = _clock(s.end) - _clock(s.start)
-    if span <= 0:
-        return f"start {s.start} and stop {s.end}, a stop that is not after the start"
-    logged = logged_minutes(s)
-    if logged is not None and span < logged:
-        # The minutes must fit inside the session: a log claiming more is a record that contradicts itself.
-        return f"{s.start}-{s.end}, {span} minutes, shorter than the {logged} minutes logged"
-    return None
-
-
-def _scope_ack(s: Session):
-    if s.scope_acknowledged is None:
-        return "it missing"
-    return None if s.scope_acknowledged else "it answered 'no'"
-
-
-def _cpt_rows(s: Session):
-    bare = next((a for a in s.activities if a.cpt is None), None)
-    if bare is not None:
-        return "an exercise row with no CPT code", bare.where
-    logged = {a.cpt for a in s.activities}
-    line = next((ln for ln in s.claim if ln.cpt not in logged), None)
-    if line is not None:
-        return f"{line.cpt} billed with no exercise row logged under it", line.where
-    return None
-
-
-def _units_lines(s: Session):
-    if not s.claim:
-        return "no claim lines (units per code)"
-    seen: set = set()
-    for ln in s.claim:
-        key = (ln.cpt, ln.modifiers)
-        if key in seen:
-            return f"{ln.cpt} on more than one claim line with the same modifiers; give each code one line", ln.where
-        seen.add(key)
-    return None
-
-
-ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], Gap]]] = {
-    "session-date": ("date", lambda s: _shown(s.date is not None)),
-    "session-start-stop": ("start, end", _start_stop),
-    "one-on-one-statement": ("group_size", lambda s: _shown(s.group_size is not None)),
-    "scope-acknowledgement": ("scope_acknowledged", _scope_ack),
-    "cpt-per-activity": ("activities[].cpt", _cpt_rows),
-    "units-per-code": ("claim[].units, claim[].modifiers", _units_lines),
-    "intervention-detail": ("activities[].description",
-                            lambda s: _shown(bool(s.activities) and all(a.description for a in s.activities))),
-    "exercise-rationale": ("activities[].rationale", lambda s: _shown(all(a.rationale for a in s.activities))),
-    "minutes-per-code": ("activities[].minutes", lambda s: _shown(logged_minutes(s) is not None)),
-    # Computed from the per-code minutes, so it exists exactly when they all do.
-    "total-timed-minutes": ("sum of activities[].minutes", lambda s: _shown(logged_minutes(s) is not None)),
-    "total-session-minutes": ("sum of activities[].minutes, untimed included",
-                              lambda s: _shown(logged_minutes(s) is not None)),
-    # Checked per claim line by rule icd10-link-each-cpt; reporting it here too would count one gap twice.
-    "icd10-link-per-cpt": ("claim[].pointers", lambda s: None),
-    "client-response": ("response", lambda s: _shown(s.response is not None)),
-    "signature-credentials": ("signed_by", lambda s: _shown(s.signed_by is not None)),
+ENFORCED: dict[str, str] = {
+    "written-referral-required": "a written referral is on file, gives at least one diagnosis, and no billed "
+                                 "session predates it",
+    "referrer-may-refer": "the referrer's credential is MD, DO or DPM, or NP/PA with MD/DO supervision",
+    "billable-icd10-leaf": "every referral code is a billable leaf of the ICD-10-CM code set; dates of service "
+                           "outside the code set's fiscal year are flagged (warning)",
+    "icd10-link-each-cpt": "every claim line points at a referral diagnosis; a pairing the catalog does not list "
+                           "is a warning",
+    "private-payers-only": "the payer is not Medicare or Medicaid, including Medicare Advantage and Medicaid "
+                           "managed care",
+    "verify-payer-before-billing": "the plan was verified (benefits, provider type, credentialing) before the "
+                                   "first billed session",
+    "own-services-own-npi": "every billed session was given and signed by the MedExPRO",
+    "no-gp-modifier": "no claim line carries the GP modifier",
+    "no-eval-or-manual-therapy-codes": "no claim line bills 97161-97164 or 97140",
+    "one-on-one-vs-group": "no one-on-one code is billed for a session with more than one client",
+    "cms-8-minute-rule": "units billed equal the units of the pooled timed minutes (CMS-rule payers)",
+    "cms-unit-table": "the units engine converts pooled minutes with this table; a wrong total is reported "
+                      "under cms-8-minute-rule",
+    "cms-unit-split": "the day's units are shared by full 15-minute blocks, then the largest leftovers",
+    "ama-midpoint-rule": "units billed equal each code's own units (per-code payers)",
+    "untimed-one-unit": "an untimed code is one unit whatever its minutes (checked with the units)",
+    "baseline-before-billing": "no session is billed before the baseline assessment",
+    "reassess-every-30-days": "reassessments at most 30 days apart, and no billing while one is overdue",
+    "progress-report-content": "each reassessment has a progress report with its period, date written (not "
+                               "before the period ends), recipient, and every baseline measure re-tested",
+    "measurable-improvement": "each reassessment improves at least one baseline measure; 'meaningful' means "
+                              "more than the figure for the client's population",
+    "condition-precautions": "a diagnosis whose category has precautions gets them in the plan and recorded in "
+                             "every session",
+    "home-program": "the plan includes a home program",
+    "resistance-2-days-a-week": "with 97110 in the plan, resistance training on at least 2 days a week, "
+                                "supervised plus home",
+    "fall-prevention-dose": "with a fall-risk diagnosis, balance-challenging exercise of at least 3 hours a "
+                            "week, supervised plus home",
+    "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
+    "daily-note-content": "every session log shows the session-log elements (see the elements below)",
+    "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
 }
-"""Element id required in session-log -> (case field that shows it, check(session) -> `Gap`)."""
+"""Catalog rule id -> what `metdocs check` verifies for it. Every other rule must say in the
+catalog (`review:`) why a person has to check it instead (`unenforced`)."""
+
+
+def unenforced(catalog: Catalog) -> list[Problem]:
+    """Rules that are neither enforced here nor marked for a person's review, and the contrary."""
+    out = []
+    for r in catalog.rules:
+        if r.id in ENFORCED and r.review:
+            out.append(Problem(r.where, f"expected rule '{r.id}' either enforced by the audit or marked for "
+                                        "review, found both (the audit checks it; remove 'review')"))
+        elif r.id not in ENFORCED and not r.review.strip():
+            out.append(Problem(r.where, f"expected rule '{r.id}' to be enforced by the audit or to say why a "
+                                        "person must review it, found neither; add 'review: <why the audit "
+                                        "cannot check it>'"))
+    return out
+
+
+def enforcement(catalog: Catalog) -> list[dict]:
+    """Every rule and session-log element with how it is enforced (for `metdocs rules`, README)."""
+    out = []
+    for r in catalog.rules:
+        by_audit = r.id in ENFORCED
+        out.append({"kind": "rule", "id": r.id, "title": r.title,
+                    "sources": [catalog.source(x).title if catalog.source(x) else x for x in r.sources],
+                    "review_by": str(r.review_by), "enforced_by": "audit" if by_audit else "review",
+                    "how": ENFORCED[r.id] if by_audit else r.review.strip()})
+    for e in catalog.elements:
+        if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS:
+            out.append({"kind": "element", "id": e.id, "title": e.name,
+                        "sources": [catalog.source(x).title if catalog.source(x) else x for x in e.sources],
+                        "review_by": str(e.review_by) if e.review_by else "",
+                        "enforced_by": "audit",
+                        "how": ELEMENT_HOW.get(e.id, f"every session log shows it ({ELEMENT_FIELDS[e.id][0]})")})
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,8 @@ def case_findings(case: Case, catalog: Catalog, icd, *, today: dt.date | None = 
     engine's own words, so this returns each finding (`.problem`, `.session`) as found.
     """
     ctx = _Ctx(case, catalog, icd, today)
-    for check in (_referral, _diagnoses, _payer, _claims, _units, _reassessments, _improvement,
-                  _elements, _future):
+    for check in (_referral, _diagnoses, _payer, _claims, _units, _ordering, _reassessments, _reports,
+                  _improvement, _elements, _signers, _precautions, _dose, _words, _prose, _future):
         check(ctx)
     return ctx.found
 
@@ -200,6 +204,17 @@ def _referral(ctx: _Ctx) -> None:
         ctx.breach(case.where, "written-referral-required",
                    "expected a written referral (date, referrer, ICD-10 diagnoses), found none")
         return
+    if not ref.diagnoses:  # reported here once, not on every claim line that has nothing to point at
+        ctx.breach(ref.where, "written-referral-required",
+                   "expected the referral to give a medical diagnosis with its ICD-10 code, found none")
+    if ref.credential in SUPERVISED_REFERRERS and ref.supervised_by is None:
+        ctx.breach(ref.where, "referrer-may-refer", f"expected a referral from an MD, DO or DPM, or from an "
+                   f"NP or PA supervised by an MD or DO, found an {ref.credential} with no supervising "
+                   "physician stated (supervised_by)")
+    elif ref.credential not in MAY_REFER | SUPERVISED_REFERRERS:
+        ctx.breach(ref.where, "referrer-may-refer", "expected a referral from an MD, DO or DPM, or from an "
+                   f"NP or PA supervised by an MD or DO, found one from a {ref.credential} ({ref.provider_role}), "
+                   "who may not refer for MET")
     for s in case.sessions:
         if s.date and s.date < ref.date:
             ctx.breach(s.where, "written-referral-required",
@@ -208,23 +223,47 @@ def _referral(ctx: _Ctx) -> None:
 
 
 def _diagnoses(ctx: _Ctx) -> None:
+    year = getattr(ctx.icd, "fiscal_year", None)
+    where_year = f" ({year} code set)" if year else ""
     for d in ctx.case.referral.diagnoses if ctx.case.referral else ():
         info = ctx.icd.lookup(d.code)
         if not info.valid:
-            ctx.breach(d.where, "billable-icd10-leaf",
-                       f"expected a billable ICD-10-CM code, found '{d.code}', which is not in the code set")
+            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
+                       f"'{d.code}', which is not in the code set")
         elif not info.billable:
             kids = ", ".join(info.children[:12]) + (" ..." if len(info.children) > 12 else "")
-            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code, found header "
-                       f"'{d.code}' ({info.title}), which is not billable; use one of: {kids}")
+            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
+                       f"header '{d.code}' ({info.title}), which is not billable; use one of: {kids}")
+    span = fiscal_year_span(year) if year else None
+    if span and ctx.case.referral and ctx.case.referral.diagnoses:
+        late = next((s for s in ctx.case.sessions if s.date and not span[0] <= s.date <= span[1]), None)
+        if late is not None:
+            ctx.breach(late.where, "billable-icd10-leaf", f"expected dates of service in {year} "
+                       f"({span[0]} to {span[1]}), the ICD-10-CM code set these codes were checked against, "
+                       f"found session '{late.id}' on {late.date}, which falls in {fiscal_year_of(late.date)}: "
+                       f"check the referral's codes against the {fiscal_year_of(late.date)} code set", None,
+                       "warning")
 
 
 def _payer(ctx: _Ctx) -> None:
     payer = ctx.case.payer
     if payer.type in NOT_PRIVATE:
         ctx.breach(payer.where, "private-payers-only",
-                   f"expected a private payer (commercial or self-pay), found {payer.type}, which does not "
-                   "recognise Medical Exercise Professionals")
+                   f"expected a private payer (commercial or self-pay), found {NOT_PRIVATE[payer.type]}; "
+                   "Medicare and Medicaid do not recognise Medical Exercise Professionals")
+        return
+    if payer.type == "self-pay":
+        return
+    billed = [s for s in ctx.case.sessions if s.claim and s.date]
+    if payer.verified is None:
+        if billed:
+            ctx.breach(payer.where, "verify-payer-before-billing", "expected the date the plan was verified "
+                       "(benefits, that it accepts this provider type for 97xxx, and credentialing), found none")
+        return
+    for s in billed:
+        if s.date < payer.verified:
+            ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
+                       f"verified on {payer.verified}, found session '{s.id}' billed on {s.date}", s)
 
 
 def _claims(ctx: _Ctx) -> None:
@@ -233,18 +272,19 @@ def _claims(ctx: _Ctx) -> None:
     by_letter = {d.pointer: d.code for d in ref.diagnoses} if ref else {}
     for s in ctx.case.sessions:
         for line in s.claim:
-            _pointers(ctx, s, line, by_letter, ref is not None)
+            # Without a referral, or with one that gives no diagnosis, that gap is the one finding.
+            _pointers(ctx, s, line, by_letter, bool(by_letter))
             _scope(ctx, s, line)
 
 
 def _pointers(ctx: _Ctx, s: Session, line, by_letter: dict, have_referral: bool) -> None:
-    if not line.pointers:
+    if not line.pointers and have_referral:
         ctx.breach(line.where, "icd10-link-each-cpt",
                    f"expected {line.cpt} to point at a referral diagnosis (A-L), found no pointer", s)
     for letter in line.pointers:
         code = by_letter.get(letter)
         if code is None:
-            if have_referral:  # without a referral the missing referral is the one finding
+            if have_referral:
                 ctx.breach(line.where, "icd10-link-each-cpt", f"expected a pointer to one of the referral's "
                            f"letters ({', '.join(sorted(by_letter))}), found '{letter}'", s)
         elif ctx.icd.lookup(code).billable:  # a non-billable code is already reported on the referral
@@ -333,8 +373,22 @@ def _valid_cms_split(minutes, billed, is_timed) -> bool:
 
 
 def _reassess_days(ctx: _Ctx) -> int:
-    rule = next((r for r in ctx.catalog.rules if r.id == "reassess-every-30-days"), None)
+    rule = ctx.catalog.rule("reassess-every-30-days")
     return int(rule.threshold.value) if rule and rule.threshold else REASSESS_DAYS
+
+
+def _ordering(ctx: _Ctx) -> None:
+    """Things that must come before others: a baseline before billing, a baseline before re-testing."""
+    case = ctx.case
+    for s in case.sessions:
+        if s.claim and s.date and s.date < case.baseline.date:
+            ctx.breach(s.where, "baseline-before-billing", f"expected billing only after the baseline assessment "
+                       f"on {case.baseline.date}, found session '{s.id}' billed on {s.date}, before any baseline "
+                       "existed", s)
+    for r in case.reassessments:
+        if r.date <= case.baseline.date:
+            ctx.other(r.where, f"expected a reassessment after the baseline of {case.baseline.date}, found one "
+                      f"on {r.date}")
 
 
 def _reassessments(ctx: _Ctx) -> None:
@@ -353,6 +407,35 @@ def _reassessments(ctx: _Ctx) -> None:
             ctx.breach(s.where, "reassess-every-30-days", f"expected a reassessment by "
                        f"{last + dt.timedelta(days=days)} before billing more sessions, found session "
                        f"'{s.id}' billed on {s.date}, {(s.date - last).days} days after the last one", s)
+
+
+def _reports(ctx: _Ctx) -> None:
+    """What each progress report holds: one finding per reassessment, listing every gap in it."""
+    case = ctx.case
+    base = [m.measure for m in case.baseline.measures]
+    prev = case.baseline.date
+    for r in sorted(case.reassessments, key=lambda r: r.date):
+        gaps = []
+        missing = [m for m in base if m not in {mv.measure for mv in r.measures}]
+        if missing:
+            gaps.append(f"baseline measures not re-tested: {', '.join(missing)}")
+        rep = r.report
+        if rep is None:
+            gaps.append("no progress report (period, date written, recipient)")
+        else:
+            if (rep.period_start, rep.period_end) != (prev, r.date):
+                gaps.append(f"a period of {rep.period_start} to {rep.period_end} where the sessions since the "
+                            f"last assessment need {prev} to {r.date}")
+            if rep.written < rep.period_end:
+                gaps.append(f"written on {rep.written}, before its period ends on {rep.period_end}")
+            if rep.sent_to is None:
+                gaps.append("no recipient (sent_to)")
+        if gaps:
+            ctx.breach(rep.where if rep else r.where, "progress-report-content",
+                       f"expected the progress report of {r.date} to cover the period since the last assessment, "
+                       f"say when it was written and to whom it went, and re-test every baseline measure; found "
+                       + "; ".join(gaps))
+        prev = r.date
 
 
 def _improvement(ctx: _Ctx) -> None:
@@ -390,16 +473,85 @@ def _elements(ctx: _Ctx) -> None:
             gap = check(s)
             if gap is None:
                 continue
-            found, where = gap if isinstance(gap, tuple) else (gap, _missing_at(s, field))
+            found, where = gap if isinstance(gap, tuple) else (gap, missing_at(s, field))
             ctx.breach(where, e.id, f"expected session '{s.id}' to show {e.name} ({field}), found {found}", s)
 
 
-def _missing_at(s: Session, field: str) -> Location:
-    """The activity lacking an activity-level field, else the session itself."""
-    name = field.removeprefix("activities[].")
-    if name != field:
-        return next((a.where for a in s.activities if getattr(a, name) in (None, "")), s.where)
-    return s.where
+def _signers(ctx: _Ctx) -> None:
+    for s in ctx.case.sessions:
+        if s.claim and s.signer_credential and s.signer_credential != "MedExPRO":
+            ctx.breach(s.where, "own-services-own-npi", f"expected a billed session given and signed by the "
+                       f"MedExPRO who bills it, found session '{s.id}' signed by a {s.signer_credential}; bill "
+                       "only your own services, under your own NPI", s)
+
+
+def _precautions(ctx: _Ctx) -> None:
+    case = ctx.case
+    cats = {c.id: c for c in ctx.catalog.categories}
+    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
+    needed = []
+    for d in ctx.catalog.diagnoses:
+        cat = cats.get(d.category)
+        if d.code in codes and cat and cat.precautions and cat not in needed:
+            needed.append(cat)
+    if not needed:
+        return
+    listed = "; ".join(p for c in needed for p in c.precautions)
+    if not case.plan.precautions:
+        ctx.breach(case.plan.where, "condition-precautions", f"expected the plan to list the precautions for "
+                   f"{', '.join(c.name for c in needed)} ({listed}), found none")
+    for s in case.sessions:
+        if not (s.precautions or "").strip():
+            ctx.breach(s.where, "condition-precautions", f"expected session '{s.id}' to record the plan's "
+                       f"precautions ({listed}), found nothing recorded", s)
+
+
+def _dose(ctx: _Ctx) -> None:
+    """ACSM and fall-prevention dose: what the plan and home program add up to in a week."""
+    case, plan = ctx.case, ctx.case.plan
+    home = plan.home_program
+    if home is None:
+        ctx.breach(plan.where, "home-program", "expected a home program (what the client does between "
+                   "sessions, how many days and minutes a week), found none")
+    rule = ctx.catalog.rule("resistance-2-days-a-week")
+    need = int(rule.threshold.value) if rule and rule.threshold else 2
+    if any(c.cpt == "97110" for c in plan.codes):
+        days = plan.sessions_per_week + (home.days_per_week if home and "resistance" in home.includes else 0)
+        if days < need:
+            ctx.breach(plan.where, "resistance-2-days-a-week", f"expected resistance training on at least {need} "
+                       f"days a week, found {plan.sessions_per_week} supervised + "
+                       f"{days - plan.sessions_per_week} at home = {days}")
+    cats = {d.code: d.category for d in ctx.catalog.diagnoses}
+    falls = case.referral and any(cats.get(d.code) == FALL_CATEGORY for d in case.referral.diagnoses)
+    rule = ctx.catalog.rule("fall-prevention-dose")
+    need = int(rule.threshold.value) if rule and rule.threshold else 180
+    if falls:
+        blocks = [sum(a.minutes or 0 for a in s.activities if a.cpt == "97112") for s in case.sessions]
+        supervised = round(sum(blocks) / len(blocks) * plan.sessions_per_week) if blocks else 0
+        at_home = home.days_per_week * home.minutes_per_day if home and "balance" in home.includes else 0
+        if supervised + at_home < need:
+            ctx.breach(plan.where, "fall-prevention-dose", f"expected at least {need} minutes a week of "
+                       f"balance-challenging exercise where fall prevention is the goal, found about {supervised} "
+                       f"supervised (97112) + {at_home} at home = {supervised + at_home}")
+
+
+def _words(ctx: _Ctx) -> None:
+    for s in ctx.case.sessions:
+        texts = [s.response or ""] + [t for a in s.activities for t in (a.description or "", a.rationale or "")]
+        hit = next((m.group(0) for t in texts for m in [THERAPY_WORDS.search(t)] if m), None)
+        if hit:
+            ctx.breach(s.where, "avoid-therapy-words", f"expected exercise words in session '{s.id}' (medical "
+                       f"exercise, functional training), found '{hit}'", s, "warning")
+
+
+def _prose(ctx: _Ctx) -> None:
+    fields = list(prose.prose_fields(ctx.case))
+    # The engine's figures are only worked out when some text asks for one (most cases: a few).
+    known = prose.facts(ctx.case, ctx.catalog) if any("{" in t for _, t in fields) else {}
+    rules, values = prose.rule_constants(ctx.catalog), prose.measure_constants(ctx.catalog)
+    for label, text in fields:
+        for p in prose.check_text(label, text, known, rules, values):
+            ctx.other(p.where, p.message)
 
 
 def _future(ctx: _Ctx) -> None:

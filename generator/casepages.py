@@ -18,8 +18,9 @@ from collections import defaultdict
 
 from mkdocs.utils import get_relative_url
 
+from . import prose
 from .audit import REASSESS_DAYS, UNIT_RULES, case_findings
-from .cases import Case, measure_changes
+from .cases import Case, beyond, cutoffs_for, figure_for, measure_changes
 from .model import Catalog
 from .packets import SLOT
 from .pages import Page, cpt_path, icd_path, measure_path
@@ -167,6 +168,16 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
     payer_rule = case.payer.unit_rule
     other_rule = next(r for r in RULE_NAMES if r != payer_rule)
 
+    known: dict = {}
+
+    def said(text):
+        """The text with its placeholders filled from the engine (worked out once, when first needed)."""
+        if text is None or "{" not in text:
+            return text
+        if not known:
+            known.update(prose.facts(case, cat))
+        return prose.fill(text, known)
+
     def rest() -> dict:
         measures = {m.id: m for m in cat.measures}
         changes = measure_changes(case, cat)
@@ -175,15 +186,20 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         return {
             "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
             "other_rule": _rule_view(other_rule, rules),
-            "baseline": [Record({"mv": mv, "m": measures.get(mv.measure)}) for mv in case.baseline.measures],
+            "summary": said(case.summary),
+            "payable": [said(t) for t in case.payable],
+            "denied_if": [said(t) for t in case.denied_if],
+            "baseline": [_baseline(mv, measures.get(mv.measure), case, cat) for mv in case.baseline.measures],
+            "precaution_sources": _precaution_sources(case, cat),
             "plan_codes": [Record({"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None})
                            for p in case.plan.codes],
             "sessions": [_session(s, cat, payer_rule, other_rule) for s in case.sessions],
-            "reassessments": [Record({"r": r, "changes": [_change(c) for c in changes if c.reassessment == i]})
+            "reassessments": [Record({"r": r, "summary": said(r.summary),
+                                      "changes": [_change(c) for c in changes if c.reassessment == i]})
                               for i, r in enumerate(case.reassessments)],
             "reassess_days": days,
             "next_due": assessed[-1] + dt.timedelta(days=days),
-            "answer": _answer(case, cat, icd) if case.kind == "drill" else [],
+            "answer": _answer(case, cat, icd, said) if case.kind == "drill" else [],
         }
 
     return View({
@@ -192,6 +208,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         "icd_codes": [d["code"] for d in diagnoses],
         "pointers": {d.pointer: d.code for d in (case.referral.diagnoses if case.referral else ())},
         "payer_rule": _rule_view(payer_rule, rules),
+        "prompt": said(case.prompt),
     }, rest)
 
 
@@ -221,10 +238,38 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
 def _change(c) -> dict:
     """A measure change with its numbers formatted by Python, not by the template."""
     return Record({"c": c, "change": f"{c.change:+g}", "baseline": f"{c.baseline:g}", "value": f"{c.value:g}",
-                   "threshold": None if c.threshold is None else f"{c.threshold:g}"})
+                   "threshold": None if c.threshold is None else f"{c.threshold:g}",
+                   "figure": c.figure.label(c.unit) if c.figure else None})
 
 
-def _answer(case: Case, cat: Catalog, icd) -> list[dict]:
+def _baseline(mv, m, case: Case, cat: Catalog) -> dict:
+    """One baseline result with the cut-offs for this client's age band and sex only, and the
+    meaningful-change figure the case will judge it by."""
+    if m is None:
+        return Record({"mv": mv, "m": None, "value": f"{mv.value:g}", "cutoffs": [], "banded": False, "figure": None})
+    cuts = []
+    for c in cutoffs_for(m, case.client):
+        side = beyond(c, mv.value)
+        cuts.append(Record({"c": c, "side": None if side is None else ("yes" if side else "no")}))
+    fig = figure_for(m, case.client, cat)
+    return Record({"mv": mv, "m": m, "value": f"{mv.value:g}", "cutoffs": cuts,
+                   "banded": any(c.ages or c.sex for c in m.cutoffs),
+                   "figure": fig.label(m.unit) if fig else None})
+
+
+def _precaution_sources(case: Case, cat: Catalog) -> list:
+    """Catalog categories of the referral's diagnoses that carry precautions."""
+    cats = {c.id: c for c in cat.categories}
+    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
+    out = []
+    for d in cat.diagnoses:
+        c = cats.get(d.category)
+        if d.code in codes and c and c.precautions and c not in out:
+            out.append(c)
+    return out
+
+
+def _answer(case: Case, cat: Catalog, icd, said) -> list[dict]:
     """Each declared breach with its rule, source, note and the engine's own finding messages."""
     found = case_findings(case, cat, icd)
     out = []
@@ -233,7 +278,7 @@ def _answer(case: Case, cat: Catalog, icd) -> list[dict]:
         element = None if rule else next((e for e in cat.elements if e.id == b.rule), None)
         item = rule or element
         out.append(Record({
-            "b": b, "kind": "rule" if rule else "element" if element else "unknown",
+            "b": b, "note": said(b.note), "kind": "rule" if rule else "element" if element else "unknown",
             "title": rule.title if rule else element.name if element else b.rule,
             "source": cat.source(item.sources[0]) if item and item.sources else None,
             "findings": [f.problem.message for f in found

@@ -20,16 +20,26 @@ from typing import Annotated, Literal
 
 from .errors import Location, Problem
 from .load import load_file, map_chunks, yaml_files
-from .model import NOWHERE
-from .schema import CptCode, IcdCode, Ident, Pattern, parse
+from .model import NOWHERE, AgeBand
+from .schema import CptCode, IcdCode, Ident, Pattern, Text, parse
 from .validate import duplicates
 
 Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
 """A diagnosis pointer, as in box 21 / 24E of the CMS-1500 claim form."""
 
-AgeBand = Annotated[str, Pattern(r"\d{1,3}-\d{1,3}|\d{1,3}\+", "an age band such as '70-74' or '90+'")]
 Modifier = Annotated[str, Pattern(r"[A-Z0-9]{2}", "a 2-character modifier such as 'GP' or '59'")]
 Clock = Annotated[str, Pattern(r"(?:[01]\d|2[0-3]):[0-5]\d", "a 24-hour clock time such as '09:30'")]
+
+Credential = Literal["MD", "DO", "DPM", "NP", "PA", "PT", "PTA", "OT", "DC", "RN", "ATC"]
+"""A referrer's credential. Who may refer is the audit's business (rule referrer-may-refer): MD, DO
+and DPM may; NP and PA only when supervised by an MD or DO; the others (a PT, chiropractor, nurse,
+athletic trainer ...) may not."""
+SignerCredential = Literal["MedExPRO", "PT", "PTA", "ATC", "personal-trainer", "aide", "student"]
+"""The credential of whoever gave and signed a session (rule billed-session-given-by-medexpro)."""
+PlanType = Literal["commercial", "medicare", "medicare-advantage", "medicaid", "medicaid-managed-care", "self-pay"]
+"""Medicare Advantage and Medicaid managed-care plans are run by private companies but are
+Medicare and Medicaid: MedExPROs bill neither (rule private-payers-only)."""
+ProgramPart = Literal["resistance", "balance", "aerobic", "flexibility", "task-practice"]
 
 MAX_MINUTES = 480
 """Longest plausible time on one code in one session (the units engine refuses more)."""
@@ -42,6 +52,9 @@ class Client:
     age_band: AgeBand
     """Five-year band such as '70-74' (a band, not an age, so no case points at a person)."""
     sex: Literal["female", "male", "unspecified"]
+    population: tuple[Ident, ...] = ()
+    """Catalog population ids that describe the client, most specific first (e.g. [knee-oa,
+    older-adults]): each measure's meaningful-change figure is taken from the first that has one."""
     where: Location = NOWHERE
 
 
@@ -51,10 +64,15 @@ class Payer:
 
     name: str
     """A fictional payer name."""
-    type: Literal["commercial", "medicare", "medicaid", "self-pay"]
-    """MedExPROs bill private payers only: medicare/medicaid is a scope breach."""
+    type: PlanType
+    """The plan type. MedExPROs bill private payers only: Medicare or Medicaid in any form
+    (including Medicare Advantage and Medicaid managed care) is a scope breach."""
     unit_rule: Literal["cms", "ama"]
     """'cms' pools timed minutes (8-minute rule); 'ama' counts each code on its own (midpoint)."""
+    verified: dt.date | None = None
+    """When the MedExPRO checked this plan before billing: the client's benefits, that the payer
+    accepts this provider type for 97110/97112/97530, and the MedExPRO's own credentialing with
+    it (rule verify-payer-before-billing). Not needed for self-pay."""
     where: Location = NOWHERE
 
 
@@ -73,9 +91,14 @@ class Referral:
 
     date: dt.date
     provider_role: str
-    """The referrer's role, never a name, e.g. 'orthopedic surgeon (MD)'."""
-    diagnoses: tuple[ReferralDiagnosis, ...]
+    """The referrer's role, never a name, e.g. 'orthopedic surgeon'."""
+    credential: Credential
+    """The referrer's credential, e.g. 'MD' (rule referrer-may-refer)."""
     statement: str
+    diagnoses: tuple[ReferralDiagnosis, ...] = ()
+    """A referral with none is a breach, reported on the referral itself."""
+    supervised_by: Literal["MD", "DO"] | None = None
+    """For an NP or PA referrer: the credential of the supervising physician."""
     """What the referral asks for, e.g. 'Medical exercise training after discharge from PT'."""
     where: Location = NOWHERE
 
@@ -110,14 +133,32 @@ class PlannedCode:
 
 
 @dataclass(frozen=True)
+class HomeProgram:
+    """What the client does between supervised sessions."""
+
+    description: str
+    days_per_week: int
+    minutes_per_day: int
+    includes: tuple[ProgramPart, ...]
+    """What kinds of exercise it holds; the dose rules count 'resistance' and 'balance' days."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
 class Plan:
-    """The plan of exercise (POE): goals, frequency and codes."""
+    """The plan of exercise (POE): goals, frequency, codes, home program and precautions."""
 
     goals: tuple[str, ...]
     """Measurable goals, e.g. 'TUG under 12 s within 8 weeks'."""
     frequency: str
     """e.g. '2x/week for 8 weeks'."""
+    sessions_per_week: int
+    """Supervised sessions a week, as planned (the dose rules count them)."""
     codes: tuple[PlannedCode, ...]
+    home_program: HomeProgram | None = None
+    precautions: tuple[str, ...] = ()
+    """Condition-specific precautions from the referral or the catalog, e.g. 'Check blood glucose
+    before and after each session'; each session records them (rule condition-precautions)."""
     where: Location = NOWHERE
 
 
@@ -170,18 +211,41 @@ class Session:
     """How the client responded (element client-response)."""
     signed_by: str | None = None
     """Signature and credentials, e.g. 'A. Trainer, MedExPRO' (element signature-credentials)."""
+    signer_credential: SignerCredential | None = None
+    """The credential of whoever gave and signed the session (rule billed-session-given-by-medexpro)."""
+    precautions: str | None = None
+    """What was checked for the plan's precautions this session, e.g. 'Glucose 142 mg/dL before,
+    126 after; feet inspected, no new redness' (rule condition-precautions)."""
     claim: tuple[ClaimLine, ...] = ()
     """Units and modifiers per code (element units-per-code)."""
     where: Location = NOWHERE
 
 
 @dataclass(frozen=True)
+class ProgressReport:
+    """What the progress report written from a reassessment holds (rule progress-report-content)."""
+
+    period_start: dt.date
+    """First day of the period it covers: the day of the previous assessment."""
+    period_end: dt.date
+    """Last day it covers: the day of this reassessment."""
+    written: dt.date
+    """The date it was written (on or after the end of its period)."""
+    sent_to: Literal["referring-provider", "client", "payer"] | None = None
+    """Who received it."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
 class Reassessment:
-    """A re-measurement of the baseline measures (due every 30 days)."""
+    """A re-measurement of the baseline measures (due every 30 days), and its progress report."""
 
     date: dt.date
     measures: tuple[MeasureValue, ...]
-    summary: str
+    """The measures re-tested: every baseline measure, again."""
+    summary: Text
+    """The report's words. Figures are placeholders filled from the case (see prose.py)."""
+    report: ProgressReport | None = None
     where: Location = NOWHERE
 
 
@@ -191,8 +255,8 @@ class ExpectedBreach:
 
     rule: Ident
     """The catalog rule id (or, for a missing session-log element, the element id)."""
-    note: str
-    """What the reader should learn from it."""
+    note: Text
+    """What the reader should learn from it (figures as placeholders, see prose.py)."""
     session: Ident | None = None
     """The session it is in; leave out for case-level breaches (referral, payer, reassessment)."""
     where: Location = NOWHERE
@@ -205,8 +269,8 @@ class Case:
     id: Ident
     """Must equal the file stem."""
     title: str
-    summary: str
-    """The client's story in a few sentences."""
+    summary: Text
+    """The client's story in a few sentences (figures as placeholders, see prose.py)."""
     client: Client
     payer: Payer
     baseline: Baseline
@@ -219,11 +283,11 @@ class Case:
     """Empty for a clean case; a flawed case lists exactly the breaches the audit must find."""
     kind: Literal["worked", "drill"] = "worked"
     """A worked billing example, or an audit drill (a flawed note or claim to find the faults in)."""
-    prompt: str | None = None
+    prompt: Text | None = None
     """For a drill: the question put to the student, e.g. 'Find what would get this claim denied.'"""
-    payable: tuple[str, ...] = ()
+    payable: tuple[Text, ...] = ()
     """Why this documentation is payable (worked cases), one point per item."""
-    denied_if: tuple[str, ...] = ()
+    denied_if: tuple[Text, ...] = ()
     """What would get it denied (worked cases): the mistakes this case avoids."""
     where: Location = NOWHERE
 
@@ -353,6 +417,73 @@ def _sanity(case: Case, stem: str):
 
 
 @dataclass(frozen=True)
+class Figure:
+    """The meaningful-change figure a case uses for one measure, and why that one."""
+
+    kind: str
+    """MCID, MDC, MIC or SDC."""
+    value: float
+    population: str
+    """The population it was measured in, in words."""
+    fallback: bool
+    """True when no figure matches the client's population and the measure's default is used."""
+    sources: tuple[str, ...]
+
+    def label(self, unit: str) -> str:
+        """'MDC 6.5 points (older people at risk of falls)', with 'fallback' when it is one."""
+        who = f"measured in {self.population}" + ("; no figure for this client's population, used as "
+                                                   "the fallback" if self.fallback else "")
+        return f"{self.kind} {self.value:g} {unit} ({who})"
+
+
+def figure_for(measure, client: Client, catalog) -> Figure | None:
+    """The figure matching the client's first population that has one, else the measure's default
+    figure as the documented fallback; None when no source confirmed any figure."""
+    def named(pid):
+        pop = catalog.population(pid) if pid else None
+        return pop.name if pop else (pid or "an unstated population")
+    for pid in client.population:
+        if measure.meaningful_change is not None and measure.change_population == pid:
+            return Figure(measure.change_kind, measure.meaningful_change, named(pid), False, measure.sources)
+        fig = next((f for f in measure.by_population if f.population == pid), None)
+        if fig is not None:
+            return Figure(fig.kind, fig.value, named(pid), False, fig.sources)
+    if measure.meaningful_change is None:
+        return None
+    return Figure(measure.change_kind, measure.meaningful_change, named(measure.change_population), True,
+                  measure.sources)
+
+
+def band(text: str) -> tuple[int, int]:
+    """(low, high) ages of an age band such as '70-74' or '90+'."""
+    lo, _, hi = text.rstrip("+").partition("-")
+    return int(lo), (int(hi) if hi else 150)
+
+
+def cutoffs_for(measure, client: Client) -> list:
+    """The measure's cut-offs that apply to the client's age band and sex (norms tables list many)."""
+    lo, hi = band(client.age_band)
+    out = []
+    for c in measure.cutoffs:
+        if c.sex and c.sex != client.sex:
+            continue
+        if c.ages:
+            clo, chi = band(c.ages)
+            if not (clo <= lo and hi <= chi):
+                continue
+        out.append(c)
+    return out
+
+
+def beyond(cutoff, value: float) -> bool | None:
+    """True when `value` is on the risk side of a numeric cut-off; None when it has no number."""
+    if cutoff.value is None or cutoff.risk_if is None:
+        return None
+    return {"below": value < cutoff.value, "at-or-below": value <= cutoff.value, "at-or-above": value >= cutoff.value,
+            "above": value > cutoff.value}[cutoff.risk_if]
+
+
+@dataclass(frozen=True)
 class MeasureChange:
     """How one measure moved from baseline to one reassessment (for the audit and the site)."""
 
@@ -371,15 +502,31 @@ class MeasureChange:
     """'higher' or 'lower': which direction is improvement."""
     improved: bool
     """True if the change is in the better direction (a zero change is not)."""
-    threshold: float | None
-    """The catalog's meaningful-change figure, or None when no source confirmed one."""
-    change_kind: str
-    """What the figure is: MCID, MDC, MIC or none."""
+    figure: Figure | None
+    """The meaningful-change figure used for this client, or None when no source confirmed one."""
     meaningful: bool | None
-    """Improved by at least `threshold`; None when there is no confirmed figure."""
+    """Improved by MORE than the figure (a change equal to it is within measurement error or
+    below importance); None when there is no confirmed figure."""
     verdict: str
-    """The outcome in words, e.g. 'meaningful improvement (MCID 9 points)'."""
+    """The outcome in words, e.g. 'meaningful improvement (more than the MCID of 9 points)'."""
     where: Location = NOWHERE
+
+    @property
+    def threshold(self) -> float | None:
+        return self.figure.value if self.figure else None
+
+    @property
+    def change_kind(self) -> str:
+        return self.figure.kind if self.figure else "none"
+
+
+EPSILON = 1e-9
+"""Float noise allowance: 0.90 - 0.78 must count as 0.12, not 0.11999999999999999."""
+
+
+def exceeds(change: float, threshold: float) -> bool:
+    """The one meaning of 'meaningful' everywhere (engine, pages, forms): strictly larger than the figure."""
+    return abs(change) > threshold + EPSILON
 
 
 def measure_changes(case: Case, catalog) -> list[MeasureChange]:
@@ -398,22 +545,21 @@ def measure_changes(case: Case, catalog) -> list[MeasureChange]:
                 continue
             change = round(mv.value - base[mv.measure], 6)
             improved = change > 0 if m.better == "higher" else change < 0
-            thr = m.meaningful_change
-            meaningful = None if thr is None else improved and abs(change) >= thr - 1e-9
+            fig = figure_for(m, case.client, catalog)
+            meaningful = None if fig is None else improved and exceeds(change, fig.value)
             out.append(MeasureChange(i, r.date, m.id, m.name, m.unit, base[mv.measure], mv.value, change,
-                                     m.better, improved, thr, m.change_kind, meaningful,
-                                     _verdict(change, improved, meaningful, thr, m), mv.where))
+                                     m.better, improved, fig, meaningful,
+                                     _verdict(change, improved, meaningful, fig, m), mv.where))
     return out
 
 
-def _verdict(change, improved, meaningful, thr, m) -> str:
+def _verdict(change, improved, meaningful, fig, m) -> str:
     if change == 0:
         return "no change"
     if not improved:
         return f"worse ({m.better} is better)"
-    kind = m.change_kind if m.change_kind != "none" else "meaningful-change figure"
     if meaningful is None:
         return "improved; no confirmed figure for a meaningful change"
     if meaningful:
-        return f"meaningful improvement (at least the {kind} of {thr:g} {m.unit})"
-    return f"improved, but less than the {kind} of {thr:g} {m.unit}"
+        return f"meaningful improvement (more than the {fig.kind} of {fig.value:g} {m.unit})"
+    return f"improved, but not more than the {fig.kind} of {fig.value:g} {m.unit}"

@@ -33,6 +33,7 @@ examples:
   metdocs units 97110=33 97140=7    units for a visit under the CMS 8-minute rule
   metdocs units --rule ama 97110=10 97116=10
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
+  metdocs rules --json              every rule: source, review-by date, how it is enforced
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
 
 exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors"""
@@ -84,13 +85,22 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("visit", nargs="+", metavar="CODE=MINUTES", help="minutes per CPT code, e.g. 97110=33")
     sp.add_argument("--rule", choices=("cms", "ama"), default="cms",
                     help="cms: pool the day's timed minutes (Medicare 8-minute rule, the default); "
-                         "ama: each code on its own, 8 minutes minimum (many commercial payers)")
+                         "ama: each code on its own, 8 minutes minimum (some commercial payers)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
     sp = add("icd", "look up ICD-10-CM codes: valid? billable? title? billable children?",
              "Look codes up in the FY2026 ICD-10-CM code set. Exit 1 when any code is not billable.")
     sp.add_argument("codes", nargs="+", metavar="CODE")
     sp.add_argument("--json", action="store_true", help="print a JSON list")
+    sp = add("rules", "list every rule and session-log element with its source, review-by date and enforcement",
+             "List every catalog rule, and every element the session log requires, with its sources,\n"
+             "its review-by date and how it is enforced: by the audit that `metdocs check` runs\n"
+             "(and what it checks), or by a person's review (and why the audit cannot check it).")
+    out = sp.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print a JSON list")
+    out.add_argument("--markdown", action="store_true",
+                     help="print the list of enforced rules as README.md's 'What gets checked' shows it")
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
     sp = add("bench", "time a build with N synthetic cases against stock Material",
              "Copy the project into a temporary folder with N cases made from the shipped ones,\n"
              "build it the metdocs way (timing each phase and the peak memory), then build the\n"
@@ -117,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("metdocs: interrupted; nothing was changed.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _project(args):
@@ -199,6 +212,36 @@ def cmd_icd(args) -> int:
     return 0 if all(i.billable for i in infos) else 1
 
 
+def cmd_rules(args) -> int:
+    from .audit import enforcement
+    rows = enforcement(_catalog_for_units(args))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif args.markdown:
+        print(rules_markdown(rows))
+    else:
+        print(format_rules(rows))
+    return 0
+
+
+def rules_markdown(rows: list[dict]) -> str:
+    """Every rule and element the audit enforces, one Markdown list item each (README.md's list,
+    which a test keeps equal to this output)."""
+    return "\n".join(f"- `{r['id']}` ({r['kind']}): {r['how']}." for r in
+                     sorted(rows, key=lambda r: (r["kind"] != "rule", r["id"])) if r["enforced_by"] == "audit")
+
+
+def format_rules(rows: list[dict]) -> str:
+    """The rules as text: one block per rule, enforced ones first (the README lists the same)."""
+    out = []
+    for r in sorted(rows, key=lambda r: (r["enforced_by"] != "audit", r["kind"] != "rule", r["id"])):
+        how = "enforced by the audit" if r["enforced_by"] == "audit" else "a person's review"
+        out.append(f"{r['kind']} {r['id']}: {r['title']}\n"
+                   f"  {how}: {r['how']}\n"
+                   f"  review by {r['review_by'] or 'not set'}; sources: {'; '.join(r['sources'])}")
+    return "\n".join(out)
+
+
 def cmd_bench(args) -> int:
     from .bench import bench, format_report
     if not 1 <= args.cases <= 20000:
@@ -210,7 +253,8 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd, "bench": cmd_bench}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd,
+            "rules": cmd_rules, "bench": cmd_bench}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ release to write a small SQLite file, and afterwards only read that file.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib.util
 import os
@@ -56,6 +57,20 @@ def _fiscal_year() -> str:
     """Returns e.g. "FY2026"; US fiscal years start on 1 October."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", RELEASE)
     return f"FY{int(m.group(1)) + (int(m.group(2)) >= 10)}" if m else "unknown FY"
+
+
+def fiscal_year_of(day: dt.date) -> str:
+    """The ICD-10-CM fiscal year a date of service falls in, e.g. 2026-10-01 -> "FY2027"."""
+    return f"FY{day.year + (day.month >= 10)}"
+
+
+def fiscal_year_span(label: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of "FY2026" (2025-10-01, 2026-09-30); None for an unknown year."""
+    m = re.fullmatch(r"FY(\d{4})", label)
+    if not m:
+        return None
+    year = int(m.group(1))
+    return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,9 @@ class CodeSet:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.path = Path(cache_dir or default_cache_dir()) / f"icd10cm-{RELEASE}.sqlite"
         self.release = RELEASE
+        self.fiscal_year = _fiscal_year()
+        """The code-set year this release belongs to, e.g. "FY2026"; dates of service outside it
+        were checked against another year's codes (the audit says so)."""
         self._conn = _open_cache(self.path) or _build_cache(self.path)
         self._memo: dict[str, IcdInfo] = {}
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from .errors import Location
-from .schema import CptCode, IcdCode, Ident, Url
+from .schema import CptCode, IcdCode, Ident, Pattern, Url
+
+AgeBand = Annotated[str, Pattern(r"\d{1,3}-\d{1,3}|\d{1,3}\+", "an age band such as '70-74' or '90+'")]
 
 NOWHERE = Location("<nowhere>")
 
@@ -72,6 +74,10 @@ class Category:
     id: Ident
     name: str
     description: str
+    precautions: tuple[str, ...] = ()
+    """Condition-specific precautions every session must record (e.g. blood glucose around sessions
+    in diabetes); a case with a diagnosis in this category must plan for them (rule condition-precautions)."""
+    precaution_sources: tuple[Ident, ...] = ()
     where: Location = NOWHERE
 
 
@@ -150,6 +156,9 @@ class Rule:
     review_by: dt.date
     """When someone must check it again."""
     threshold: Threshold | None = None
+    review: str = ""
+    """Why the audit cannot check this rule, so a person must review it (empty when `metdocs check`
+    enforces it). Every rule is one or the other: a test fails on a rule that is neither."""
     unconfirmed: str = ""
     where: Location = NOWHERE
 
@@ -162,6 +171,37 @@ class Cutoff:
     """What crossing it means, e.g. 'fall risk'."""
     text: str
     """The cut-off in words, e.g. '12 s or more'."""
+    ages: AgeBand | None = None
+    """The age band it applies to, e.g. '70-74' (norms tables); none = every age."""
+    sex: Literal["female", "male"] | None = None
+    """The sex it applies to; none = both."""
+    value: float | None = None
+    """The cut-off as a number, so a case page can say which side of it a result is."""
+    risk_if: Literal["below", "at-or-below", "at-or-above", "above"] | None = None
+    """Which side of `value` the label applies to, e.g. 'at-or-above' for a TUG of 12 s or more."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Population:
+    """A group a meaningful-change figure was measured in, e.g. people with early knee osteoarthritis."""
+
+    id: Ident
+    name: str
+    """In words, e.g. 'people with early knee osteoarthritis'."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class ChangeFigure:
+    """A meaningful-change figure measured in one population."""
+
+    kind: Literal["MCID", "MDC", "MIC", "SDC"]
+    value: float
+    population: Ident
+    """The population id it was measured in."""
+    sources: tuple[Ident, ...]
+    note: str = ""
     where: Location = NOWHERE
 
 
@@ -177,11 +217,17 @@ class Measure:
     """Which direction is improvement."""
     what_it_tests: str
     cutoffs: tuple[Cutoff, ...]
-    change_kind: Literal["MCID", "MDC", "MIC", "none"]
+    change_kind: Literal["MCID", "MDC", "MIC", "SDC", "none"]
     """What kind of meaningful-change figure `meaningful_change` is."""
     sources: tuple[Ident, ...]
     meaningful_change: float | None = None
-    """Smallest change that counts as real; None when no source confirmed one."""
+    """The default figure: a change must be larger than it to count as real. A case whose client
+    matches none of `by_population` uses it as the documented fallback. None when no source
+    confirmed one."""
+    change_population: Ident | None = None
+    """The population id the default figure was measured in (required with `meaningful_change`)."""
+    by_population: tuple[ChangeFigure, ...] = ()
+    """Figures measured in other populations; a case uses the one matching its client."""
     change_note: str = ""
     unconfirmed: str = ""
     where: Location = NOWHERE
@@ -199,6 +245,7 @@ class CatalogFile:
     elements: tuple[Element, ...] = ()
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
+    populations: tuple[Population, ...] = ()
     where: Location = NOWHERE
 
 
@@ -214,6 +261,7 @@ class Catalog:
     elements: tuple[Element, ...] = ()
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
+    populations: tuple[Population, ...] = ()
     icd: dict = field(default_factory=dict, compare=False, hash=False)
     """Official ICD-10-CM facts (title, billable) for each diagnosis code, from the code set."""
 
@@ -222,6 +270,15 @@ class Catalog:
 
     def source(self, id_: str) -> Source | None:
         return next((s for s in self.sources if s.id == id_), None)
+
+    def rule(self, id_: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == id_), None)
+
+    def measure(self, id_: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == id_), None)
+
+    def population(self, id_: str) -> Population | None:
+        return next((p for p in self.populations if p.id == id_), None)
 
     def is_timed(self, code: str) -> bool:
         c = self.cpt(code)

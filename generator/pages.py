@@ -47,7 +47,8 @@ def measure_path(id_: str) -> str:
 def plan(cat: Catalog) -> list[Page]:
     """Every page of the catalog part of the site, in nav order."""
     common = {"catalog": cat, "href": href, "cpt_path": cpt_path, "icd_path": icd_path,
-              "measure_path": measure_path, "icd": cat.icd, "sources": {s.id: s for s in cat.sources}}
+              "measure_path": measure_path, "icd": cat.icd, "sources": {s.id: s for s in cat.sources},
+              "populations": {p.id: p for p in cat.populations}}
     by_cpt = _diagnoses_by_cpt(cat)
     by_category = _diagnoses_by_category(cat)
     pages = [

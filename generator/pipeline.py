@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pages as planner
-from .audit import audit_case, audit_cases
+from .audit import audit_case, audit_cases, unenforced
 from .cases import screen_cases
 from .casepages import case_pages
 from .catalog import load_catalog
@@ -161,6 +161,7 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     # 3. cross-references, code validity, stale rules
     with watch("validate"):
         problems += check_catalog(catalog, today=day, strict=strict, icd=icd)
+        problems += unenforced(catalog)  # every rule is checked by the audit or says why a person must
     # 4. worked cases: load, then audit each against the catalog's rules
     #    One pass over the case files does the per-case work (parse, shape, privacy scan, audit),
     #    split over processes for many cases (see cases.screen_cases); its time counts as "load".

@@ -54,6 +54,13 @@ IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
 Url = Annotated[str, Pattern(r"https?://\S+", "a web address starting with https:// or http://")]
 
 
+class Text(str):
+    """Prose that remembers where it was read (`where`), so a check made after loading (the
+    placeholders and figures in case prose) can still point at its file, line and column."""
+
+    where: Location
+
+
 def describe(value: Any) -> str:
     """How a found value is shown in a message: the type in words, plus the value if short."""
     if value is None:
@@ -114,6 +121,13 @@ class _Walker:
         return _BAD
 
     def scalar(self, tp: Any, node: Any, where: Location, what: str) -> Any:
+        if tp is Text:
+            value = self.scalar(str, node, where, what)
+            if value is _BAD:
+                return value
+            text = Text(value)
+            text.where = self.loc(where)
+            return text
         if tp is str:
             if not isinstance(node, str):
                 return self.bad(where, f"{what} must be text; found {describe(node)}")

@@ -47,6 +47,7 @@ def _duplicates(cat: Catalog) -> Iterator[Problem]:
     yield from duplicates(cat.elements, "id", "element id")
     yield from duplicates(cat.rules, "id", "rule id")
     yield from duplicates(cat.measures, "id", "measure id")
+    yield from duplicates(cat.populations, "id", "population id")
 
 
 def _refs(owner, values, known: set, kind: str, hint: str) -> Iterator[Problem]:
@@ -75,6 +76,22 @@ def _references(cat: Catalog) -> Iterator[Problem]:
                                        "which is outside MedExPRO scope", "warning")
     for e in cat.elements:
         yield from _refs(e, e.required_in, doc_types, "document type id", "add it to document_types:")
+    populations = {p.id for p in cat.populations}
+    pop_hint = "add it to a populations: list in data/catalog/"
+    for m in cat.measures:
+        if (m.meaningful_change is None) != (m.change_population is None):
+            yield Problem(m.where, f"expected measure '{m.id}' to give meaningful_change and change_population "
+                                   "together (a figure is only meaningful for the population it was measured in)")
+        yield from _refs(m, [m.change_population] if m.change_population else [], populations,
+                         "population id", pop_hint)
+        for f in m.by_population:
+            yield from _refs(f, [f.population], populations, "population id", pop_hint)
+            yield from _refs(f, f.sources, sources, "source id", src_hint)
+    for c in cat.categories:
+        yield from _refs(c, c.precaution_sources, sources, "source id", src_hint)
+        if c.precautions and not c.precaution_sources:
+            yield Problem(c.where, f"expected the precautions of category '{c.id}' to name their sources "
+                                   "(precaution_sources), found none")
 
 
 def _coverage(cat: Catalog) -> Iterator[Problem]:

@@ -16,16 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.audit import ELEMENT_FIELDS, audit_case, audit_cases, measure_changes
-from generator.cases import Activity, ClaimLine, ExpectedBreach, load_cases
+from generator.audit import ELEMENT_FIELDS, ENFORCED, audit_case, audit_cases, measure_changes
+from generator.cases import Activity, ClaimLine, ExpectedBreach, ProgressReport, load_cases
+from generator.schema import Text
 from generator.icd import IcdInfo
-from generator.model import Catalog, Cpt, Diagnosis, Element, Measure, Pairing, Rule, Source, Threshold
+from generator.model import (Catalog, Category, ChangeFigure, Cpt, Cutoff, Diagnosis, Element, Measure, Pairing,
+                             Population, Rule, Source, Threshold)
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "data" / "cases"
-RULE_IDS = ("cms-8-minute-rule", "cms-unit-split", "ama-midpoint-rule", "reassess-every-30-days",
-            "written-referral-required", "icd10-link-each-cpt", "billable-icd10-leaf", "private-payers-only",
-            "no-gp-modifier", "no-eval-or-manual-therapy-codes", "one-on-one-vs-group", "measurable-improvement")
+RULE_IDS = tuple(ENFORCED)
+THRESHOLDS = {"reassess-every-30-days": Threshold(30, "days"), "resistance-2-days-a-week": Threshold(2, "days per week"),
+              "fall-prevention-dose": Threshold(180, "minutes per week"), "cms-8-minute-rule": Threshold(8, "minutes")}
 D = dt.date(2026, 1, 1)
 
 
@@ -33,8 +35,12 @@ def _cpt(code, timed=True, one=True, scope=True):
     return Cpt(code, f"name {code}", "d", timed, one, scope, "scope note", (), (), ("src",))
 
 
-def _measure(id_, better, mcid=None):
-    return Measure(id_, id_.upper(), id_, "units", better, "t", (), "MCID" if mcid else "none", ("src",), mcid)
+def _measure(id_, better, mcid=None, cutoffs=()):
+    return Measure(id_, id_.upper(), id_, "units", better, "t", cutoffs, "MCID" if mcid else "none", ("src",), mcid,
+                   "pop" if mcid else None)
+
+
+TUG_CUTOFF = Cutoff("At risk of falling", "12 seconds or more", value=12, risk_if="at-or-above")
 
 
 def make_catalog(**over) -> Catalog:
@@ -45,12 +51,12 @@ def make_catalog(**over) -> Catalog:
         cpt_codes=(_cpt("97110"), _cpt("97112"), _cpt("97530"), _cpt("97140", scope=False),
                    _cpt("97150", timed=False, one=False, scope=False),
                    _cpt("97161", timed=False, one=False, scope=False)),
-        diagnoses=(Diagnosis("Z96.651", "c", pair, ("src",)), Diagnosis("M62.81", "c", pair, ("src",))),
+        diagnoses=(Diagnosis("Z47.1", "c", pair, ("src",)), Diagnosis("Z96.651", "c", pair, ("src",))),
         elements=tuple(Element(e, f"Element {e}", "why", ("session-log",), ("src",)) for e in ELEMENT_FIELDS),
-        rules=tuple(Rule(r, f"Title of {r}", "s", "all", ("src",), D, D,
-                         Threshold(30, "days") if r == "reassess-every-30-days" else None) for r in RULE_IDS),
-        measures=(_measure("chair-stand-30s", "higher", 2.5), _measure("tug", "lower"),
+        rules=tuple(Rule(r, f"Title of {r}", "s", "all", ("src",), D, D, THRESHOLDS.get(r)) for r in RULE_IDS),
+        measures=(_measure("chair-stand-30s", "higher", 2.5), _measure("tug", "lower", cutoffs=(TUG_CUTOFF,)),
                   _measure("lefs", "higher", 9), _measure("gait-speed", "higher", 0.1)),
+        populations=(Population("pop", "people in the fixture"),),
     )
     return Catalog(**{**base, **over})
 
@@ -98,6 +104,14 @@ def line(cpt, units, pointers=("A", "B"), modifiers=()):
     return ClaimLine(cpt, units, pointers, modifiers)
 
 
+def plain(case):
+    """The case with its prose free of placeholders, for tests that remove what the prose cites."""
+    text = Text("No figures here.")
+    text.where = case.where
+    return dataclasses.replace(case, summary=text, payable=(text,), denied_if=(text,),
+                               reassessments=tuple(dataclasses.replace(r, summary=text) for r in case.reassessments))
+
+
 # --- the clean case -------------------------------------------------------------------------------
 
 def test_clean_case_has_no_findings(clean):
@@ -113,10 +127,10 @@ def test_no_referral(clean):
 
 
 def test_session_before_referral(clean):
-    case = with_session(clean, 0, date=dt.date(2026, 2, 19))
+    case = dataclasses.replace(clean, referral=dataclasses.replace(clean.referral, date=dt.date(2026, 3, 5)))
     [p] = run(case)
     assert (p.rule, p.where) == ("written-referral-required", clean.sessions[0].where)
-    assert "2026-02-20" in p.message and "2026-02-19" in p.message
+    assert "2026-03-05" in p.message and "2026-03-04" in p.message
 
 
 # --- ICD-10 links ---------------------------------------------------------------------------------
@@ -136,7 +150,7 @@ def test_unlisted_pairing_is_a_warning(clean):
     problems = run(clean, make_catalog(diagnoses=(CAT.diagnoses[0], narrow)))
     assert problems and {(p.rule, p.severity) for p in problems} == {("icd10-link-each-cpt", "warning")}
     assert len(problems) == len(clean.sessions)  # one 97530 line per session points at B
-    assert "M62.81 (97110), found 97530" in problems[0].message
+    assert "Z96.651 (97110), found 97530" in problems[0].message
 
 
 def test_non_billable_referral_code_names_children(clean):
@@ -185,14 +199,16 @@ def test_cms_split_tie_is_clinician_choice(clean, units):
 # --- reassessment and improvement -----------------------------------------------------------------
 
 def test_late_reassessment(clean):
-    late = dataclasses.replace(clean.reassessments[0], date=dt.date(2026, 4, 12))  # day 41
-    [p] = run(dataclasses.replace(clean, reassessments=(late,)))
+    day = dt.date(2026, 4, 12)  # day 41
+    late = dataclasses.replace(clean.reassessments[0], date=day, report=dataclasses.replace(
+        clean.reassessments[0].report, period_end=day, written=day))
+    [p] = run(plain(dataclasses.replace(clean, reassessments=(late,))))
     assert (p.rule, p.where) == ("reassess-every-30-days", clean.reassessments[0].where)
     assert "41 days later" in p.message
 
 
 def test_session_billed_while_reassessment_overdue(clean):
-    case = with_session(dataclasses.replace(clean, reassessments=()), 4, date=dt.date(2026, 4, 3))
+    case = with_session(plain(dataclasses.replace(clean, reassessments=())), 4, date=dt.date(2026, 4, 3))
     [p] = run(case)
     assert (p.rule, p.where) == ("reassess-every-30-days", clean.sessions[4].where)
     assert "by 2026-04-01" in p.message and "32 days" in p.message
@@ -200,7 +216,7 @@ def test_session_billed_while_reassessment_overdue(clean):
 
 def test_no_measured_change(clean):
     same = dataclasses.replace(clean.reassessments[0], measures=clean.baseline.measures)
-    [p] = run(dataclasses.replace(clean, reassessments=(same,)))
+    [p] = run(plain(dataclasses.replace(clean, reassessments=(same,))))
     assert p.rule == "measurable-improvement" and "no change" in p.message
 
 
@@ -216,7 +232,7 @@ def test_measure_changes_directions_and_thresholds(clean):
         dataclasses.replace(clean.reassessments[0].measures[2], value=43)))    # LEFS +5 < MCID 9
     tug, lefs = measure_changes(dataclasses.replace(clean, reassessments=(worse,)), CAT)
     assert (tug.improved, tug.meaningful) == (False, None) and tug.verdict.startswith("worse")
-    assert (lefs.improved, lefs.meaningful) == (True, False) and "less than the MCID of 9" in lefs.verdict
+    assert (lefs.improved, lefs.meaningful) == (True, False) and "not more than the MCID of 9" in lefs.verdict
     tug_mcid = make_catalog(measures=(_measure("tug", "lower", 2.0),))
     [c] = measure_changes(dataclasses.replace(clean, reassessments=(clean.reassessments[0],)), tug_mcid)
     assert c.meaningful is True
@@ -263,7 +279,7 @@ def test_missing_elements(clean):
 def test_missing_minutes_reports_both_minute_elements(clean):
     s = clean.sessions[0]
     acts = (dataclasses.replace(s.activities[0], minutes=None), s.activities[1])
-    assert rules(run(with_session(clean, 0, activities=acts))) == [
+    assert rules(run(with_session(plain(clean), 0, activities=acts))) == [
         "minutes-per-code", "total-session-minutes", "total-timed-minutes"]
 
 
@@ -358,3 +374,252 @@ def test_fixing_a_declared_flaw_fails_the_case(real, tmp_path):
     [p] = audit_cases(cases, *real)
     assert "declared breach billable-icd10-leaf was not found" in p.message
     assert p.where.path.endswith("low-back-flawed.yaml") and p.where.line > 0
+
+
+# --- who refers, who signs, who pays ---------------------------------------------------------------
+
+@pytest.mark.parametrize("credential, supervised, found", [
+    ("MD", None, False), ("DO", None, False), ("DPM", None, False), ("NP", "MD", False), ("PA", "DO", False),
+    ("NP", None, True), ("PA", None, True), ("PT", None, True), ("DC", None, True), ("RN", None, True)])
+def test_who_may_refer(clean, credential, supervised, found):
+    ref = dataclasses.replace(clean.referral, credential=credential, supervised_by=supervised)
+    problems = run(dataclasses.replace(clean, referral=ref))
+    assert rules(problems) == (["referrer-may-refer"] if found else [])
+    if found:
+        assert problems[0].where == clean.referral.where and credential in problems[0].message
+
+
+def test_referral_without_diagnosis_is_reported_on_the_referral_once(clean):
+    ref = dataclasses.replace(clean.referral, diagnoses=())
+    [p] = run(dataclasses.replace(clean, referral=ref))
+    assert (p.rule, p.where) == ("written-referral-required", clean.referral.where)
+    assert "diagnosis with its ICD-10 code, found none" in p.message
+
+
+@pytest.mark.parametrize("kind, words", [("medicare-advantage", "Medicare Advantage, which is Medicare"),
+                                         ("medicaid-managed-care", "Medicaid managed care, which is Medicaid")])
+def test_managed_medicare_and_medicaid_are_still_public(clean, kind, words):
+    [p] = run(dataclasses.replace(clean, payer=dataclasses.replace(clean.payer, type=kind)))
+    assert (p.rule, p.where) == ("private-payers-only", clean.payer.where) and words in p.message
+
+
+def test_plan_verified_after_billing_started(clean):
+    payer = dataclasses.replace(clean.payer, verified=dt.date(2026, 3, 12))  # after s1 and s2
+    problems = run(dataclasses.replace(clean, payer=payer))
+    assert rules(problems) == ["verify-payer-before-billing"] * 2
+    assert [p.where for p in problems] == [clean.sessions[0].where, clean.sessions[1].where]
+    [p] = run(dataclasses.replace(clean, payer=dataclasses.replace(clean.payer, verified=None)))
+    assert (p.rule, p.where) == ("verify-payer-before-billing", clean.payer.where)
+    self_pay = dataclasses.replace(clean.payer, type="self-pay", verified=None)
+    assert run(dataclasses.replace(clean, payer=self_pay)) == []
+
+
+@pytest.mark.parametrize("credential", ["PTA", "aide", "personal-trainer", "PT"])
+def test_billed_session_signed_by_someone_else(clean, credential):
+    [p] = run(with_session(clean, 2, signer_credential=credential))
+    assert (p.rule, p.where) == ("own-services-own-npi", clean.sessions[2].where)
+    assert credential in p.message and "own NPI" in p.message
+
+
+def test_unsigned_credential_is_a_missing_element(clean):
+    [p] = run(with_session(clean, 0, signer_credential=None))
+    assert p.rule == "signature-credentials"
+
+
+# --- ordering and the progress report -------------------------------------------------------------
+
+def test_billing_before_the_baseline(clean):
+    base = dataclasses.replace(clean.baseline, date=dt.date(2026, 3, 5))  # after s1 (03-04)
+    rep = dataclasses.replace(clean.reassessments[0].report, period_start=base.date)
+    case = dataclasses.replace(clean, baseline=base,
+                               reassessments=(dataclasses.replace(clean.reassessments[0], report=rep),))
+    [p] = run(case)
+    assert (p.rule, p.where) == ("baseline-before-billing", clean.sessions[0].where)
+    assert "before any baseline existed" in p.message
+
+
+def test_progress_report_gaps_are_one_finding(clean):
+    r = clean.reassessments[0]
+    bad = dataclasses.replace(r, measures=r.measures[1:], report=ProgressReport(
+        dt.date(2026, 3, 3), r.date, dt.date(2026, 3, 29), None, r.report.where))
+    [p] = run(plain(dataclasses.replace(clean, reassessments=(bad,))))
+    assert (p.rule, p.where) == ("progress-report-content", r.report.where)
+    for part in ("not re-tested: chair-stand-30s", "a period of 2026-03-03 to 2026-03-30", "2026-03-02 to 2026-03-30",
+                 "written on 2026-03-29, before its period ends", "no recipient"):
+        assert part in p.message, part
+    [p] = run(plain(dataclasses.replace(clean, reassessments=(dataclasses.replace(r, report=None),))))
+    assert (p.rule, p.where) == ("progress-report-content", r.where) and "no progress report" in p.message
+
+
+# --- dose, precautions, words ---------------------------------------------------------------------
+
+def test_home_program_and_resistance_days(clean):
+    plan = dataclasses.replace(clean.plan, home_program=None)
+    problems = run(plain(dataclasses.replace(clean, plan=plan)))
+    assert rules(problems) == ["home-program", "resistance-2-days-a-week"]
+    assert "1 supervised + 0 at home = 1" in problems[1].message
+    twice = dataclasses.replace(clean.plan, home_program=None, sessions_per_week=2)
+    assert rules(run(plain(dataclasses.replace(clean, plan=twice)))) == ["home-program"]
+
+
+def test_fall_prevention_dose(clean):
+    falls = make_catalog(diagnoses=(Diagnosis("Z47.1", "fall-risk-balance", (Pairing("97110", "x"),
+                                                                              Pairing("97530", "x")), ("src",)),
+                                    CAT.diagnoses[1]))
+    problems = run(clean, falls)
+    [p] = [p for p in problems if p.rule == "fall-prevention-dose"]
+    assert "about 0 supervised (97112) + 0 at home = 0" in p.message  # post-tka has no 97112, no home balance
+    home = dataclasses.replace(clean.plan.home_program, includes=("balance", "resistance"), days_per_week=6,
+                               minutes_per_day=30)
+    assert run(dataclasses.replace(clean, plan=dataclasses.replace(clean.plan, home_program=home)), falls) == []
+
+
+def test_condition_precautions(clean):
+    cats = (Category("diabetes", "Diabetes", "d", ("Check blood glucose before and after",), ("src",)),)
+    cat = make_catalog(categories=cats, diagnoses=(dataclasses.replace(CAT.diagnoses[0], category="diabetes"),
+                                                   CAT.diagnoses[1]))
+    problems = run(clean, cat)
+    assert rules(problems) == ["condition-precautions"] * (1 + len(clean.sessions))
+    assert problems[0].where == clean.plan.where and "Check blood glucose" in problems[0].message
+    plan = dataclasses.replace(clean.plan, precautions=("Glucose before and after",))
+    case = dataclasses.replace(clean, plan=plan, sessions=tuple(
+        dataclasses.replace(s, precautions="Glucose 140 before, 120 after") for s in clean.sessions))
+    assert run(case, cat) == []
+
+
+def test_therapy_words_are_a_warning(clean):
+    [p] = run(with_session(clean, 1, response="Tolerated the therapy well."))
+    assert (p.rule, p.severity) == ("avoid-therapy-words", "warning") and "'therapy'" in p.message
+
+
+# --- code-set year --------------------------------------------------------------------------------
+
+class CodeSetOf(FakeIcd):
+    def __init__(self, year):
+        self.fiscal_year = year
+
+
+def test_dates_of_service_outside_the_code_set_year(clean):
+    assert audit_case(clean, CAT, CodeSetOf("FY2026")) == []  # March-April 2026: inside FY2026
+    [p] = audit_case(clean, CAT, CodeSetOf("FY2025"))  # a code set a year older than the dates
+    assert (p.rule, p.severity, p.where) == ("billable-icd10-leaf", "warning", clean.sessions[0].where)
+    assert "FY2025 (2024-10-01 to 2025-09-30)" in p.message and "falls in FY2026" in p.message
+    from generator.icd import fiscal_year_of
+    assert (fiscal_year_of(dt.date(2026, 9, 30)), fiscal_year_of(dt.date(2026, 10, 1))) == ("FY2026", "FY2027")
+
+
+# --- session-log element checks -------------------------------------------------------------------
+
+def test_start_stop_must_cover_the_minutes(clean):
+    [p] = run(with_session(clean, 0, end="10:40"))  # 10:00-10:40 for 47 minutes logged
+    assert p.rule == "session-start-stop" and "40 minutes, shorter than the 47 minutes logged" in p.message
+    [p] = run(with_session(clean, 0, end="09:40"))
+    assert "stop that is not after the start" in p.message
+    [p] = run(with_session(clean, 0, start=None))
+    assert "found it missing" in p.message
+
+
+def test_billed_code_needs_an_exercise_row_and_one_line(clean):
+    s = clean.sessions[0]
+    problems = run(with_session(clean, 0, activities=s.activities[:1]))
+    assert "cpt-per-activity" in rules(problems)
+    assert next(p for p in problems if p.rule == "cpt-per-activity").where == s.claim[0].where
+    [p] = run(with_claim(clean, 0, line("97530", 1), line("97530", 1), line("97110", 1)))
+    assert p.rule == "units-per-code" and "more than one claim line" in p.message
+    [p] = run(with_session(clean, 0, group_size=None))
+    assert p.rule == "one-on-one-statement"
+    [p] = run(with_session(clean, 0, scope_acknowledged=False))
+    assert p.rule == "scope-acknowledgement" and "answered 'no'" in p.message
+
+
+# --- meaningful change: strictly larger, and the client's population -------------------------------
+
+def test_a_change_equal_to_the_figure_is_not_meaningful(clean):
+    r = clean.reassessments[0]
+    at = dataclasses.replace(r, measures=tuple(dataclasses.replace(m, value=47) if m.measure == "lefs" else m
+                                               for m in r.measures))  # 38 -> 47: exactly the MCID of 9
+    lefs = next(c for c in measure_changes(dataclasses.replace(clean, reassessments=(at,)), CAT)
+                if c.measure == "lefs")
+    assert (lefs.change, lefs.meaningful) == (9, False) and "not more than the MCID of 9" in lefs.verdict
+
+
+def test_figure_follows_the_clients_population(clean):
+    tug = Measure("tug", "TUG", "TUG", "s", "lower", "t", (), "none", ("src",),
+                  by_population=(ChangeFigure("MDC", 1.1, "knee", ("src",)), ChangeFigure("MDC", 3.5, "pd", ("src",))))
+    chair = Measure("chair-stand-30s", "30CST", "30CST", "stands", "higher", "t", (), "MDC", ("src",), 2.5, "knee")
+    cat = make_catalog(measures=(tug, chair), populations=(Population("knee", "people with knee OA"),
+                                                           Population("pd", "people with Parkinson disease")))
+    one = dataclasses.replace(clean, reassessments=clean.reassessments[:1])
+    for pops, tug_fig, chair_fallback in ((("pd",), 3.5, True), (("knee",), 1.1, False), ((), None, True)):
+        case = dataclasses.replace(one, client=dataclasses.replace(clean.client, population=pops))
+        by = {c.measure: c for c in measure_changes(case, cat)}
+        assert by["tug"].threshold == tug_fig
+        assert by["chair-stand-30s"].figure.fallback is chair_fallback
+        assert ("used as the fallback" in by["chair-stand-30s"].figure.label("stands")) is chair_fallback
+
+
+# --- placeholders in prose ------------------------------------------------------------------------
+
+def _say(case, text, field="payable"):
+    t = Text(text)
+    t.where = case.where
+    return dataclasses.replace(case, **{field: (t,) if field in ("payable", "denied_if") else t})
+
+
+def test_placeholders_render_and_unknown_ones_are_located(clean):
+    from generator import prose
+    known = prose.facts(clean, CAT)
+    assert prose.fill("s1: {s1.minutes:97530} + {s1.minutes:97110} min = {s1.units} units", known) == \
+        "s1: 24 + 23 min = 3 units"
+    assert known["r1.due"] == "2026-04-29" and known["r1.day"] == "28" and known["s1.units_ama"] == "4"
+    [p] = run(_say(clean, "Billed {s9.units} units"))
+    assert p.where == clean.where and p.rule == "" and "'{s9.units}'" in p.message
+    [p] = run(_say(clean, "Billed {s1.unit} units"))
+    assert "of that kind this case defines {s1.billed}" in p.message
+    [p] = run(_say(clean, "A stray { brace"))
+    assert "unmatched" in p.message
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("Billing 4 units for 47 minutes to a CMS-rule payer", "'4 units', '47 minutes'"),  # the old osteoporosis s2 text
+    ("Billing sessions after 2026-05-08 without a third reassessment", "'2026-05-08'"),   # the old fall-risk text
+    ("TUG 15.1 → 13.0 s, past the cut-off", "'15.1 → 13.0'"),
+    ("Reassessment on day 28", "'day 28'"),
+    ("QuickDASH improved by 13.7 points", "'13.7 points'")])
+def test_hand_written_figures_are_errors(clean, text, figure):
+    [p] = run(_say(clean, text, "denied_if"))
+    assert p.where == clean.where and p.is_error and figure in p.message, p.message
+
+
+def test_rule_thresholds_and_cut_offs_may_be_written(clean):
+    assert run(_say(clean, "Not billed: under 8 minutes, or 30 days after the last reassessment; the 12 s cut-off")) == []
+
+
+# --- the catalog's rules are all enforced or marked for review --------------------------------------
+
+def test_every_shipped_rule_is_enforced_or_reviewed(real):
+    from generator.audit import unenforced
+    catalog, _ = real
+    assert unenforced(catalog) == []
+    ids = {r.id for r in catalog.rules}
+    assert set(ENFORCED) <= ids, set(ENFORCED) - ids
+    for r in catalog.rules:
+        assert (r.id in ENFORCED) != bool(r.review.strip()), r.id
+
+
+def test_unenforced_rule_is_an_error():
+    from generator.audit import unenforced
+    lone = Rule("new-rule", "New", "s", "all", ("src",), D, D)
+    [p] = unenforced(make_catalog(rules=(*CAT.rules, lone)))
+    assert "'new-rule'" in p.message and "review:" in p.message
+    both = dataclasses.replace(CAT.rules[0], review="a reason")
+    [p] = unenforced(make_catalog(rules=(both, *CAT.rules[1:])))
+    assert "found both" in p.message
+
+
+def test_every_rule_the_audit_cites_is_registered():
+    import re as _re
+    source = (ROOT / "generator" / "audit.py").read_text()
+    cited = set(_re.findall(r'ctx\.breach\([^,]+,\s*"([a-z0-9-]+)"', source))
+    cited |= set(_re.findall(r': "([a-z0-9-]+)"', source.split("UNIT_RULES = ", 1)[1].split("\n", 1)[0]))
+    assert cited and cited <= set(ENFORCED), cited - set(ENFORCED)

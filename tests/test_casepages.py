@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from generator import render
+from generator import prose, render
 from generator.audit import case_findings
 from generator.casepages import case_pages, case_path
 from generator.cases import _kind_rules
@@ -73,6 +73,11 @@ def _shown(value) -> str:
     return str(escape(render.html_value(value)))
 
 
+def _said(case, text, checked) -> str:
+    """Case prose as the page shows it: its placeholders filled from the engine (prose.py)."""
+    return prose.fill(text, prose.facts(case, checked.catalog))
+
+
 def _findings(case, checked, icd) -> list[str]:
     found = case_findings(case, checked.catalog, icd)
     return [f.problem.message for b in case.expected_breaches for f in found
@@ -105,7 +110,7 @@ def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, sit
         assert len(items) == len(case.expected_breaches), case.id
         rules = {r.id: r for r in case_catalog_rules(checked)}
         for b in case.expected_breaches:
-            assert f"<li>Lesson: {_shown(b.note)}</li>" in block, (case.id, b.rule)
+            assert f"<li>Lesson: {_shown(_said(case, b.note, checked))}</li>" in block, (case.id, b.rule)
             if b.rule in rules:
                 assert f">{_shown(rules[b.rule].title)}</a></strong>" in block
         messages = _findings(case, checked, icd)
@@ -116,7 +121,7 @@ def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, sit
         assert page.index(ANSWER_START) < page.index(ANSWER_OPEN) < page.index(ANSWER_END), case.id
         before = page[:page.index(ANSWER_OPEN)]
         for b in case.expected_breaches:
-            assert _shown(b.note) not in before
+            assert _shown(_said(case, b.note, checked)) not in before
 
 
 def case_catalog_rules(checked):
@@ -303,3 +308,45 @@ def test_raw_blocks_set_aside_come_back_byte_for_byte(site):
         plain = markdown.Markdown(extensions=exts, extension_configs={"toc": {"permalink": True}}).convert(body)
         fast = markdown.Markdown(extensions=exts, extension_configs={"toc": {"permalink": True}}).convert(text)
         assert put_back(fast, blocks) == plain, path
+
+
+# --- prose filled from the engine; cut-offs and figures for the client -----------------------------
+
+def test_no_placeholder_reaches_a_page(checked, site):
+    """Every {placeholder} in case prose is filled: a page never shows a brace-name to the reader."""
+    for case in checked.cases:
+        page = site[case_path(case)]
+        left = re.findall(r"\{[a-z0-9_.:-]+\}", page)
+        assert left == [], (case.id, left)
+
+
+def test_case_prose_shows_the_engine_figures(checked, site):
+    by_id = {c.id: c for c in checked.cases}
+    page = site["cases/osteoporosis.md"]
+    # The old hand-written '4 units for 47 minutes' about s2 was wrong: s2 is 25 + 20 = 45 minutes, 3 units.
+    assert "s2 logged 25 + 20 = 45 minutes, which bill 2 + 1 = 3 units under the per-code rule" in page
+    falls = site["cases/fall-risk-older-adult.md"]
+    assert "Billing sessions after 2026-06-06 without a third reassessment" in falls  # not 2026-05-08
+    r1 = next(r for r in by_id["fall-risk-older-adult"].reassessments if str(r.date) == "2026-04-09")
+    assert "13 s (within the range &#39;At risk of falling&#39;" in falls and r1.measures[0].value == 13.0
+    weak = site["cases/general-deconditioning.md"]
+    assert "gait speed 0.74 → 0.86 m/s" in weak and "still within the range &#39;High fall risk" in weak
+
+
+def test_baseline_shows_only_the_clients_cut_offs(checked, site):
+    page = site["cases/osteoporosis.md"]  # a woman aged 65-69
+    table = page.split("Baseline measures", 1)[1].split("Plan of exercise", 1)[0]
+    assert "Fewer than 11 stands" in table  # women 65-69
+    for other in ("Fewer than 14 stands", "Fewer than 12 stands", "Fewer than 9 stands", "Fewer than 4 stands"):
+        assert other not in table, other
+    assert "Cut-offs for this client (age band 65-69, female)" in table
+
+
+def test_each_figure_names_its_population_and_fallback(checked, site):
+    knee = site["cases/knee-osteoarthritis.md"]  # knee OA: the 30CST MDC was measured in knee OA
+    assert "MDC 2.5 stands in 30 seconds (measured in people with early to moderate knee osteoarthritis)" in knee
+    bones = site["cases/osteoporosis.md"]  # not knee OA: the same figure is a named fallback
+    assert ("measured in people with early to moderate knee osteoarthritis; no figure for this client&#39;s "
+            "population, used as the fallback") in bones
+    copd = site["cases/copd-deconditioning.md"]
+    assert "MCID 30 metres (measured in people with COPD)" in copd

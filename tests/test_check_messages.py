@@ -52,7 +52,7 @@ EXPECTED = {
         "9:5: error: expected a known source id, found 'no-such-source' (add it to a sources: list in data/catalog/)"],
     "empty_file": [
         ": error: expected a mapping with keys such as sources, cpt_codes, categories, diagnoses, "
-        "document_types, elements, rules, measures; found an empty file"],
+        "document_types, elements, rules, measures, populations; found an empty file"],
     "not_utf8": [
         "3:15: error: expected UTF-8 text, found the byte 0xe9 (save the file as UTF-8)"],
     "binary_file": [

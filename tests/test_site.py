@@ -152,7 +152,8 @@ def test_student_packet_has_no_answers_instructor_has_all(site):
     from generator.pipeline import Project, check
     checked = check(Project.at(REPO))
     drills = [c for c in checked.cases if c.kind == "drill"]
-    secrets = [b.note for c in drills for b in c.expected_breaches]
+    from generator import prose
+    secrets = [prose.fill(b.note, prose.facts(c, checked.catalog)) for c in drills for b in c.expected_breaches]
     secrets += [f.problem.message for c in drills for f in case_findings(c, checked.catalog, code_set())]
     student = " ".join(_text(site / "print" / "student" / "index.html").split())
     instructor = " ".join(_text(site / "print" / "instructor" / "index.html").split())

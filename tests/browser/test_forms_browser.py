@@ -166,7 +166,7 @@ KNOWN = {  # hand-checked totals from the CMS / AMA tables, independent of the e
 }
 SUMMARY = re.compile(r"^(?P<label>[^:]+): (?P<total>\d+) units? \((?P<parts>[^)]*)\); "
                      r"(?P<timed>\d+) timed minutes?$")
-RULE_LABEL = {"CMS 8-minute rule": "cms", "AMA/CPT midpoint rule (many private payers)": "ama"}
+RULE_LABEL = {"CMS 8-minute rule": "cms", "AMA/CPT midpoint rule (some private payers)": "ama"}
 
 
 def read_units(page) -> dict:
@@ -233,7 +233,7 @@ def expected_change(measure, base: float, now: float) -> str:
         return head + "worse"
     if measure.meaningful_change is None:
         return head + "better; no confirmed meaningful-change figure for this measure"
-    verdict = "reaches" if abs(change) >= measure.meaningful_change else "below"
+    verdict = "exceeds" if abs(change) > measure.meaningful_change + 1e-9 else "does not exceed"
     return (head + f"better; {verdict} the {measure.change_kind} of "
                    f"{measure.meaningful_change:g} {measure.unit}")
 
@@ -245,9 +245,9 @@ CHANGE_ROUNDS = [
     [("tug", 11, 14, False, None), ("chair-stand-30s", 10, 12, True, False),
      ("berg", 40, 47, True, True), ("odi", 40, 35, True, False)],
     [("odi", 30, 42, False, None), ("chair-stand-30s", 12, 9, False, None),
-     ("quickdash", 30, 19.2, True, True), ("gait-speed", 0.8, 0.85, True, True)],  # exactly at the figure
+     ("quickdash", 30, 10, True, True), ("gait-speed", 0.8, 0.85, True, False)],  # exactly at the figure: not more
     [("berg", 40, 40, None, None), ("six-minute-walk", 300, 319, True, False),
-     ("five-times-sit-to-stand", 15, 12.5, True, None), ("lefs", 40, 49, True, True)],
+     ("five-times-sit-to-stand", 15, 12.5, True, False), ("lefs", 40, 49, True, False)],
 ]
 
 
@@ -271,7 +271,7 @@ def test_progress_report_change_vs_meaningful_change(page, guard, catalog):
             word = {True: ": better", False: ": worse", None: ": no change"}[better]
             if word not in shown:
                 wrong.append(f"{mid} {base}->{now}: expected {word!r} in {shown!r}")
-            if meets is not None and (("reaches" in shown) != meets or ("below" in shown) == meets):
+            if meets is not None and (("; exceeds" in shown) != meets or ("does not exceed" in shown) == meets):
                 wrong.append(f"{mid} {base}->{now}: meets={meets} but page says {shown!r}")
             if meets is None and ("reaches" in shown or "below" in shown):
                 wrong.append(f"{mid} {base}->{now}: no meaningful-change verdict expected, page says {shown!r}")

@@ -50,7 +50,7 @@
       any = true;
     }
     if (!any) return;
-    [["cms", "CMS 8-minute rule"], ["ama", "AMA/CPT midpoint rule (many private payers)"]].forEach(function (rule) {
+    [["cms", "CMS 8-minute rule"], ["ama", "AMA/CPT midpoint rule (some private payers)"]].forEach(function (rule) {
       try {
         var a = window.metdocsUnits.allocate(minutes, timed, rule[0]);
         var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
@@ -75,8 +75,9 @@
     if (m.meaningful_change === null || m.meaningful_change === undefined) {
       return head + "; no confirmed meaningful-change figure for this measure";
     }
-    var meets = Math.abs(change) >= m.meaningful_change;
-    return head + "; " + (meets ? "reaches" : "below") + " the " + m.change_kind + " of " + m.meaningful_change + " " + m.unit;
+    /* Meaningful means strictly MORE than the figure, as in the engine (cases.exceeds). */
+    var meets = Math.abs(change) > m.meaningful_change + 1e-9;
+    return head + "; " + (meets ? "exceeds" : "does not exceed") + " the " + m.change_kind + " of " + m.meaningful_change + " " + m.unit;
   }
 
   function updateChange(table, data) {
