@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from . import prose
-from .cases import Case, MeasureChange, Session, measure_changes  # noqa: F401 (re-exported)
+from .cases import (REASSESS_DAYS, Case, MeasureChange, Session, billed_by_code,  # noqa: F401 (re-exported)
+                    measure_changes, minutes_by_code, reassess_days, threshold)
 from .errors import Location, Problem, sort_problems
 from .model import Catalog
 from .sessionlog import ELEMENT_FIELDS, ELEMENT_HOW, missing_at  # noqa: F401 (re-exported)
@@ -45,8 +45,6 @@ FALL_CATEGORY = "fall-risk-balance"
 THERAPY_WORDS = re.compile(r"\b(therap(?:y|ies|eutic)|rehabilitat\w*|treat(?:ment|ments|ed|ing)?)\b", re.I)
 """Words rule avoid-therapy-words asks MedExPROs to leave out of their notes."""
 SESSION_LOG = "session-log"
-REASSESS_DAYS = 30
-"""Fallback when rule reassess-every-30-days has no threshold in the catalog."""
 
 ENFORCED: dict[str, str] = {
     "written-referral-required": "a written referral is on file, gives at least one diagnosis, and no billed "
@@ -319,12 +317,7 @@ def _units(ctx: _Ctx) -> None:
     for s in ctx.case.sessions:
         if any(a.minutes is None or a.cpt is None for a in s.activities):
             continue  # no minutes or no code, no units to check: reported as a missing element instead
-        minutes: dict[str, int] = defaultdict(int)
-        for a in s.activities:
-            minutes[a.cpt] += a.minutes
-        billed: dict[str, int] = defaultdict(int)
-        for line in s.claim:
-            billed[line.cpt] += line.units
+        minutes, billed = minutes_by_code(s), billed_by_code(s)
         try:
             alloc = allocate({c: minutes.get(c, 0) for c in {*minutes, *billed}}, ctx.catalog.is_timed, rule)
         except ValueError as e:  # e.g. one code logged for more than 8 hours in total
@@ -372,11 +365,6 @@ def _valid_cms_split(minutes, billed, is_timed) -> bool:
     return not got or not rest or min(got) >= max(rest)
 
 
-def _reassess_days(ctx: _Ctx) -> int:
-    rule = ctx.catalog.rule("reassess-every-30-days")
-    return int(rule.threshold.value) if rule and rule.threshold else REASSESS_DAYS
-
-
 def _ordering(ctx: _Ctx) -> None:
     """Things that must come before others: a baseline before billing, a baseline before re-testing."""
     case = ctx.case
@@ -392,7 +380,7 @@ def _ordering(ctx: _Ctx) -> None:
 
 
 def _reassessments(ctx: _Ctx) -> None:
-    days, case = _reassess_days(ctx), ctx.case
+    days, case = reassess_days(ctx.catalog), ctx.case
     prev, what = case.baseline.date, "the baseline"
     for r in sorted(case.reassessments, key=lambda r: r.date):
         gap = (r.date - prev).days
@@ -513,8 +501,7 @@ def _dose(ctx: _Ctx) -> None:
     if home is None:
         ctx.breach(plan.where, "home-program", "expected a home program (what the client does between "
                    "sessions, how many days and minutes a week), found none")
-    rule = ctx.catalog.rule("resistance-2-days-a-week")
-    need = int(rule.threshold.value) if rule and rule.threshold else 2
+    need = threshold(ctx.catalog, "resistance-2-days-a-week", 2)
     if any(c.cpt == "97110" for c in plan.codes):
         days = plan.sessions_per_week + (home.days_per_week if home and "resistance" in home.includes else 0)
         if days < need:
@@ -523,8 +510,7 @@ def _dose(ctx: _Ctx) -> None:
                        f"{days - plan.sessions_per_week} at home = {days}")
     cats = {d.code: d.category for d in ctx.catalog.diagnoses}
     falls = case.referral and any(cats.get(d.code) == FALL_CATEGORY for d in case.referral.diagnoses)
-    rule = ctx.catalog.rule("fall-prevention-dose")
-    need = int(rule.threshold.value) if rule and rule.threshold else 180
+    need = threshold(ctx.catalog, "fall-prevention-dose", 180)
     if falls:
         blocks = [sum(a.minutes or 0 for a in s.activities if a.cpt == "97112") for s in case.sessions]
         supervised = round(sum(blocks) / len(blocks) * plan.sessions_per_week) if blocks else 0

@@ -19,8 +19,9 @@ from collections import defaultdict
 from mkdocs.utils import get_relative_url
 
 from . import prose
-from .audit import REASSESS_DAYS, UNIT_RULES, case_findings
-from .cases import Case, beyond, cutoffs_for, figure_for, measure_changes
+from .audit import UNIT_RULES, case_findings
+from .cases import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
+                    reassess_days)
 from .model import Catalog
 from .packets import SLOT
 from .pages import Page, cpt_path, icd_path, measure_path
@@ -181,7 +182,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
     def rest() -> dict:
         measures = {m.id: m for m in cat.measures}
         changes = measure_changes(case, cat)
-        days = _reassess_days(cat)
+        days = reassess_days(cat)
         assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
         return {
             "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
@@ -214,15 +215,11 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
 
 def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
     """One session: its logs, the engine's units under both rules, and the claim lines."""
-    billed: dict[str, int] = defaultdict(int)
-    for line in s.claim:
-        billed[line.cpt] += line.units
+    billed = billed_by_code(s)
     out = Record({"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
                   "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
     if s.activities and all(a.minutes is not None and a.cpt for a in s.activities):
-        minutes: dict[str, int] = defaultdict(int)
-        for a in s.activities:
-            minutes[a.cpt] += a.minutes
+        minutes = minutes_by_code(s)
         visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
         try:
             out["payer"] = allocate(visit, cat.is_timed, payer_rule)
@@ -285,11 +282,6 @@ def _answer(case: Case, cat: Catalog, icd, said) -> list[dict]:
                          if f.problem.rule == b.rule and f.session == b.session],
         }))
     return out
-
-
-def _reassess_days(cat: Catalog) -> int:
-    rule = next((r for r in cat.rules if r.id == "reassess-every-30-days"), None)
-    return int(rule.threshold.value) if rule and rule.threshold else REASSESS_DAYS
 
 
 def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:

@@ -416,6 +416,37 @@ def _sanity(case: Case, stem: str):
                 yield Problem(line.where, f"expected units 0 or more, found {line.units}")
 
 
+REASSESS_DAYS = 30
+"""Fallback when rule reassess-every-30-days has no threshold in the catalog."""
+
+
+def threshold(catalog, rule_id: str, default: int) -> int:
+    """A catalog rule's threshold as a whole number, or `default` when the rule or its threshold is absent."""
+    rule = catalog.rule(rule_id)
+    return int(rule.threshold.value) if rule and rule.threshold else default
+
+
+def reassess_days(catalog) -> int:
+    """Days allowed between assessments: rule reassess-every-30-days' threshold."""
+    return threshold(catalog, "reassess-every-30-days", REASSESS_DAYS)
+
+
+def minutes_by_code(s: Session) -> dict[str, int]:
+    """Minutes logged under each code in a session (every activity must have its minutes and code)."""
+    out: dict[str, int] = {}
+    for a in s.activities:
+        out[a.cpt] = out.get(a.cpt, 0) + a.minutes
+    return out
+
+
+def billed_by_code(s: Session) -> dict[str, int]:
+    """Units on the session's claim for each code (a code on several lines is added up)."""
+    out: dict[str, int] = {}
+    for line in s.claim:
+        out[line.cpt] = out.get(line.cpt, 0) + line.units
+    return out
+
+
 @dataclass(frozen=True)
 class Figure:
     """The meaningful-change figure a case uses for one measure, and why that one."""

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 
-from .cases import Case, beyond, cutoffs_for, figure_for, measure_changes
+from .cases import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
+                    reassess_days)
 from .errors import Location, Problem
 from .units import UNIT, allocate
 
@@ -74,7 +74,7 @@ def facts(case: Case, catalog) -> dict[str, str]:
     out: dict[str, str] = {}
     if case.referral:
         out["referral.date"] = str(case.referral.date)
-    days = _reassess_days(catalog)
+    days = reassess_days(catalog)
     out["plan.sessions_per_week"] = str(case.plan.sessions_per_week)
     if case.plan.home_program:
         out["plan.home_days"] = str(case.plan.home_program.days_per_week)
@@ -133,17 +133,13 @@ def _session_facts(out: dict, s, catalog, payer_rule: str) -> None:
     for name in ("start", "end"):
         if getattr(s, name):
             out[f"{sid}.{name}"] = getattr(s, name)
-    billed: dict[str, int] = defaultdict(int)
-    for line in s.claim:
-        billed[line.cpt] += line.units
+    billed = billed_by_code(s)
     out[f"{sid}.billed"] = str(sum(billed.values()))
     for code, u in billed.items():
         out[f"{sid}.billed:{code}"] = str(u)
     if not s.activities or any(a.minutes is None or a.cpt is None for a in s.activities):
         return
-    minutes: dict[str, int] = defaultdict(int)
-    for a in s.activities:
-        minutes[a.cpt] += a.minutes
+    minutes = minutes_by_code(s)
     out[f"{sid}.minutes"] = str(sum(minutes.values()))
     for code, m in minutes.items():
         out[f"{sid}.minutes:{code}"] = str(m)
@@ -161,11 +157,6 @@ def _session_facts(out: dict, s, catalog, payer_rule: str) -> None:
             out[f"{sid}.{name}"] = str(alloc.total_units)
             for code, u in alloc.units.items():
                 out[f"{sid}.{name}:{code}"] = str(u)
-
-
-def _reassess_days(catalog) -> int:
-    rule = catalog.rule("reassess-every-30-days")
-    return int(rule.threshold.value) if rule and rule.threshold else 30
 
 
 def fill(text: str, known: dict[str, str]) -> str:
