@@ -35,6 +35,7 @@ examples:
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
   metdocs rules --json              every rule: source, review-by date, how it is enforced
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
+  metdocs fill saved.json --pdf out.pdf   a record saved by a web form as a filled PDF
 
 exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors"""
 
@@ -101,6 +102,14 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--markdown", action="store_true",
                      help="print the list of enforced rules as README.md's 'What gets checked' shows it")
     sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
+    sp = add("fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
+             "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
+             "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
+             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.")
+    sp.add_argument("saved", type=Path, metavar="SAVED.json", help="the file the web form saved")
+    sp.add_argument("--pdf", type=Path, metavar="FILE", help="write the filled PDF here")
+    sp.add_argument("--fhir", type=Path, metavar="FILE", help="write the QuestionnaireResponse here")
+    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
     sp = add("bench", "time a build with N synthetic cases against stock Material",
              "Copy the project into a temporary folder with N cases made from the shipped ones,\n"
              "build it the metdocs way (timing each phase and the peak memory), then build the\n"
@@ -253,8 +262,32 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_fill(args) -> int:
+    from .fill import filled_pdf, read_saved, response_json
+    from .pipeline import check
+    if not args.pdf and not args.fhir:
+        print("metdocs fill: error: expected --pdf FILE, --fhir FILE or both, found neither", file=sys.stderr)
+        return 2
+    checked = check(_project(args))
+    if not checked.ok:
+        raise DataError([p for p in checked.problems if p.is_error])
+    form, values = read_saved(args.saved, list(checked.forms), checked.catalog)
+    outputs = []  # made in full first: nothing is written unless everything could be made
+    if args.pdf:
+        outputs.append((args.pdf, filled_pdf(form, checked.catalog, values)))
+    if args.fhir:
+        outputs.append((args.fhir, response_json(form, checked.catalog, values)))
+    for path, data in outputs:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        print(f"Wrote {display_path(path)} ({form.title}, version {form.version})", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd,
-            "rules": cmd_rules, "bench": cmd_bench}
+            "rules": cmd_rules, "bench": cmd_bench,
+            "fill": cmd_fill}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,37 +1,51 @@
-"""FHIR R4 Questionnaire of a form (validated with fhir.resources' R4B models).
+"""FHIR R4 Questionnaire of a form, and the QuestionnaireResponse of filled-in values.
 
-fhir.resources has no pure R4 package; R4B's Questionnaire is the same resource
-as R4's, so R4B is used to validate. It does not check code values, so item
-types are checked here against the R4 list (`R4_ITEM_TYPES`).
+fhir.resources has no pure R4 package; R4B's Questionnaire and
+QuestionnaireResponse are the same resources as R4's, so R4B validates them. It
+does not check code values, so item types are checked here against the R4 list
+(`R4_ITEM_TYPES`).
 
 linkId mapping (the same names as the HTML controls and PDF fields):
 
-* section          → item type `group`, linkId = section id;
-* plain field      → one item, linkId = field id;
-* table field      → item type `group` with `repeats: true`, linkId = field id;
+* section          -> item type `group`, linkId = section id;
+* plain field      -> one item, linkId = field id;
+* table field      -> item type `group` with `repeats: true`, linkId = field id;
   each column is a child item with linkId `<field>.<column>`; one answered
   group instance = one table row;
-* field help       → child item type `display`, linkId `<field>:help` (a colon
+* field help       -> child item type `display`, linkId `<field>:help` (a colon
   never occurs in an id, so it cannot clash with a column).
 
-So the set of *answerable* linkIds (types other than group and display)
-equals the set of HTML/PDF names after removing the row index:
-`minutes.0.cpt` → `minutes.cpt`; a plain field keeps its name.
+So the set of *answerable* linkIds (types other than group and display) equals
+the set of HTML/PDF names after removing the row index: `minutes.0.cpt` ->
+`minutes.cpt`.
+
+What an SDC renderer (LHC-Forms, tests/browser/test_lhc_forms.py) works out by
+itself, with `sdc-questionnaire-calculatedExpression` (FHIRPath): total timed
+minutes, the 8-minute-rule total (or the per-code total, as the form's unit rule
+says), billed units, each measure's change against baseline (variables on the
+repeating group hold the row's baseline and current values), and the next
+reassessment date. A row's pointer to a referral diagnosis offers the codes
+typed into the diagnoses table (`sdc-questionnaire-answerExpression`). Choices
+are Codings (CPT, ICD-10-CM, our outcome-measure and answer code systems); a
+number with a unit carries `questionnaire-unit` (UCUM where one exists). The
+outcome-measure columns carry no fixed unit: it follows the measure chosen in
+the row, and the measure's Coding display names it ("Timed Up and Go (s)").
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html import escape
 
-from .forms import Column, Form, FormField, column_options
+from .forms import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from .model import Catalog
 
 BASE_URL = "https://metdocs.example.org/fhir"
 """Canonical base; Questionnaire urls are `<BASE_URL>/Questionnaire/<form-id>`."""
 
-STATUS = "draft"
-"""Forms are teaching material, not a published clinical instrument yet."""
+STATUS = "active"
+PUBLISHER = "metdocs"
 
 R4_ITEM_TYPES = frozenset({
     "group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string",
@@ -39,12 +53,30 @@ R4_ITEM_TYPES = frozenset({
 })
 """Questionnaire.item.type codes allowed in FHIR R4 (and R4B)."""
 
-ITEM_TYPE = {"text": "string", "long-text": "text", "date": "date", "number": "decimal",
-             "choice": "choice", "checkbox": "boolean", "table": "group"}
-"""Form field type → R4 item type."""
+ITEM_TYPE = {"text": "string", "long-text": "text", "date": "date", "time": "time", "number": "decimal",
+             "integer": "integer", "choice": "choice", "checkbox": "boolean", "icd10": "open-choice",
+             "signature": "string", "table": "group"}
+"""Form field type -> R4 item type."""
+
+ANSWER_KEY = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
+              "decimal": "valueDecimal", "integer": "valueInteger", "boolean": "valueBoolean",
+              "choice": "valueCoding", "open-choice": "valueCoding"}
+"""R4 item type -> the QuestionnaireResponse answer's value[x]."""
 
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
+ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 MEASURE_SYSTEM = f"{BASE_URL}/CodeSystem/outcome-measures"
+ELEMENT_SYSTEM = f"{BASE_URL}/CodeSystem/documentation-elements"
+UCUM = "http://unitsofmeasure.org"
+UCUM_CODES = {"minutes": "min", "min": "min", "beats/min": "/min", "mmHg": "mm[Hg]", "s": "s", "m": "m",
+              "m/s": "m/s", "kg": "kg", "%": "%"}
+"""Units written in form files -> UCUM codes; a unit not listed goes out as display text only."""
+
+SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-"
+CALCULATED = SDC + "calculatedExpression"
+ANSWER_EXPRESSION = SDC + "answerExpression"
+VARIABLE = "http://hl7.org/fhir/StructureDefinition/variable"
+UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 
 
 def link_id(name: str) -> str:
@@ -53,33 +85,147 @@ def link_id(name: str) -> str:
     return f"{parts[0]}.{parts[2]}" if len(parts) == 3 else name
 
 
-def _options(col: Column, catalog: Catalog) -> list[dict]:
-    if col.options_from:
-        system = CPT_SYSTEM if col.options_from == "cpt-codes" else MEASURE_SYSTEM
-        return [{"valueCoding": {"system": system, "code": v, "display": t}} for v, t in column_options(col, catalog)]
-    return [{"valueString": o} for o in col.options]
+def answer_system(form: Form, owner: FormField, item: FormField | Column) -> str:
+    """The code system of a choice's answers."""
+    source = item.options_from
+    if source == "cpt-codes":
+        return CPT_SYSTEM
+    if source == "measures":
+        return MEASURE_SYSTEM
+    if source == "diagnoses":
+        return ICD10CM_SYSTEM
+    if source == "unit-rules":
+        return f"{BASE_URL}/CodeSystem/unit-rules"
+    column = f".{item.id}" if isinstance(item, Column) else ""
+    return f"{BASE_URL}/CodeSystem/{form.id}.{owner.id}{column}"
 
 
-def _help(f: FormField) -> list[dict]:
-    return [{"linkId": f"{f.id}:help", "type": "display", "text": f.help}] if f.help else []
+def _expression(text: str, name: str | None = None) -> dict:
+    value = {"language": "text/fhirpath", "expression": text}
+    if name:
+        value = {"name": name, **value}
+    return value
 
 
-def _item(f: FormField, catalog: Catalog) -> dict:
-    item = {"linkId": f.id, "text": f.caption, "type": ITEM_TYPE[f.type], "required": f.required}
+def _quoted(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _item_path(form: Form, field_id: str) -> str:
+    """The response items of a field, by their path: section group, then the field (one per row for
+    a table). Not `repeat(item)`: it drops items equal to one already found, so two table rows with
+    the same answer (two codes with 1 unit each) would count once."""
+    section = next(s for s in form.sections if any(f.id == field_id for f in s.fields))
+    return f"%resource.item.where(linkId={_quoted(section.id)}).item.where(linkId={_quoted(field_id)})"
+
+
+def _answers(form: Form, link: str) -> str:
+    """Every answer given to the item `link` (a field id, or `<table>.<column>` for each row's cell)."""
+    table, _, column = link.partition(".")
+    path = _item_path(form, table)
+    if column:
+        path += f".item.where(linkId={_quoted(link)})"
+    return path + ".answer.value"
+
+
+def _timed_rows(form: Form, table: FormField, catalog: Catalog) -> str:
+    codes = " | ".join(_quoted(c.code) for c in catalog.cpt_codes if c.timed)
+    return (f"{_item_path(form, table.id)}"
+            f".where(item.where(linkId={_quoted(table.id + '.cpt')}).answer.value.code in ({codes}))")
+
+
+def _calculation(form: Form, f: FormField, catalog: Catalog) -> str | None:
+    """The FHIRPath of a calculated field, or None."""
+    if f.calculate == "due-30-days":
+        return f"{_answers(form, f.based_on)} + 30 days"
+    if f.calculate not in ("timed-minutes", "units-billed", "units-allowed"):
+        return None
+    table = form.field(f.based_on)
+    minutes = f"item.where(linkId={_quoted(table.id + '.minutes')}).answer.value"
+    if f.calculate == "timed-minutes":
+        return f"{_timed_rows(form, table, catalog)}.{minutes}.sum()"
+    if f.calculate == "units-billed":
+        return f"{_answers(form, table.id + '.units')}.sum()"
+    # The CMS rule pools the timed minutes; the per-code rule counts each row's minutes on its own
+    # (the web form asks for one row per code, so a row is a code). Both use the 8-to-22-minute table.
+    pooled = f"{_timed_rows(form, table, catalog)}.{minutes}.sum()"
+    cms = f"iif(({pooled}) >= 8, (({pooled}) + 7) div 15, 0)"
+    per_code = f"{_timed_rows(form, table, catalog)}.select(iif({minutes} >= 8, ({minutes} + 7) div 15, 0)).sum()"
+    rule = next(g for g in form.fields() if g.options_from == "unit-rules")
+    return f"iif({_answers(form, rule.id)}.code = 'cms', {cms}, {per_code})"
+
+
+def _unit(unit: str) -> dict:
+    coding = {"display": unit}
+    if unit in UCUM_CODES:
+        coding = {"system": UCUM, "code": UCUM_CODES[unit], "display": unit}
+    return {"url": UNIT, "valueCoding": coding}
+
+
+def _options(form: Form, owner: FormField, item: FormField | Column, catalog: Catalog) -> list[dict]:
+    system = answer_system(form, owner, item)
+    return [{"valueCoding": {"system": system, "code": code, "display": label}}
+            for code, label in choice_options(item, catalog)]
+
+
+def _icd_options(catalog: Catalog) -> list[dict]:
+    """The catalog's diagnoses, offered first; any other ICD-10-CM code may be typed."""
+    return [{"valueCoding": {"system": ICD10CM_SYSTEM, "code": d.code,
+                             **({"display": catalog.icd[d.code].title} if d.code in catalog.icd else {})}}
+            for d in catalog.diagnoses]
+
+
+def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str, catalog: Catalog,
+                expression: str | None) -> dict:
+    """What a field and a table column share: type, answer options, unit, a calculation."""
+    item = {"linkId": link, "text": it.caption, "type": ITEM_TYPE[it.type]}
+    extensions = []
+    if it.type == "choice" and it.options_from == "diagnoses":
+        # The codes of this form's diagnoses table: the pointer names a referral diagnosis.
+        item["type"] = "open-choice"
+        extensions.append({"url": ANSWER_EXPRESSION, "valueExpression": _expression(_answers(form, "diagnoses.icd10"))})
+    elif it.type == "choice":
+        item["answerOption"] = _options(form, owner, it, catalog)
+    elif it.type == "icd10":
+        item["answerOption"] = _icd_options(catalog)
+    if it.unit and it.type in ("number", "integer"):
+        extensions.append(_unit(it.unit))
+    if expression:
+        item["readOnly"] = True
+        extensions.append({"url": CALCULATED, "valueExpression": _expression(expression)})
+    if extensions:
+        item["extension"] = extensions
+    return item
+
+
+def _cell(form: Form, f: FormField, col: Column, catalog: Catalog) -> dict:
+    change = f.calculate == "change" and col.id == "change"
+    child = _answerable(form, f, col, f"{f.id}.{col.id}", catalog,
+                        "(%current - %baseline).round(3)" if change else None)
+    if f.required and col.required:
+        # Inside the repeating group: each row must fill it, and the first row exists from the start.
+        child["required"] = True
+    return child
+
+
+def _item(form: Form, f: FormField, catalog: Catalog) -> dict:
+    expression = _calculation(form, f, catalog)
+    if f.type == "table":
+        item = {"linkId": f.id, "text": f.caption, "type": "group", "repeats": True}
+    else:
+        item = _answerable(form, f, f, f.id, catalog, expression)
+    if f.required and f.type != "table" and not expression:
+        item["required"] = True  # never on a repeating group: a renderer would call filled rows missing
     if f.covers:
         # Which catalog elements the answer documents, kept as codes so a receiver can check coverage too.
-        item["code"] = [{"system": f"{BASE_URL}/CodeSystem/documentation-elements", "code": e} for e in f.covers]
-    if f.type == "choice":
-        item["answerOption"] = [{"valueString": o} for o in f.options]
-    children = _help(f)
+        item["code"] = [{"system": ELEMENT_SYSTEM, "code": e} for e in f.covers]
+    children = [{"linkId": f"{f.id}:help", "type": "display", "text": f.help}] if f.help else []
     if f.type == "table":
-        item["repeats"] = True
-        for col in f.columns:
-            child = {"linkId": f"{f.id}.{col.id}", "text": col.caption,
-                     "type": ITEM_TYPE[col.type], "required": False}
-            if col.type == "choice":
-                child["answerOption"] = _options(col, catalog)
-            children.append(child)
+        if f.calculate == "change":
+            item["extension"] = [{"url": VARIABLE, "valueExpression": _expression(
+                f"%context.item.where(linkId={_quoted(f.id + '.' + c)}).answer.value", c)}
+                for c in ("baseline", "current")]
+        children += [_cell(form, f, col, catalog) for col in f.columns]
     if children:
         item["item"] = children
     return item
@@ -90,6 +236,20 @@ def _name(form_id: str) -> str:
     return "".join(p.capitalize() for p in re.split(r"[^a-z0-9]+", form_id) if p)
 
 
+def canonical(form: Form) -> str:
+    """`url|version`: what a QuestionnaireResponse.questionnaire points at."""
+    return f"{BASE_URL}/Questionnaire/{form.id}|{form.version}"
+
+
+def _narrative(form: Form) -> dict:
+    paragraphs = [f"<b>{escape(form.title)}</b> (version {escape(form.version)})", escape(form.description)]
+    if form.notice:
+        paragraphs.append(escape(form.notice))
+    paragraphs.append(escape(DISCLAIMER))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
 def questionnaire(form: Form, catalog: Catalog) -> dict:
     """The FHIR R4 Questionnaire of `form` as a JSON-ready dict.
 
@@ -98,23 +258,30 @@ def questionnaire(form: Form, catalog: Catalog) -> dict:
     """
     items = []
     for s in form.sections:
-        group = {"linkId": s.id, "text": s.title, "type": "group", "item": [_item(f, catalog) for f in s.fields]}
+        group = {"linkId": s.id, "text": s.title, "type": "group", "item": [_item(form, f, catalog) for f in s.fields]}
         if s.help:
             group["item"].insert(0, {"linkId": f"{s.id}:help", "type": "display", "text": s.help})
         items.append(group)
     q = {
         "resourceType": "Questionnaire",
         "id": form.id,
+        "text": _narrative(form),
         "url": f"{BASE_URL}/Questionnaire/{form.id}",
         "version": form.version,
         "name": _name(form.id),
         "title": form.title,
         "status": STATUS,
+        "experimental": False,
         "subjectType": ["Patient"],
-        "publisher": "metdocs",
+        "publisher": PUBLISHER,
+        "jurisdiction": [{"coding": [{"system": "urn:iso:std:iso:3166", "code": "US",
+                                      "display": "United States of America"}]}],
         "description": form.description + (f"\n\n{form.notice}" if form.notice else ""),
+        "copyright": f"{CPT_NOTICE} ICD-10-CM codes and titles are public (CDC/NCHS). {DISCLAIMER}",
         "item": items,
     }
+    if form.date:
+        q["date"] = form.date.isoformat()
     bad = sorted({t for t in _types(items) if t not in R4_ITEM_TYPES})
     if bad:
         raise ValueError(f"expected FHIR R4 item types, found {', '.join(bad)}")
@@ -130,3 +297,78 @@ def _types(items):
 def questionnaire_json(form: Form, catalog: Catalog) -> bytes:
     """The Questionnaire as UTF-8 JSON: sorted keys, 2-space indent, trailing newline (stable bytes)."""
     return (json.dumps(questionnaire(form, catalog), sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+# -- QuestionnaireResponse ------------------------------------------------------------------------
+# forms.js builds the same resource in the browser from `answer_map` (embedded in the page); this
+# Python twin lets tests and documentation build one from values and compare.
+
+def answer_map(form: Form, catalog: Catalog) -> dict:
+    """Per linkId, what an answer needs: its value[x] key and, for codes, the system and displays."""
+    out = {}
+    for f in form.fields():
+        parts = [(f, f)] if f.type != "table" else [(f, c) for c in f.columns]
+        for owner, item in parts:
+            link = f.id if item is f else f"{f.id}.{item.id}"
+            kind = ITEM_TYPE[item.type]
+            entry = {"value": ANSWER_KEY[kind]}
+            if item.type == "choice":
+                entry["system"] = answer_system(form, owner, item)
+                entry["display"] = dict(choice_options(item, catalog))
+            if item.type == "icd10" or item.options_from == "diagnoses":
+                entry["system"] = ICD10CM_SYSTEM
+                entry["display"] = {d.code: catalog.icd[d.code].title for d in catalog.diagnoses if d.code in catalog.icd}
+            out[link] = entry
+    return out
+
+
+def _answer(entry: dict, raw) -> dict | None:
+    key = entry["value"]
+    if isinstance(raw, str):
+        raw = raw.strip()  # as the web form does: surrounding blanks are never part of an answer
+    if raw in (None, "", False) and key != "valueBoolean":
+        return None
+    if key == "valueBoolean":
+        return {key: bool(raw)} if raw is True else None
+    if key == "valueCoding":
+        code = str(raw).strip().upper() if entry["system"] == ICD10CM_SYSTEM else str(raw)
+        coding = {"system": entry["system"], "code": code}
+        if entry.get("display", {}).get(code):
+            coding["display"] = entry["display"][code]
+        return {key: coding}
+    if key == "valueInteger":
+        return {key: int(raw)}
+    if key == "valueDecimal":
+        return {key: float(raw) if "." in str(raw) else int(raw)}
+    if key == "valueTime":
+        return {key: raw if len(raw) == 8 else f"{raw}:00"}
+    return {key: str(raw)}
+
+
+def questionnaire_response(form: Form, catalog: Catalog, values: dict, *, status: str = "in-progress",
+                           authored: str | None = None) -> dict:
+    """A QuestionnaireResponse from control values (`{"minutes.0.cpt": "97110", ...}`), empty ones left out."""
+    answers = answer_map(form, catalog)
+    items = []
+    for s in form.sections:
+        group = []
+        for f in s.fields:
+            if f.type != "table":
+                a = _answer(answers[f.id], values.get(f.id))
+                if a:
+                    group.append({"linkId": f.id, "answer": [a]})
+                continue
+            for r in range(f.rows):
+                row = []
+                for c in f.columns:
+                    a = _answer(answers[f"{f.id}.{c.id}"], values.get(f"{f.id}.{r}.{c.id}"))
+                    if a:
+                        row.append({"linkId": f"{f.id}.{c.id}", "answer": [a]})
+                if row:
+                    group.append({"linkId": f.id, "item": row})
+        if group:
+            items.append({"linkId": s.id, "item": group})
+    qr = {"resourceType": "QuestionnaireResponse", "questionnaire": canonical(form), "status": status, "item": items}
+    if authored:
+        qr["authored"] = authored
+    return qr

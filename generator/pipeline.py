@@ -216,7 +216,8 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
                                      "found one; rename or remove it") for p in clashes])
         # The forms (PDFs above all) are drawn here while other processes render pages.
         forms: dict[str, str | bytes] = {}
-        make_forms = watch.moved(lambda: forms.update(form_files(list(checked.forms), checked.catalog)),
+        make_forms = watch.moved(lambda: forms.update(form_files(list(checked.forms), checked.catalog, icd=code_set(),
+                                                                 assets=project.docs / "assets")),
                                  to="forms", out_of="render")
         texts = map_chunks(lambda pages: [render(env, p.template, p.context, page=p.path) for p in pages], plan,
                            first=make_forms)

@@ -21,13 +21,35 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
-@pytest.fixture(scope="session")
-def catalog():
-    """The shipped catalog, shape-checked (one load per test run)."""
+def _shipped_catalog():
     from generator.catalog import load_catalog
     cat, problems = load_catalog(REPO / "data" / "catalog")
     assert cat is not None, [str(p) for p in problems]
     return cat
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The shipped catalog, shape-checked (one load per test run)."""
+    return _shipped_catalog()
+
+
+@pytest.fixture(scope="session")
+def icd_catalog():
+    """The shipped catalog with its official ICD-10-CM titles, as the build has it."""
+    from generator.icd import code_set
+    from generator.model import Catalog
+    cat = _shipped_catalog()
+    return Catalog(**{**cat.__dict__, "icd": {d.code: code_set().lookup(d.code) for d in cat.diagnoses}})
+
+
+@pytest.fixture(scope="session")
+def shipped_forms(icd_catalog) -> dict:
+    """The shipped form definitions by id, checked against the catalog."""
+    from generator.forms import load_forms
+    loaded, problems = load_forms(REPO / "templates" / "forms", icd_catalog)
+    assert not [p for p in problems if p.is_error], problems
+    return {f.id: f for f in loaded}
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ EXPECTED = {
         "data/cases/wrong-payer-type.yaml:17:9: error: 'type' must be one of 'commercial', 'medicare', 'medicare-advantage', 'medicaid', 'medicaid-managed-care', 'self-pay'; found the text 'insurance'",
     ],
     ('forms', 'form-duplicate-field-id'): [
-        "templates/forms/session-log.yaml:18:9: error: expected each section and field id once per form, found 'session_date' again (first at line 17)",
+        "templates/forms/session-log.yaml:28:9: error: expected each section and field id once per form, found 'session_date' again (first at line 19)",
     ],
     ('forms', 'form-missing-required-element'): [
         "templates/forms/session-log.yaml:4:16: error: expected the form to cover element 'minutes-per-code' (Minutes for each CPT code), required in Session log; found no field with it in covers",
@@ -116,10 +116,10 @@ EXPECTED = {
         "templates/forms/session-log.yaml:4:16: error: expected a document type from the catalog (change-in-status, discharge-summary, initial-assessment, progress-report, referral-request, session-log), found 'session-diary'",
     ],
     ('forms', 'form-unknown-element'): [
-        "templates/forms/session-log.yaml:17:103: error: expected an element id from the catalog in covers, found 'session-vibes'",
+        "templates/forms/session-log.yaml:19:103: error: expected an element id from the catalog in covers, found 'session-vibes'",
     ],
     ('forms', 'form-wrong-field-type'): [
-        "templates/forms/session-log.yaml:18:59: error: 'type' must be one of 'text', 'long-text', 'date', 'number', 'choice', 'checkbox', 'table'; found the text 'slider'",
+        "templates/forms/session-log.yaml:28:59: error: 'type' must be one of 'text', 'long-text', 'date', 'time', 'number', 'integer', 'choice', 'checkbox', 'icd10', 'signature', 'table'; found the text 'slider'",
     ],
 }
 

@@ -150,12 +150,34 @@ def test_html_has_a_labelled_control_for_every_name(forms, catalog):
             if f.type != "table":
                 assert ("required" in page.controls[f.id]) == f.required, (form.id, f.id)
                 assert page.controls[f.id].get("data-covers", "").split() == list(f.covers)
+                assert ("readonly" in page.controls[f.id]) == (f.calculate != "none"), (form.id, f.id)
         html = form_page(form, catalog)
         assert f"({form.id}.pdf)" in html and f"({form.id}.questionnaire.json)" in html
         assert not re.search(r"\son[a-z]+=", html), "inline event handler"
         assert not re.search(r"(src|href|action)=\"?https?:", html), "external request"
         for action in ("check", "save", "load", "print"):
             assert f'data-action="{action}"' in html
+
+
+def test_html_control_types_follow_the_definition(forms, catalog):
+    kinds = {"date": ("input", "date"), "time": ("input", "time"), "integer": ("input", "number"),
+             "number": ("input", "number"), "icd10": ("input", "text"), "signature": ("input", "text"),
+             "text": ("input", "text"), "checkbox": ("input", "checkbox")}
+    seen = set()
+    for form in forms:
+        page = _html(form, catalog)
+        for f in form.fields():
+            cells = [(f.id, f)] if f.type != "table" else [(f"{f.id}.0.{c.id}", c) for c in f.columns]
+            for name, item in cells:
+                attrs = page.controls[name]
+                seen.add(item.type)
+                if item.type in kinds and "readonly" not in attrs:
+                    assert attrs.get("type") == kinds[item.type][1], (form.id, name, attrs)
+                if item.type == "integer":
+                    assert attrs.get("step") == "1", (form.id, name)
+                if item.type == "icd10":
+                    assert attrs.get("data-icd10") == "true", (form.id, name)
+    assert {"date", "time", "integer", "number", "icd10", "choice", "checkbox", "long-text", "signature"} <= seen
 
 
 def test_pdf_fields_equal_the_definition_and_render(forms, catalog, tmp_path):
@@ -203,17 +225,36 @@ def test_three_renderings_agree_on_names(forms, catalog):
 
 
 def test_two_renderings_give_identical_bytes(forms, catalog):
-    a, b = form_files(forms, catalog), form_files(forms, catalog)
+    from generator.icd import code_set
+    assets = ROOT / "site_src" / "assets"
+    a = form_files(forms, catalog, icd=code_set(), assets=assets)
+    b = form_files(forms, catalog, icd=code_set(), assets=assets)
     assert a == b
-    assert set(a) == {"forms/index.md", "forms/metdocs-forms.zip"} | {
+    icd_name = f"icd10cm-{code_set().release}.js"
+    assert set(a) == {"forms/index.md", "forms/metdocs-forms.zip", f"forms/{icd_name}"} | {
         f"forms/{f.id}{ext}" for f in forms for ext in (".md", ".pdf", ".questionnaire.json")}
     z = zipfile.ZipFile(io.BytesIO(a["forms/metdocs-forms.zip"]))
     names = z.namelist()
-    assert names == sorted(names) and len(names) == 2 * len(forms)
+    # All three renderings of every form, the code set the web forms check against, and a README.
+    assert names == sorted(names)
+    assert set(names) == {"README.txt", icd_name} | {f"{f.id}{ext}" for f in forms
+                                                     for ext in (".pdf", ".questionnaire.json", ".html")}
     assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
     for name in names:
-        assert z.read(name) == a[f"forms/{name}"]
+        if name.endswith((".pdf", ".json", ".js")):
+            assert z.read(name) == a[f"forms/{name}"]
+    readme = z.read("README.txt").decode()
+    assert "offline" in readme and "QuestionnaireResponse" in readme and "not billing or legal advice" in readme
+    for f in forms:
+        page = z.read(f"{f.id}.html").decode()
+        # Self-contained: no file or host is needed but the PDF and code set beside it.
+        assert not re.search(r"<(?:script|link|img)[^>]+(?:src|href)=", page), f.id
+        assert 'class="mf-pdf" href="' + f.id + '.pdf"' in page
+        assert "window.metdocsUnits" in page and "mf-data" in page
     assert a["forms/session-log.questionnaire.json"].endswith(b"}\n")
+    # Without the code set or the assets folder there is nothing to put offline: PDFs and JSON only.
+    bare = zipfile.ZipFile(io.BytesIO(form_files(forms, catalog)["forms/metdocs-forms.zip"])).namelist()
+    assert len(bare) == 2 * len(forms)
 
 
 def test_hostile_label_shows_as_text_everywhere(tmp_path, catalog):
@@ -233,3 +274,92 @@ def test_hostile_label_shows_as_text_everywhere(tmp_path, catalog):
     q = json.loads(questionnaire_json(form, catalog))
     assert q["title"] == HOSTILE
     assert any(it.get("text") == HOSTILE for it in _items(q["item"]))
+
+
+EXAMPLE = ROOT / "site_src" / "examples" / "session-log-filled.json"
+
+
+def test_fill_writes_the_readme_example_as_a_filled_pdf_and_response(tmp_path, run_cli):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    pdf, fhir = tmp_path / "filled.pdf", tmp_path / "again.json"
+    code, out, err = run_cli("fill", str(EXAMPLE), "--pdf", str(pdf), "--fhir", str(fhir), cwd=ROOT)
+    assert code == 0, err
+    fields = pypdf.PdfReader(pdf).get_fields()
+    assert fields["client_name"]["/V"] == "Alex Example"
+    assert fields["minutes.0.cpt"]["/V"] == "97110" and fields["minutes.1.units"]["/V"] == "1"
+    assert fields["unit_rule"]["/V"] == "/cms" and fields["scope_acknowledged"]["/V"] == "/Yes"
+    assert fields["start_time"]["/V"] == "09:00"
+    saved = json.loads(EXAMPLE.read_text())
+    again = json.loads(fhir.read_text())
+    QuestionnaireResponse.model_validate(again)
+    assert again["item"] == saved["item"], "the example no longer round-trips through the current form"
+
+
+def test_fill_turns_a_version_1_file_into_a_response(tmp_path, run_cli):
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"form": "discharge-summary", "version": "1.0.0", "values": {
+        "client_name": "Alex Example", "discharge_reason": "Plateau reached", "sessions_total": 11}}))
+    out = tmp_path / "new.json"
+    code, _, err = run_cli("fill", str(old), "--fhir", str(out), cwd=ROOT)
+    assert code == 0, err
+    answers = {it["linkId"]: it["answer"][0] for it in _items(json.loads(out.read_text())["item"]) if "answer" in it}
+    assert answers["discharge_reason"]["valueCoding"]["code"] == "plateau-reached"
+    assert answers["sessions_total"] == {"valueInteger": 11}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "expected a saved form (JSON), found JSONDecodeError"),
+    ('{"resourceType": "Patient"}', "expected a FHIR QuestionnaireResponse saved by a metdocs form"),
+    ('{"resourceType": "QuestionnaireResponse", "questionnaire": "https://x.org/Questionnaire/y|1"}',
+     "expected a response to one of this project's forms (change-in-status, discharge-summary"),
+])
+def test_fill_rejects_what_is_not_a_saved_form_and_writes_nothing(tmp_path, run_cli, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    code, out, err = run_cli("fill", str(bad), "--pdf", str(tmp_path / "out.pdf"), cwd=ROOT)
+    assert code == 1 and message in err and "Traceback" not in err
+    assert err.splitlines()[0].startswith(f"{bad}: error: ")
+    assert not (tmp_path / "out.pdf").exists()
+    code, _, err = run_cli("fill", str(bad), cwd=ROOT)
+    assert code == 2 and "expected --pdf FILE, --fhir FILE or both" in err
+
+
+def test_every_required_element_is_covered_in_every_rendering(forms, catalog):
+    from generator.fhir import ELEMENT_SYSTEM
+    for form in forms:
+        html = _html(form, catalog)
+        pdf = _field_names(form_pdf(form, catalog))
+        q = questionnaire(form, catalog)
+        fhir_codes = {c["code"]: it["linkId"] for it in _items(q["item"]) for c in it.get("code", [])
+                      if c["system"] == ELEMENT_SYSTEM}
+        for e in catalog.elements:
+            if form.document_type not in e.required_in:
+                continue
+            fields = [f for f in form.fields() if e.id in f.covers]
+            assert fields, (form.id, e.id)
+            names = {n for f in fields for n in form.names() if n == f.id or n.startswith(f.id + ".")}
+            assert any(e.id in html.controls[n].get("data-covers", "").split() for n in names), (form.id, e.id)
+            assert names & pdf, (form.id, e.id)
+            assert fhir_codes.get(e.id) in {f.id for f in fields}, (form.id, e.id)
+
+
+def test_radio_and_checkbox_appearances_are_centred_in_their_box(forms, catalog):
+    for form in forms:
+        reader = pypdf.PdfReader(io.BytesIO(form_pdf(form, catalog)))
+        for page in reader.pages:
+            for a in page.get("/Annots") or []:
+                w = a.get_object()
+                if "/AP" not in w or "/AS" not in w:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in w["/Rect"])
+                for state, stream in w["/AP"]["/N"].items():
+                    s = stream.get_object()
+                    assert [float(v) for v in s["/BBox"]] == pytest.approx([0, 0, x1 - x0, y1 - y0], abs=0.01), (form.id, state)
+                    data = s.get_data().decode()
+                    # Each circle (a radio's ring and dot) is drawn from " m" through four " c" curves:
+                    # its points must be centred on the box, or two offset circles show.
+                    for circle in re.findall(r"([-\d. ]+) m ((?:[-\d. ]+ c ?){4})", data):
+                        xy = [float(n) for n in " ".join(circle).replace("c", " ").split()]
+                        cx = (max(xy[0::2]) + min(xy[0::2])) / 2
+                        cy = (max(xy[1::2]) + min(xy[1::2])) / 2
+                        assert abs(cx - (x1 - x0) / 2) < 0.05 and abs(cy - (y1 - y0) / 2) < 0.05, (form.id, state)

@@ -141,3 +141,25 @@ def test_unwritable_cache_dir_falls_back_to_memory(cs, cm, tmp_path):
 def test_code_set_is_memoised(cs, cache_dir):
     assert code_set(cache_dir) is code_set(cache_dir)
     assert code_set(cache_dir).lookup("R26.81").billable
+
+
+def test_web_asset_holds_every_code_and_a_leaf_is_a_code_no_other_extends(cs):
+    """The web forms' code set (forms.js) tells billable codes by one rule: nothing extends them."""
+    import json
+    name, script = cs.web_asset()
+    assert name == f"icd10cm-{RELEASE}.js"
+    text = script.decode()
+    data = json.loads(text[text.index("= ") + 2:].rstrip().rstrip(";"))
+    assert data["release"] == RELEASE and data["fy"] == "FY2026"
+    codes = []
+    for line in data["codes"].split("\n"):
+        cat, rest = line.split(":")
+        suffixes = rest.split(",")
+        assert suffixes == sorted(suffixes), cat
+        codes += [cat + s for s in suffixes]
+    rows = dict(cs._conn.execute("SELECT replace(code, '.', ''), leaf FROM codes"))
+    assert set(codes) == set(rows) and len(codes) == len(rows)
+    codes.sort()
+    for i, code in enumerate(codes):
+        extended = i + 1 < len(codes) and codes[i + 1].startswith(code)
+        assert rows[code] == (not extended), code

@@ -187,7 +187,8 @@ def _gz(path: Path) -> int:
 
 
 def test_size_budgets(site):
-    """First visit to a form page under 200 KB gzipped; the search index under 150 KB gzipped."""
+    """First visit to a form page under 200 KB gzipped; the search index under 150 KB gzipped; the
+    ICD-10-CM code set loaded on demand only."""
     assert _gz(site / "search" / "search_index.json") < 150_000
     for page in (site / "forms").glob("*/index.html"):
         total = _gz(page)
@@ -196,3 +197,8 @@ def test_size_budgets(site):
             if asset.is_file():
                 total += _gz(asset)
         assert total < 200_000, (page, total)
+        assert "icd10cm-" not in re.sub(r'"icd":\{[^}]*\}', "", page.read_text()), "code set linked from the page"
+    # The ICD-10-CM code set is fetched only when a code is checked (forms.js): not part of a first
+    # visit, and small enough to fetch then.
+    (icd,) = (site / "forms").glob("icd10cm-*.js")
+    assert 40_000 < _gz(icd) < 150_000, _gz(icd)

@@ -1,13 +1,18 @@
 /*
- * metdocs fillable forms: live help on the pages under forms/ (generator/htmlform.py).
- * Everything happens in this browser; nothing is sent anywhere. Values are saved to
- * and loaded from a local JSON file only when the user clicks. ES5, no dependencies.
- * Needs units.js (window.metdocsUnits) for the billable-units summary.
+ * metdocs fillable forms: the pages under forms/ (generator/htmlform.py) and the offline copies
+ * in the forms download. Everything happens in this browser; nothing is sent anywhere. A record is
+ * saved to, and loaded from, a local file (a FHIR R4 QuestionnaireResponse) only when the user
+ * clicks. ES5, no dependencies; needs units.js (window.metdocsUnits) for the unit rules.
+ *
+ * What it does, on every change: totals from the rows (read-only), units under the payer's rule,
+ * change against baseline, due dates, the diagnosis choices of each CPT row, and the print copy of
+ * every value. On "Check the record": every gap an auditor would find, each listed once.
  */
 (function () {
   "use strict";
 
   var DAY = 24 * 60 * 60 * 1000;
+  var has = Object.prototype.hasOwnProperty;
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -16,9 +21,15 @@
     return e;
   }
 
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
   function controls(form) { return form.querySelectorAll("input[name], select[name], textarea[name]"); }
 
-  function filled(c) { return c.type === "checkbox" ? c.checked : String(c.value).trim() !== ""; }
+  function named(form, name) { return form.querySelector("[name='" + name.replace(/'/g, "\\'") + "']"); }
+
+  function text(c) { return c ? String(c.value).trim() : ""; }
+
+  function filled(c) { return c.type === "checkbox" ? c.checked : text(c) !== ""; }
 
   function fieldControls(form, id) {
     var out = [], all = controls(form), i;
@@ -29,45 +40,239 @@
     return out;
   }
 
-  function cell(table, row, col) {
-    return table.querySelector("[data-row='" + row + "'][data-column='" + col + "']");
+  function cell(form, table, row, col) { return named(form, table + "." + row + "." + col); }
+
+  function fieldById(data, id) {
+    for (var i = 0; i < data.fields.length; i++) if (data.fields[i].id === id) return data.fields[i];
+    return null;
   }
 
-  function rowCount(table) { return table.querySelectorAll("tbody tr").length; }
-
-  /* Session log: units under both rules from the minutes table. */
-  function updateUnits(table) {
-    var out = table.parentNode.querySelector(".mf-units");
-    if (!out || !window.metdocsUnits) return;
-    var timed = (table.getAttribute("data-timed-codes") || "").split(" ").filter(Boolean);
-    var minutes = {}, any = false, r, code, text;
-    while (out.firstChild) out.removeChild(out.firstChild);
-    for (r = 0; r < rowCount(table); r++) {
-      code = cell(table, r, "cpt").value; text = String(cell(table, r, "minutes").value).trim();
-      if (!code || text === "") continue;
-      if (!/^[0-9]+$/.test(text)) { out.appendChild(el("p", "Row " + (r + 1) + ": minutes must be a whole number.")); return; }
-      minutes[code] = (minutes[code] || 0) + parseInt(text, 10); // a code on two rows counts once, summed
-      any = true;
-    }
-    if (!any) return;
-    [["cms", "CMS 8-minute rule"], ["ama", "AMA/CPT midpoint rule (some private payers)"]].forEach(function (rule) {
-      try {
-        var a = window.metdocsUnits.allocate(minutes, timed, rule[0]);
-        var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
-        var d = el("details"), s = el("summary", rule[1] + ": " + a.total_units + " unit" +
-          (a.total_units !== 1 ? "s" : "") + " (" + parts.join(", ") + "); " + a.total_timed_minutes + " timed minutes");
-        d.appendChild(s);
-        var ul = el("ul");
-        a.explanation.forEach(function (line) { ul.appendChild(el("li", line)); });
-        d.appendChild(ul);
-        out.appendChild(d);
-      } catch (e) { out.appendChild(el("p", e.message)); }
+  function rowFilled(form, f, r) {
+    return f.columns.some(function (c) {
+      if (f.calculate === "change" && c.id === "change") return false; // computed, not typed
+      return filled(cell(form, f.id, r, c.id));
     });
   }
 
+  function number(c) {
+    var t = text(c);
+    return t !== "" && isFinite(t) ? +t : null;
+  }
+
+  function minutesOf(t) { // "09:05" -> 545
+    var m = /^(\d{2}):(\d{2})/.exec(t || "");
+    return m ? parseInt(m[1], 10) * 60 + parseInt(m[2], 10) : null;
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  function listing(items) {
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " or " + items[items.length - 1];
+  }
+
+  /* ---- ICD-10-CM code set: a compact file loaded only when a code is checked ---------------- */
+
+  var icd = {state: "idle", cats: null, waiting: []};
+
+  function normaliseIcd(value) {
+    var s = String(value).replace(/\s+/g, "").toUpperCase(), bare = s.replace(/\./g, "");
+    if (!/^[A-Z0-9]+$/.test(bare)) return s;
+    return bare.length > 3 ? bare.slice(0, 3) + "." + bare.slice(3) : bare;
+  }
+
+  function icdUrl(wrap, data) {
+    var base = wrap.ownerDocument.querySelector("a.mf-pdf");
+    if (!data.icd || !data.icd.asset) return null;
+    try { return new URL(data.icd.asset, base ? base.href : document.baseURI).href; } catch (e) { return null; }
+  }
+
+  function withIcd(wrap, data, done) {
+    if (icd.state === "ready" || icd.state === "failed") { done(); return; }
+    icd.waiting.push(done);
+    if (icd.state === "loading") return;
+    var url = icdUrl(wrap, data);
+    if (!url) { icdFailed(); return; }
+    icd.state = "loading";
+    var s = document.createElement("script"); // a script, not fetch(): it also works from file://
+    s.src = url;
+    s.onload = function () {
+      var set = window.metdocsIcd10cm;
+      if (!set || typeof set.codes !== "string") { icdFailed(); return; }
+      icd.cats = {};
+      set.codes.split("\n").forEach(function (line) {
+        var parts = line.split(":");
+        icd.cats[parts[0]] = parts[1].split(","); // sorted: a code's extensions follow it
+      });
+      icd.release = set.release; icd.fy = set.fy;
+      icd.state = "ready";
+      flush();
+    };
+    s.onerror = icdFailed;
+    document.head.appendChild(s);
+  }
+
+  function icdFailed() { icd.state = "failed"; flush(); }
+
+  function flush() {
+    var w = icd.waiting; icd.waiting = [];
+    w.forEach(function (f) { f(); });
+  }
+
+  /* What the code set says: {valid, billable, children} or null when it is not loaded. */
+  function icdLookup(code) {
+    if (icd.state !== "ready") return null;
+    var bare = code.replace(".", ""), list = icd.cats[bare.slice(0, 3)], rest = bare.slice(3);
+    var i = list ? list.indexOf(rest) : -1;
+    if (i < 0 || bare.length < 3) return {valid: false, billable: false, children: []};
+    var next = list[i + 1];
+    if (next === undefined || next.indexOf(rest) !== 0) return {valid: true, billable: true, children: []};
+    var children = [];
+    for (var j = i + 1; j < list.length && list[j].indexOf(rest) === 0; j++) {
+      if (!(list[j + 1] !== undefined && list[j + 1].indexOf(list[j]) === 0)) {
+        children.push(bare.slice(0, 3) + "." + list[j]);
+      }
+    }
+    return {valid: true, billable: false, children: children};
+  }
+
+  function icdProblem(code) {
+    var info = icdLookup(code), fy = icd.fy || "FY2026";
+    if (!info || info.billable) return null;
+    if (!info.valid) return code + " is not an ICD-10-CM code (" + fy + " code set)";
+    var shown = info.children.slice(0, 8);
+    var more = info.children.length > 8 ? " (and " + (info.children.length - 8) + " more)" : "";
+    return code + " is a header, not billable in " + fy + "; use " + listing(shown) + more;
+  }
+
+  function showIcd(c) {
+    var status = document.getElementById(c.id + "-icd"), code = normaliseIcd(c.value);
+    if (!status) return;
+    if (!text(c)) { status.textContent = ""; return; }
+    if (icd.state === "failed") { status.textContent = "The code set could not be loaded here; not checked."; return; }
+    if (icd.state !== "ready") { status.textContent = ""; return; }
+    var problem = icdProblem(code);
+    status.textContent = problem ? problem + "." : code + ": billable (" + icd.fy + ").";
+    status.className = "mf-icd" + (problem ? " mf-bad" : " mf-ok");
+  }
+
+  /* ---- computed values ------------------------------------------------------------------------ */
+
+  function diagnosisCodes(form, data) {
+    var f = fieldById(data, "diagnoses"), out = [], seen = {};
+    if (!f) return out;
+    for (var r = 0; r < f.rows; r++) {
+      var c = cell(form, "diagnoses", r, "icd10"), code = normaliseIcd(text(c));
+      var d = text(cell(form, "diagnoses", r, "description"));
+      if (code && !has.call(seen, code)) { seen[code] = true; out.push({code: code, text: d}); }
+    }
+    return out;
+  }
+
+  /* The diagnosis choice of each CPT row offers the codes typed into the diagnoses table. */
+  function refreshPointers(form, data) {
+    var codes = diagnosisCodes(form, data), known = {};
+    codes.forEach(function (d) { known[d.code] = true; });
+    var selects = form.querySelectorAll("select[data-options-from='diagnoses']"), i;
+    for (i = 0; i < selects.length; i++) {
+      var s = selects[i], keep = s.value;
+      clear(s);
+      s.appendChild(el("option", "")).value = "";
+      codes.forEach(function (d) {
+        var o = el("option", d.code + (d.text ? " " + d.text : ""));
+        o.value = d.code; s.appendChild(o);
+      });
+      if (keep && !known[keep]) { // kept so the check can name it
+        var o = el("option", keep + " (not in the diagnoses above)");
+        o.value = keep; s.appendChild(o);
+      }
+      s.value = keep;
+    }
+  }
+
+  function unitsInput(form, data, table) {
+    var f = fieldById(data, table), minutes = {}, rows = [], r, problem = null;
+    for (r = 0; r < f.rows; r++) {
+      var code = text(cell(form, table, r, "cpt")), m = text(cell(form, table, r, "minutes"));
+      if (!code || m === "") continue;
+      if (!/^[0-9]+$/.test(m) || +m > 480) { problem = "Row " + (r + 1) + ": minutes must be a whole number from 0 to 480."; continue; }
+      minutes[code] = (minutes[code] || 0) + parseInt(m, 10); // a code on two rows counts once, summed
+      rows.push(r);
+    }
+    return {minutes: minutes, any: rows.length > 0, problem: problem};
+  }
+
+  function chosenRule(form, data) {
+    for (var i = 0; i < data.fields.length; i++) {
+      var f = data.fields[i];
+      if (f.type === "choice" && data.answers[f.id] && /unit-rules$/.test(data.answers[f.id].system || "")) {
+        return text(named(form, f.id));
+      }
+    }
+    return "";
+  }
+
+  function timedCodes(form, table) {
+    var t = form.querySelector("table[data-field='" + table + "']");
+    return (t ? t.getAttribute("data-timed-codes") || "" : "").split(" ").filter(Boolean);
+  }
+
+  function allowed(form, data, table) {
+    var input = unitsInput(form, data, table), rule = chosenRule(form, data);
+    if (!input.any || input.problem || !rule || !window.metdocsUnits) return null;
+    try { return window.metdocsUnits.allocate(input.minutes, timedCodes(form, table), rule); } catch (e) { return null; }
+  }
+
+  function setComputed(c, value) {
+    var v = value === null || value === undefined ? "" : String(value);
+    if (c.value !== v) c.value = v;
+  }
+
+  function computeField(form, data, f) {
+    var c = named(form, f.id), table = f.based_on, r, sum = 0, any = false;
+    if (f.calculate === "timed-minutes") {
+      var timed = timedCodes(form, table);
+      for (r = 0; r < fieldById(data, table).rows; r++) {
+        var code = text(cell(form, table, r, "cpt")), m = number(cell(form, table, r, "minutes"));
+        if (code && m !== null && timed.indexOf(code) >= 0) { sum += m; any = true; }
+      }
+      setComputed(c, any ? sum : "");
+    } else if (f.calculate === "units-billed") {
+      for (r = 0; r < fieldById(data, table).rows; r++) {
+        var u = number(cell(form, table, r, "units"));
+        if (u !== null) { sum += u; any = true; }
+      }
+      setComputed(c, any ? sum : "");
+    } else if (f.calculate === "units-allowed") {
+      var a = allowed(form, data, table);
+      setComputed(c, a ? a.total_units : "");
+    }
+  }
+
+  /* Session log: the units the chosen rule allows, and why; the other rule is not shown as a total. */
+  function updateUnits(form, data, table) {
+    var out = form.querySelector(".mf-units[data-units-for='" + table + "']");
+    if (!out) return;
+    clear(out);
+    var input = unitsInput(form, data, table), rule = chosenRule(form, data);
+    if (input.problem) { out.appendChild(el("p", input.problem)); return; }
+    if (!input.any) return;
+    if (!rule) { out.appendChild(el("p", "Choose the payer's unit rule above to see the units it allows.")); return; }
+    var a = allowed(form, data, table);
+    if (!a) return;
+    var names = {cms: "CMS 8-minute rule", ama: "Per-code rule (AMA/CPT midpoint)"};
+    var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
+    var d = el("details"), s = el("summary", names[rule] + ": " + plural(a.total_units, "unit") + " (" +
+      parts.join(", ") + "); " + plural(a.total_timed_minutes, "timed minute"));
+    d.appendChild(s);
+    var ul = el("ul");
+    a.explanation.forEach(function (line) { ul.appendChild(el("li", line)); });
+    d.appendChild(ul);
+    out.appendChild(d);
+  }
+
   /* Progress report / discharge: change vs baseline and the measure's meaningful change. */
-  function describeChange(m, base, now) {
-    var change = Math.round((now - base) * 1000) / 1000;
+  function describeChange(m, change) {
     var sign = change > 0 ? "+" : "";
     var better = m.better === "higher" ? change > 0 : change < 0;
     var head = sign + change + " " + m.unit + ": " + (change === 0 ? "no change" : better ? "better" : "worse");
@@ -80,90 +285,465 @@
     return head + "; " + (meets ? "exceeds" : "does not exceed") + " the " + m.change_kind + " of " + m.meaningful_change + " " + m.unit;
   }
 
-  function updateChange(table, data) {
-    for (var r = 0; r < rowCount(table); r++) {
-      var out = table.querySelector("output.mf-change[data-row='" + r + "']");
-      var m = data.measures[cell(table, r, "measure").value];
-      var b = cell(table, r, "baseline").value, c = cell(table, r, "current").value;
-      out.textContent = m && b !== "" && c !== "" && isFinite(b) && isFinite(c) ? describeChange(m, +b, +c) : "";
+  function updateChange(form, data, f) {
+    for (var r = 0; r < f.rows; r++) {
+      var b = number(cell(form, f.id, r, "baseline")), now = number(cell(form, f.id, r, "current"));
+      var change = b !== null && now !== null ? Math.round((now - b) * 1000) / 1000 : null;
+      setComputed(cell(form, f.id, r, "change"), change);
+      var out = form.querySelector("output.mf-change[data-row='" + r + "']");
+      var m = data.measures[text(cell(form, f.id, r, "measure"))];
+      out.textContent = m && change !== null ? describeChange(m, change) : "";
     }
   }
 
   /* Reassessment due: 30 days after the date field named in data-due-from. */
   function updateDue(form, due) {
-    var base = form.querySelector("[name='" + due.getAttribute("data-due-from") + "']");
+    var base = named(form, due.getAttribute("data-due-from"));
     var t = base && /^\d{4}-\d{2}-\d{2}$/.test(base.value) ? Date.parse(base.value + "T00:00:00Z") : NaN;
-    if (isNaN(t)) return;
     var days = parseInt(due.getAttribute("data-due-days"), 10);
-    due.value = new Date(t + days * DAY).toISOString().slice(0, 10); // UTC: no daylight-saving off-by-one
+    // UTC: no daylight-saving off-by-one
+    setComputed(due, isNaN(t) ? "" : new Date(t + days * DAY).toISOString().slice(0, 10));
+  }
+
+  function syncPrint(form) {
+    var mirrors = form.querySelectorAll(".mf-print"), i;
+    for (i = 0; i < mirrors.length; i++) {
+      var c = named(form, mirrors[i].getAttribute("data-print-for"));
+      var shown = c.tagName === "SELECT" ? (c.selectedIndex > 0 ? c.options[c.selectedIndex].text : "") : c.value;
+      if (mirrors[i].textContent !== shown) mirrors[i].textContent = shown;
+    }
+    // Paper gets the record, not the blanks: empty rows and empty optional fields are not printed.
+    var rows = form.querySelectorAll("table.mf-table tbody tr");
+    for (i = 0; i < rows.length; i++) {
+      var any = Array.prototype.some.call(rows[i].querySelectorAll("input, select, textarea"), function (c) {
+        return !c.readOnly && filled(c);
+      });
+      if (any) rows[i].removeAttribute("data-empty"); else rows[i].setAttribute("data-empty", "true");
+    }
+    var fields = form.querySelectorAll(".mf-field[data-field]");
+    for (i = 0; i < fields.length; i++) {
+      var cs = fields[i].querySelectorAll("input[name], select[name], textarea[name]");
+      var empty = !Array.prototype.some.call(cs, filled);
+      var required = fields[i].querySelector("[required], [data-required]");
+      if (empty && !required) fields[i].setAttribute("data-empty", "true"); else fields[i].removeAttribute("data-empty");
+    }
   }
 
   function recompute(form, data) {
-    var i, t = form.querySelectorAll("table[data-calculate='units']");
-    for (i = 0; i < t.length; i++) updateUnits(t[i]);
-    t = form.querySelectorAll("table[data-calculate='change']");
-    for (i = 0; i < t.length; i++) updateChange(t[i], data);
+    refreshPointers(form, data);
+    data.fields.forEach(function (f) {
+      if (f.calculate === "units") updateUnits(form, data, f.id);
+      else if (f.calculate === "change") updateChange(form, data, f);
+      else if (f.calculate === "due-30-days") updateDue(form, named(form, f.id));
+      else if (f.calculate !== "none") computeField(form, data, f);
+    });
+    syncPrint(form);
   }
 
-  /* Missing required fields and required elements, listed in the live region. */
-  function check(form, data) {
-    var status = form.querySelector(".mf-status"), missing = [], documented = {}, i, j;
+  /* ---- the check: every gap once -------------------------------------------------------------- */
+
+  function gaps(form, data) {
+    var out = [], listedFields = {}, documented = {}, invalid = [];
+    function gap(message, controls, fieldId) {
+      out.push(message);
+      (controls || []).forEach(function (c) { if (c) invalid.push(c); });
+      if (fieldId) listedFields[fieldId] = true;
+    }
+    var all = controls(form), i;
+    for (i = 0; i < all.length; i++) all[i].removeAttribute("aria-invalid");
+
     data.fields.forEach(function (f) {
       var cs = fieldControls(form, f.id), done = cs.some(filled);
-      cs.forEach(function (c) { c.removeAttribute("aria-invalid"); });
       if (done) f.covers.forEach(function (e) { documented[e] = true; });
-      if (f.required && !done) {
-        if (cs.length === 1) cs[0].setAttribute("aria-invalid", "true");
-        var names = f.covers.map(function (e) { return data.elements[e] || e; });
-        missing.push(f.label + (names.length ? " (documents: " + names.join(", ") + ")" : ""));
+      if (f.calculate !== "none" && f.calculate !== "units" && f.calculate !== "change") return; // derived
+      if (f.type === "table") {
+        var any = false;
+        for (var r = 0; r < f.rows; r++) {
+          if (!rowFilled(form, f, r)) continue;
+          any = true;
+          var missing = f.columns.filter(function (c) { return c.required && !filled(cell(form, f.id, r, c.id)); });
+          if (missing.length) {
+            gap(f.label + ", row " + (r + 1) + ": " + missing.map(function (c) { return c.label; }).join(", ") +
+                (missing.length > 1 ? " are" : " is") + " missing",
+                missing.map(function (c) { return cell(form, f.id, r, c.id); }), f.id);
+          }
+        }
+        if (f.required && !any) gap(withElements(data, f, f.label + ": no row filled in"), [], f.id);
+      } else if (f.required && !done) {
+        gap(withElements(data, f, f.type === "checkbox" ? "Not ticked: " + f.label : f.label + " is missing"), cs, f.id);
       }
     });
-    for (i = 0; i < data.required_elements.length; i++) {
-      j = data.required_elements[i];
-      if (!documented[j]) missing.push("Required in a " + data.document_type_name + ": " + (data.elements[j] || j));
+    // An element is reported on its own only when no listed gap already names the field for it.
+    data.required_elements.forEach(function (e) {
+      if (documented[e]) return;
+      var named_ = data.fields.some(function (f) {
+        return f.covers.indexOf(e) >= 0 && (listedFields[f.id] || listedFields[f.based_on]);
+      });
+      if (!named_) gap("Required in a " + data.document_type_name + ": " + (data.elements[e] || e));
+    });
+    auditChecks(form, data, gap);
+    invalid.forEach(function (c) { c.setAttribute("aria-invalid", "true"); });
+    return out;
+  }
+
+  function withElements(data, f, message) {
+    var names = f.covers.filter(function (e) { return data.required_elements.indexOf(e) >= 0; })
+      .map(function (e) { return data.elements[e] || e; });
+    return message + (names.length ? " (documents: " + names.join(", ") + ")" : "");
+  }
+
+  /* What an auditor reads across fields: codes, links, totals, times and dates, units. */
+  function auditChecks(form, data, gap) {
+    var dx = diagnosisCodes(form, data).map(function (d) { return d.code; });
+    data.fields.forEach(function (f) {
+      var c, r;
+      if (f.type === "icd10" && text(named(form, f.id))) {
+        c = named(form, f.id);
+        var p = icdProblem(normaliseIcd(c.value));
+        if (p) gap(f.label + ": " + p, [c]);
+      }
+      if (f.type === "table") {
+        for (r = 0; r < f.rows; r++) {
+          f.columns.forEach(function (col) {
+            var cc = cell(form, f.id, r, col.id);
+            if (col.type === "icd10" && text(cc)) {
+              var problem = icdProblem(normaliseIcd(cc.value));
+              if (problem) gap(f.label + ", row " + (r + 1) + ": " + problem, [cc]);
+            }
+            if (col.options_from === "diagnoses" && text(cc) && dx.indexOf(cc.value) < 0) {
+              gap(f.label + ", row " + (r + 1) + ": " + cc.value + " is not one of the diagnoses from the referral", [cc]);
+            }
+            if (col.type === "integer" && text(cc) && !/^[0-9]+$/.test(text(cc))) {
+              gap(f.label + ", row " + (r + 1) + ": " + col.label + " must be a whole number", [cc]);
+            }
+          });
+        }
+        if (f.calculate === "units") unitChecks(form, data, f, gap);
+      }
+      c = named(form, f.id);
+      if (f.type === "integer" && c && text(c) && !/^[0-9]+$/.test(text(c))) gap(f.label + " must be a whole number", [c]);
+      if (f.not_before && text(c)) {
+        var other = named(form, f.not_before), of = fieldById(data, f.not_before);
+        if (text(other) && text(c) < text(other)) {
+          gap(f.label + " (" + text(c) + ") is before " + of.label.toLowerCase() + " (" + text(other) + ")", [c]);
+        }
+      }
+      if (f.at_least && text(c)) {
+        var least = number(named(form, f.at_least)), here = number(c);
+        if (least !== null && here !== null && here < least) {
+          gap(f.label + " (" + here + ") is less than " + fieldById(data, f.at_least).label.toLowerCase() + " (" + least + ")", [c]);
+        }
+      }
+      if (f.within.length === 2 && text(c)) {
+        var start = minutesOf(text(named(form, f.within[0]))), stop = minutesOf(text(named(form, f.within[1])));
+        if (start !== null && stop !== null && stop > start && number(c) > stop - start) {
+          gap(f.label + " (" + number(c) + ") is more than the " + (stop - start) + " minutes between " +
+              text(named(form, f.within[0])) + " and " + text(named(form, f.within[1])), [c]);
+        }
+      }
+    });
+    var group = named(form, "group_size");
+    if (group && number(group) !== null && number(group) > 1) {
+      var billed = billedCodes(form, data).filter(function (code) { return data.one_on_one_codes.indexOf(code) >= 0; });
+      if (billed.length) {
+        gap(plural(number(group), "client") + " at once is group work: " + billed.join(", ") +
+            " pay only for one-on-one minutes", [group]);
+      }
     }
-    while (status.firstChild) status.removeChild(status.firstChild);
-    if (!missing.length) { status.appendChild(el("p", "All required fields and elements are filled in.")); return true; }
-    status.appendChild(el("p", missing.length + " missing:"));
-    var ul = el("ul");
-    missing.forEach(function (m) { ul.appendChild(el("li", m)); });
-    status.appendChild(ul);
-    return false;
   }
 
-  function save(form, data) {
-    var values = {}, cs = controls(form), i;
-    for (i = 0; i < cs.length; i++) values[cs[i].name] = cs[i].type === "checkbox" ? cs[i].checked : cs[i].value;
-    var blob = new Blob([JSON.stringify({form: data.form, version: data.version, values: values}, null, 2)],
-                        {type: "application/json"});
-    var a = el("a"), url = URL.createObjectURL(blob);
-    a.href = url; a.download = data.form + "-filled.json";
-    document.body.appendChild(a); a.click(); document.body.removeChild(a);
-    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  function billedCodes(form, data) {
+    var f = fieldById(data, "minutes"), out = [];
+    if (!f) return out;
+    for (var r = 0; r < f.rows; r++) {
+      var code = text(cell(form, "minutes", r, "cpt"));
+      if (code && out.indexOf(code) < 0) out.push(code);
+    }
+    return out;
   }
 
-  function load(form, data, input) {
-    var file = input.files && input.files[0], status = form.querySelector(".mf-status");
+  function unitChecks(form, data, f, gap) {
+    var seen = {}, r, billed = {}, anyUnits = false;
+    for (r = 0; r < f.rows; r++) {
+      var code = text(cell(form, f.id, r, "cpt")), u = number(cell(form, f.id, r, "units"));
+      if (!code) continue;
+      if (has.call(seen, code)) {
+        gap(f.label + ", row " + (r + 1) + ": " + code + " is also on row " + (seen[code] + 1) +
+            "; put all its minutes on one row", [cell(form, f.id, r, "cpt")]);
+      } else seen[code] = r;
+      if (u !== null) { billed[code] = (billed[code] || 0) + u; anyUnits = true; }
+    }
+    var ex = fieldById(data, "exercises");
+    if (ex && ex.columns.some(function (c) { return c.id === "cpt"; })) {
+      var shown = {};
+      for (r = 0; r < ex.rows; r++) shown[text(cell(form, "exercises", r, "cpt"))] = true;
+      Object.keys(seen).forEach(function (code) {
+        if (!shown[code]) gap(code + " is billed, but no exercise row shows what was done under it", [cell(form, f.id, seen[code], "cpt")]);
+      });
+    }
+    var a = allowed(form, data, f.id), rule = chosenRule(form, data), input = unitsInput(form, data, f.id);
+    if (!a || !anyUnits) return;
+    var ruleName = rule === "cms" ? "the CMS 8-minute rule" : "the per-code rule";
+    var total = Object.keys(billed).reduce(function (s, c) { return s + billed[c]; }, 0);
+    if (rule === "cms" && total !== a.total_units) {
+      gap(plural(total, "unit") + " billed, but " + ruleName + " allows " + plural(a.total_units, "unit") +
+          " for " + plural(a.total_timed_minutes, "timed minute"), []);
+    }
+    Object.keys(billed).sort().forEach(function (code) {
+      var want = a.units[code] || 0;
+      // CMS lets the clinician choose which code gets a leftover unit, so a code is only wrong there
+      // when it has more units than its own full 15 minutes plus one; the per-code rule is exact.
+      var wrong = rule === "cms" ? billed[code] > Math.floor((input.minutes[code] || 0) / 15) + 1 : billed[code] !== want;
+      if (wrong) {
+        gap(code + ": " + plural(billed[code], "unit") + " billed, " + ruleName + " allows " + plural(want, "unit"),
+            [cell(form, f.id, seen[code], "units")]);
+      }
+    });
+  }
+
+  function check(wrap, form, data, done) {
+    withIcd(wrap, data, function () {
+      recompute(form, data);
+      var list = gaps(form, data), status = form.querySelector(".mf-status");
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-icd10]"), showIcd);
+      clear(status);
+      if (icd.state === "failed") status.appendChild(el("p", "The ICD-10-CM code set could not be loaded, so codes were not checked against it."));
+      if (!list.length) {
+        status.appendChild(el("p", "All required fields and elements are filled in, and nothing an auditor would flag was found."));
+      } else {
+        status.appendChild(el("p", list.length + (list.length === 1 ? " gap:" : " gaps:")));
+        var ul = el("ul");
+        list.forEach(function (m) { ul.appendChild(el("li", m)); });
+        status.appendChild(ul);
+      }
+      if (done) done(list);
+    });
+  }
+
+  /* ---- save and load: a FHIR R4 QuestionnaireResponse ----------------------------------------- */
+
+  function answer(entry, c) {
+    var key = entry.value, v = c.type === "checkbox" ? c.checked : text(c);
+    if (key === "valueBoolean") return v === true ? {valueBoolean: true} : null;
+    if (v === "") return null;
+    if (key === "valueCoding") {
+      var code = entry.system === "http://hl7.org/fhir/sid/icd-10-cm" ? normaliseIcd(v) : v;
+      var coding = {system: entry.system, code: code};
+      if (entry.display && has.call(entry.display, code)) coding.display = entry.display[code];
+      return {valueCoding: coding};
+    }
+    if (key === "valueInteger") return /^-?[0-9]+$/.test(v) ? {valueInteger: parseInt(v, 10)} : {valueString: v};
+    if (key === "valueDecimal") return isFinite(v) ? {valueDecimal: +v} : {valueString: v};
+    if (key === "valueTime") return {valueTime: v.length === 5 ? v + ":00" : v};
+    var o = {}; o[key] = v; return o;
+  }
+
+  function response(form, data, complete) {
+    var items = [], sections = [];
+    data.fields.forEach(function (f) { if (sections.indexOf(f.section) < 0) sections.push(f.section); });
+    sections.forEach(function (sid) {
+      var group = [];
+      data.fields.forEach(function (f) {
+        if (f.section !== sid) return;
+        if (f.type !== "table") {
+          var a = answer(data.answers[f.id], named(form, f.id));
+          if (a) group.push({linkId: f.id, answer: [a]});
+          return;
+        }
+        for (var r = 0; r < f.rows; r++) {
+          var row = [];
+          f.columns.forEach(function (col) {
+            var a2 = answer(data.answers[f.id + "." + col.id], cell(form, f.id, r, col.id));
+            if (a2) row.push({linkId: f.id + "." + col.id, answer: [a2]});
+          });
+          if (row.length) group.push({linkId: f.id, item: row});
+        }
+      });
+      if (group.length) items.push({linkId: sid, item: group});
+    });
+    return {resourceType: "QuestionnaireResponse", questionnaire: data.questionnaire,
+            status: complete ? "completed" : "in-progress", authored: new Date().toISOString(), item: items};
+  }
+
+  function save(wrap, form, data) {
+    check(wrap, form, data, function (list) {
+      var qr = response(form, data, list.length === 0);
+      var blob = new Blob([JSON.stringify(qr, null, 2) + "\n"], {type: "application/fhir+json"});
+      var a = el("a"), url = URL.createObjectURL(blob);
+      a.href = url; a.download = data.form + "-filled.json";
+      document.body.appendChild(a); a.click(); document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+  }
+
+  /* A response -> control values; table rows fill in the order they were saved. */
+  function valuesFromResponse(qr, data) {
+    var values = {}, rows = {};
+    (function walk(items) {
+      (items || []).forEach(function (it) {
+        var f = fieldById(data, it.linkId);
+        if (f && f.type === "table") {
+          var r = rows[f.id] = has.call(rows, f.id) ? rows[f.id] + 1 : 0;
+          (it.item || []).forEach(function (cellItem) {
+            var col = cellItem.linkId.slice(f.id.length + 1);
+            values[f.id + "." + r + "." + col] = valueOf(cellItem);
+          });
+        } else if (f) {
+          values[f.id] = valueOf(it);
+        } else {
+          walk(it.item);
+        }
+      });
+    })(qr.item);
+    return values;
+  }
+
+  function valueOf(item) {
+    var a = (item.answer || [])[0];
+    if (!a) return "";
+    if (has.call(a, "valueCoding")) return a.valueCoding.code || "";
+    if (has.call(a, "valueBoolean")) return a.valueBoolean === true;
+    if (has.call(a, "valueTime")) return String(a.valueTime).slice(0, 5);
+    for (var k in a) if (has.call(a, k) && k.indexOf("value") === 0) return a[k];
+    return "";
+  }
+
+  /* Reads a saved file: a QuestionnaireResponse, or the {form, version, values} of version 1. */
+  function parseSaved(raw, data, expectForm) {
+    var saved;
+    try { saved = JSON.parse(raw); } catch (e) { return {error: "That file is not a saved form (not JSON)."}; }
+    if (!saved || typeof saved !== "object") return {error: "That file is not a saved form."};
+    var want = expectForm.url;
+    if (saved.resourceType === "QuestionnaireResponse") {
+      var ref = String(saved.questionnaire || ""), url = ref.split("|")[0];
+      if (url !== want) return {error: "That file is a response to another form (" + (url || "none named") + ")."};
+      return {values: expectForm.valuesFrom(saved), version: ref.split("|")[1] || ""};
+    }
+    if (saved.form === expectForm.id && saved.values && typeof saved.values === "object") {
+      return {values: saved.values, version: saved.version || ""};
+    }
+    return {error: "That file is not a saved " + expectForm.name + " form."};
+  }
+
+  /* Sets control values; a choice saved as its words (version 1) finds its code. */
+  function applyValues(form, data, values) {
+    var cs = controls(form), unknown = [], i, pointers = [];
+    for (var name in values) if (has.call(values, name) && !named(form, name)) unknown.push(name);
+    for (i = 0; i < cs.length; i++) {
+      var c = cs[i];
+      if (c.readOnly) continue; // computed: worked out again from what is loaded
+      var v = has.call(values, c.name) ? values[c.name] : (c.type === "checkbox" ? false : "");
+      if (c.type === "checkbox") { c.checked = v === true || v === "yes"; continue; }
+      if (c.getAttribute("data-options-from") === "diagnoses") { pointers.push([c, String(v)]); continue; }
+      setValue(c, v === null || v === undefined ? "" : String(v));
+    }
+    refreshPointers(form, data);
+    pointers.forEach(function (p) { setValue(p[0], normaliseIcd(p[1])); });
+    return unknown;
+  }
+
+  function setValue(c, v) {
+    if (c.tagName !== "SELECT") { c.value = v; return; }
+    var match = Array.prototype.filter.call(c.options, function (o) { return o.value === v; })[0] ||
+                Array.prototype.filter.call(c.options, function (o) { return o.text === v && v !== ""; })[0];
+    if (!match && v !== "") { match = el("option", v + " (saved value)"); match.value = v; c.appendChild(match); }
+    c.value = match ? match.value : "";
+  }
+
+  function readFile(input, done) {
+    var file = input.files && input.files[0];
     if (!file) return;
     var reader = new FileReader();
-    reader.onload = function () {
-      var saved;
-      try { saved = JSON.parse(reader.result); } catch (e) { status.textContent = "That file is not a saved form (not JSON)."; return; }
-      if (!saved || saved.form !== data.form || typeof saved.values !== "object") {
-        status.textContent = "That file is not a saved " + data.document_type_name + " form."; return;
-      }
-      var cs = controls(form), i, v;
-      for (i = 0; i < cs.length; i++) {
-        if (!Object.prototype.hasOwnProperty.call(saved.values, cs[i].name)) continue;
-        v = saved.values[cs[i].name];
-        if (cs[i].type === "checkbox") cs[i].checked = v === true; else cs[i].value = String(v);
-      }
-      recompute(form, data);
-      status.textContent = "Loaded " + file.name + ".";
-    };
+    reader.onload = function () { done(file.name, String(reader.result)); };
     reader.readAsText(file);
     input.value = ""; // loading the same file again fires change again
   }
+
+  function icdStatusAll(wrap, form, data) {
+    var cs = form.querySelectorAll("input[data-icd10]");
+    if (!Array.prototype.some.call(cs, filled)) return;
+    withIcd(wrap, data, function () { Array.prototype.forEach.call(cs, showIcd); });
+  }
+
+  function load(wrap, form, data, input) {
+    var status = form.querySelector(".mf-status");
+    readFile(input, function (name, raw) {
+      var got = parseSaved(raw, data, {url: data.questionnaire.split("|")[0], id: data.form,
+        name: data.document_type_name, valuesFrom: function (qr) { return valuesFromResponse(qr, data); }});
+      if (got.error) { status.textContent = got.error; return; }
+      var unknown = applyValues(form, data, got.values);
+      recompute(form, data);
+      icdStatusAll(wrap, form, data);
+      clear(status);
+      status.appendChild(el("p", "Loaded " + name + "."));
+      if (got.version && got.version !== data.version) {
+        status.appendChild(el("p", "It was saved with version " + got.version + " of this form; this is version " + data.version + "."));
+      }
+      if (unknown.length) {
+        status.appendChild(el("p", plural(unknown.length, "saved value") + " had no place in this version: " + unknown.join(", ") + "."));
+      }
+    });
+  }
+
+  /* Progress report, discharge summary, session log: start from a saved initial assessment. */
+  function chain(wrap, form, data, input) {
+    var status = form.querySelector(".mf-status"), spec = data.chain;
+    readFile(input, function (name, raw) {
+      var source = data.questionnaire.split("/Questionnaire/")[0] + "/Questionnaire/" + data.chain_source;
+      var got = parseSaved(raw, data, {url: source, id: data.chain_source, name: "initial assessment",
+        valuesFrom: function (qr) { return valuesFromSource(qr); }});
+      if (got.error) { status.textContent = got.error; return; }
+      var v = got.values, values = currentValues(form), target, copied = 0;
+      for (target in spec.fields) {
+        if (has.call(spec.fields, target) && v[spec.fields[target]] !== undefined && v[spec.fields[target]] !== "") {
+          values[target] = v[spec.fields[target]]; copied++;
+        }
+      }
+      for (target in spec.tables) {
+        if (!has.call(spec.tables, target)) continue;
+        var from = spec.tables[target][0], cols = spec.tables[target][1], f = fieldById(data, target), r = 0, s = 0;
+        for (s = 0; s < 30 && r < f.rows; s++) {
+          var any = false, col;
+          for (col in cols) if (has.call(cols, col) && v[from + "." + s + "." + cols[col]]) any = true;
+          if (!any) continue;
+          for (col in cols) if (has.call(cols, col)) values[target + "." + r + "." + col] = v[from + "." + s + "." + cols[col]] || "";
+          r++; copied++;
+        }
+      }
+      applyValues(form, data, values);
+      recompute(form, data);
+      icdStatusAll(wrap, form, data);
+      clear(status);
+      status.appendChild(el("p", "Filled in from " + name + " (" + plural(copied, "entry") + ")."));
+    });
+  }
+
+  /* The initial assessment's answers by name, without knowing its form: linkIds carry the names. */
+  function valuesFromSource(qr) {
+    var values = {}, rows = {};
+    (function walk(items, table) {
+      (items || []).forEach(function (it) {
+        if (it.answer) {
+          var parts = it.linkId.split(".");
+          values[table ? parts[0] + "." + rows[parts[0]] + "." + parts[1] : it.linkId] = valueOf(it);
+        } else if (it.item && it.item.length && it.item[0].linkId.indexOf(it.linkId + ".") === 0) {
+          rows[it.linkId] = has.call(rows, it.linkId) ? rows[it.linkId] + 1 : 0;
+          walk(it.item, true);
+        } else {
+          walk(it.item, false);
+        }
+      });
+    })(qr.item, false);
+    return values;
+  }
+
+  function currentValues(form) {
+    var out = {}, cs = controls(form);
+    for (var i = 0; i < cs.length; i++) out[cs[i].name] = cs[i].type === "checkbox" ? cs[i].checked : cs[i].value;
+    return out;
+  }
+
+  /* ---- wiring ---------------------------------------------------------------------------------- */
 
   function bind(wrap) {
     if (wrap.getAttribute("data-mf-bound")) return;
@@ -171,19 +751,26 @@
     var data = JSON.parse(wrap.querySelector("script.mf-data").textContent);
     var form = wrap.querySelector("form");
     form.addEventListener("submit", function (e) { e.preventDefault(); }); // never send the form anywhere
-    form.addEventListener("input", function (e) {
-      recompute(form, data);
-      var dues = form.querySelectorAll("[data-due-from='" + e.target.name + "']");
-      for (var i = 0; i < dues.length; i++) updateDue(form, dues[i]);
-    });
+    form.addEventListener("input", function () { recompute(form, data); });
     form.addEventListener("change", function (e) {
-      if (e.target.getAttribute("data-action") === "load") load(form, data, e.target); else recompute(form, data);
+      var action = e.target.getAttribute("data-action");
+      if (action === "load") load(wrap, form, data, e.target);
+      else if (action === "chain") chain(wrap, form, data, e.target);
+      else {
+        recompute(form, data);
+        if (e.target.getAttribute("data-icd10")) {
+          e.target.value = text(e.target) ? normaliseIcd(e.target.value) : "";
+          var c = e.target;
+          withIcd(wrap, data, function () { showIcd(c); });
+          recompute(form, data);
+        }
+      }
     });
     form.addEventListener("click", function (e) {
       var action = e.target.getAttribute && e.target.getAttribute("data-action");
-      if (action === "check") check(form, data);
-      else if (action === "save") save(form, data);
-      else if (action === "print") { check(form, data); window.print(); }
+      if (action === "check") check(wrap, form, data);
+      else if (action === "save") save(wrap, form, data);
+      else if (action === "print") check(wrap, form, data, function () { window.print(); });
     });
     recompute(form, data);
   }
