@@ -1,0 +1,153 @@
+"""The Questionnaires in NLM's LHC-Forms, an SDC renderer: it works out the computed values itself.
+
+tests/run unpacks the npm package `lforms` (its built web component) into .cache/lforms/; the
+test serves it with a tiny local page and drives it in Chromium, with no request to any other
+host. Each Questionnaire is loaded with a response generator.fhir builds from a filled-in record;
+LHC-Forms must then show, from the Questionnaire's FHIRPath alone, what the engine computes:
+total timed minutes, the units the chosen rule allows (CMS pooled or per code), the units billed,
+each change against baseline and the next reassessment date. Its own response validates as R4.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, install_guard
+from generator.fhir import questionnaire, questionnaire_response
+from generator.units import allocate
+
+pytestmark = pytest.mark.browser
+
+LFORMS_VERSION = "40.1.3"
+LFORMS = Path(os.environ.get("METDOCS_LFORMS_DIR") or REPO / ".cache" / "lforms" / LFORMS_VERSION / "package"
+              / "dist" / "lforms")
+HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LHC-Forms harness</title>
+<link rel="stylesheet" href="lf/webcomponent/styles.css"></head>
+<body><div id="form"></div>
+<script src="lf/webcomponent/assets/lib/zone.min.js"></script>
+<script src="lf/webcomponent/lhc-forms.js"></script>
+<script src="lf/fhir/R4/lformsFHIR.min.js"></script>
+</body></html>
+"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    if not (LFORMS / "webcomponent" / "lhc-forms.js").is_file():
+        message = f"LHC-Forms is not unpacked in {LFORMS} (bash tests/run installs it with npm)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    root = tmp_path_factory.mktemp("lhc")
+    (root / "index.html").write_text(HARNESS)
+    (root / "lf").symlink_to(LFORMS, target_is_directory=True)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def forms(shipped_forms):
+    return shipped_forms
+
+
+def render(page, harness, q: dict, qr: dict) -> None:
+    page.goto(harness, wait_until="load")
+    page.wait_for_function("window.LForms && LForms.Util && LForms.FHIR")
+    page.evaluate("""([q, qr]) => LForms.Util.addFormToPage(q, 'form', {fhirVersion: 'R4', questionnaireResponse: qr})""",
+                  [q, qr])
+    page.wait_for_selector("lhc-item")
+
+
+def computed(page, link: str):
+    """Wait until LHC-Forms has an answer for `link`, then return it (the first answer's value)."""
+    handle = page.wait_for_function("""link => {
+        const qr = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4');
+        const found = [];
+        (function walk(items) { (items || []).forEach(it => {
+            if (it.linkId === link && it.answer) found.push(Object.values(it.answer[0])[0]);
+            walk(it.item); }); })(qr.item);
+        return found.length ? found : null; }""", arg=link, timeout=15_000)
+    return handle.json_value()
+
+
+def response(page) -> dict:
+    return page.evaluate("LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4')")
+
+
+SESSIONS = [
+    {"97110": 33, "97530": 7},            # CMS example: 40 min -> 3 units; per code 2 + 0
+    {"97112": 24, "97110": 23},           # 47 min -> 3 units; per code 2 + 2
+    {"97110": 10, "97112": 10},           # CMS 1, per code 2
+]
+
+
+@pytest.mark.parametrize("rule", ["cms", "ama"])
+def test_session_log_units_and_totals(page, context, harness, forms, catalog, rule):
+    guard = install_guard(context, page, (harness,))
+    form = forms["session-log"]
+    q = questionnaire(form, catalog)
+    for visit in SESSIONS:
+        values = {"client_name": "Alex Example", "unit_rule": rule, "diagnoses.0.icd10": "M17.11"}
+        for r, (code, minutes) in enumerate(visit.items()):
+            values.update({f"minutes.{r}.cpt": code, f"minutes.{r}.minutes": str(minutes),
+                           f"minutes.{r}.units": "1", f"minutes.{r}.icd10": "M17.11"})
+        render(page, harness, q, questionnaire_response(form, catalog, values))
+        want = allocate(visit, catalog.is_timed, rule)
+        assert computed(page, "total_timed_minutes") == [want.total_timed_minutes], visit
+        assert computed(page, "units_allowed") == [want.total_units], (rule, visit)
+        assert computed(page, "units_billed") == [len(visit)], visit
+    assert guard.problems() == []
+
+
+def test_change_against_baseline_and_due_dates(page, context, harness, forms, catalog):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    guard = install_guard(context, page, (harness,))
+    rows = [("tug", 14, 11.5), ("chair-stand-30s", 8, 12), ("gait-speed", 0.8, 0.85)]
+    for form_id in ("progress-report", "discharge-summary"):
+        form = forms[form_id]
+        values = {"client_name": "Alex Example", "measured_date": "2026-01-31"}
+        for r, (m, base, now) in enumerate(rows):
+            values.update({f"measures.{r}.measure": m, f"measures.{r}.baseline": str(base),
+                           f"measures.{r}.current": str(now)})
+        render(page, harness, questionnaire(form, catalog), questionnaire_response(form, catalog, values))
+        assert computed(page, "measures.change") == [round(now - base, 3) for _, base, now in rows], form_id
+        if form_id == "progress-report":
+            want = (date(2026, 1, 31) + timedelta(days=30)).isoformat()
+            assert computed(page, "next_reassessment_due") == [want]
+        QuestionnaireResponse.model_validate(response(page))
+    form = forms["initial-assessment"]
+    render(page, harness, questionnaire(form, catalog),
+           questionnaire_response(form, catalog, {"assessment_date": "2026-02-15"}))
+    assert computed(page, "reassessment_due") == ["2026-03-17"]
+    assert guard.problems() == []
+
+
+def test_every_questionnaire_renders_and_answers_validate(page, context, harness, forms, catalog):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    guard = install_guard(context, page, (harness,))
+    for form in forms.values():
+        q = questionnaire(form, catalog)
+        render(page, harness, q, questionnaire_response(form, catalog, {"client_name": "Alex Example"}))
+        assert page.locator("lhc-item").count() > 10, form.id
+        qr = response(page)
+        QuestionnaireResponse.model_validate(qr)
+        names = json.dumps(qr)
+        assert "Alex Example" in names, form.id
+    assert guard.problems() == []
