@@ -327,8 +327,8 @@ def _check_field(f: FormField, form: Form, catalog: Catalog) -> list[Problem]:
             out += _check_column(c, form, catalog)
     elif f.columns:
         bad(f"expected columns only on a table field, found them on a {f.type} field")
-    out += _check_calculation(f, form, bad)
-    out += _check_relations(f, form, bad)
+    _check_calculation(f, form, bad)
+    _check_relations(f, form, bad)
     return out
 
 
@@ -358,7 +358,7 @@ def _check_codes(item, where: Location, what: str) -> list[Problem]:
                            f"found {', '.join(repr(d) for d in dups)} more than once or empty")] if dups else []
 
 
-def _check_calculation(f: FormField, form: Form, bad) -> list[Problem]:
+def _check_calculation(f: FormField, form: Form, bad) -> None:
     need = TABLE_CALCULATIONS.get(f.calculate)
     if need and (f.type != "table" or not set(need) <= {c.id for c in f.columns}):
         bad(f"expected a table with columns {', '.join(sorted(need))} for calculate '{f.calculate}', found "
@@ -379,10 +379,9 @@ def _check_calculation(f: FormField, form: Form, bad) -> list[Problem]:
                 "found none")
     elif f.based_on:
         bad("expected based_on only with a calculate that reads another field")
-    return []
 
 
-def _check_relations(f: FormField, form: Form, bad) -> list[Problem]:
+def _check_relations(f: FormField, form: Form, bad) -> None:
     if f.at_least:
         other = form.field(f.at_least)
         if f.type not in NUMERIC or other is None or other.type not in NUMERIC:
@@ -396,7 +395,6 @@ def _check_relations(f: FormField, form: Form, bad) -> list[Problem]:
         if f.type not in NUMERIC or len(others) != 2 or any(o is None or o.type != "time" for o in others):
             bad(f"expected within on a number field to name a start and a stop time field, found "
                 f"{', '.join(f.within)}")
-    return []
 
 
 def _check_across(forms: list[Form], type_where: dict[str, Location], catalog: Catalog) -> list[Problem]:

@@ -113,12 +113,13 @@ def _cell(f: FormField, row: int, c: Column, catalog: Catalog) -> str:
     extra = _attr("data-column", c.id) + _attr("data-row", row)
     if c.options_from == "diagnoses":
         extra += ' data-options-from="diagnoses"'
+    status = control_id(name) + "-icd"  # where forms.js says whether the code is billable
+    if c.type == "icd10":
+        extra += _attr("aria-describedby", status)
     computed = f.calculate == "change" and c.id == "change"
     kind = "number" if computed else c.type
     control = _control(name, kind, options=choice_options(c, catalog), covers=f.covers, extra=extra, computed=computed)
     if c.type == "icd10":
-        status = control_id(name) + "-icd"
-        control = control.replace(f"{_attr('data-row', row)}", f"{_attr('data-row', row)}{_attr('aria-describedby', status)}", 1)
         control += f"<span class=\"mf-icd\" aria-live=\"polite\"{_attr('id', status)}></span>"
     if computed:
         control += f"<output class=\"mf-change\"{_attr('data-row', row)}{_attr('for', control_id(name))}></output>"

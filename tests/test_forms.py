@@ -363,3 +363,37 @@ def test_radio_and_checkbox_appearances_are_centred_in_their_box(forms, catalog)
                         cx = (max(xy[0::2]) + min(xy[0::2])) / 2
                         cy = (max(xy[1::2]) + min(xy[1::2])) / 2
                         assert abs(cx - (x1 - x0) / 2) < 0.05 and abs(cy - (y1 - y0) / 2) < 0.05, (form.id, state)
+
+
+def test_new_definition_checks_are_collected(tmp_path, catalog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _copy_forms(tmp_path)
+    log = folder / "session-log.yaml"
+    text = log.read_text()
+    for old, new in [
+        ("date_of_service: session_date", "date_of_service: start_time"),
+        ("- {id: medexpro_signature_date, label: Date signed, type: date, required: true}\n", ""),
+        ("calculate: timed-minutes\n        based_on: minutes", "calculate: timed-minutes\n        based_on: exercises"),
+        ("at_least: total_timed_minutes", "at_least: client_name"),
+        ("not_before: start_time", "not_before: session_date"),
+        ("within: [start_time, end_time]", "within: [start_time]"),
+    ]:
+        if old in text:
+            text = text.replace(old, new, 1)
+    log.write_text(text)
+    ia = folder / "initial-assessment.yaml"
+    ia.write_text(ia.read_text().replace('options: ["Yes", "No", Not yet known]', 'options: ["Yes", "yes!"]', 1))
+    log.write_text(log.read_text().replace("{id: icd10, label: ICD-10-CM code, type: icd10, required: true}",
+                                           "{id: icd10, label: ICD-10-CM code, type: text, required: true}", 1))
+    _, problems = load_forms(folder, catalog)
+    messages = "\n".join(map(str, problems))
+    assert "expected date_of_service to name a required date field, found 'start_time' (a required time field)" in messages
+    assert ("field 'medexpro_signature': expected the signature to be followed by its date field "
+            "'medexpro_signature_date' (type date, required as the signature is), found nothing") in messages
+    assert "field 'total_timed_minutes': expected an integer field whose based_on names a 'units' table" in messages
+    assert "field 'total_minutes': expected at_least on a number field to name a number field, found 'client_name'" in messages
+    assert "field 'end_time': expected not_before on a date or time field to name a field of the same type" in messages
+    assert "field 'total_minutes': expected within on a number field to name a start and a stop time field" in messages
+    assert "field 'preauth_required': expected options that differ in letters or digits" in messages
+    assert "column 'icd10': expected a 'diagnoses' table with an icd10 column to take the choices from" in messages
+    assert messages.count("error:") >= 7
