@@ -34,6 +34,7 @@ examples:
   metdocs units --rule ama 97110=10 97116=10
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
   metdocs rules --json              every rule: source, review-by date, how it is enforced
+  metdocs export --out quiz/        the audit drills as a Moodle and a Canvas (QTI) quiz
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
   metdocs fill saved.json --pdf out.pdf   a record saved by a web form as a filled PDF
 
@@ -80,6 +81,17 @@ def parser() -> argparse.ArgumentParser:
              "Serve the site with live reload. Edits to data/, templates/ and site_src/ rebuild it.")
     sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
     sp.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="address to serve on")
+    sp = add("export", "the audit drills as a quiz for Moodle (XML) and Canvas (QTI 1.2)",
+             "Check the data, then write the audit drills as quiz questions an LMS imports:\n"
+             "  quiz-moodle.xml  Moodle: Question bank > Import > Moodle XML format\n"
+             "  quiz-qti.zip     Canvas: Settings > Import course content > QTI .zip file\n"
+             "One multiple-choice question per declared fault of each drill (which rule does\n"
+             "this session break?), with the drill's lesson and the audit's finding as feedback.")
+    data_opts(sp)
+    sp.add_argument("--out", metavar="DIR", type=Path, required=True, help="folder to write the two files into")
+    sp.add_argument("--worked-cases", action="store_true",
+                    help="add one question per worked case: how many units for one session under its payer's rule")
+    sp.add_argument("--name", default="metdocs", help="name of the question bank and quizzes (default: metdocs)")
     sp = add("units", "billable units for a visit (CMS 8-minute rule or per-code rule)",
              "Compute billable units from minutes per CPT code and explain the allocation.\n"
              "Timed and untimed codes come from the catalog.")
@@ -180,6 +192,20 @@ def cmd_serve(args) -> int:
     config = args.config.resolve()
     _project(args)
     serve(config_file=str(config), dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export_quiz
+    project = _project(args)
+    print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
+    written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
+                              bank=args.name)
+    drills = sum(q.group == "drills" for q in qs)
+    print(f"Exported {drills} drill question(s)"
+          + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)
+    for path in written:
+        print(f"  {display_path(path)}", file=sys.stderr)
     return 0
 
 
@@ -285,9 +311,8 @@ def cmd_fill(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "units": cmd_units, "icd": cmd_icd,
-            "rules": cmd_rules, "bench": cmd_bench,
-            "fill": cmd_fill}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export, "units": cmd_units,
+            "icd": cmd_icd, "rules": cmd_rules, "bench": cmd_bench, "fill": cmd_fill}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,67 @@
+"""`metdocs export`: the audit drills (and, optionally, worked cases) as a quiz an LMS imports.
+
+questions.py turns checked cases into questions (every answer computed by the engine);
+moodle.py writes Moodle XML; qti.py writes an IMS QTI 1.2 package for Canvas. Both
+files are made in memory and only then written, each through a temporary file and a
+rename, so a failed run leaves the previous export as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from ..archive import write_zip
+from ..errors import DataError, UsageError, display_path
+from .moodle import moodle_xml
+from .qti import qti_package
+from .questions import Question, questions
+
+MOODLE_FILE = "quiz-moodle.xml"
+QTI_FILE = "quiz-qti.zip"
+
+
+def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool = False,
+                bank: str = "metdocs") -> tuple[list[Path], list[Question]]:
+    """Check the project, then write the Moodle XML and the QTI package into `out`.
+
+    Returns the files written and the questions they hold. Raises DataError (nothing
+    written) when the data has errors, UsageError when `out` is not a folder.
+    """
+    from ..icd import code_set
+    from ..pipeline import check
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"expected --out to be a folder, found a file: {display_path(out)}")
+    checked = check(project, strict=strict)
+    if not checked.ok:
+        raise DataError(checked.problems)
+    qs = questions(checked.catalog, checked.cases, code_set(), worked_cases=worked_cases)
+    drills = [q for q in qs if q.group == "drills"]
+    worked = [q for q in qs if q.group == "worked"]
+    assessments = [("metdocs-audit-drills", f"{bank}: audit drills", drills)]
+    if worked:
+        assessments.append(("metdocs-worked-cases", f"{bank}: worked cases, units", worked))
+    package = io.BytesIO()
+    write_zip(package, qti_package(assessments))
+    files = {MOODLE_FILE: moodle_xml(qs, bank=bank), QTI_FILE: package.getvalue()}
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        written.append(_write_atomically(out / name, data))
+    return written, qs
+
+
+def _write_atomically(path: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; an export is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
