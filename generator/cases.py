@@ -289,6 +289,8 @@ class Case:
     """Why this documentation is payable (worked cases), one point per item."""
     denied_if: tuple[Text, ...] = ()
     """What would get it denied (worked cases): the mistakes this case avoids."""
+    replaces: bool = False
+    """True when this case, in a course project, deliberately replaces the shipped case with its id."""
     where: Location = NOWHERE
 
 

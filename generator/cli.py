@@ -26,6 +26,7 @@ Run it from the project folder (the one holding mkdocs.yml)."""
 
 EPILOG = """\
 examples:
+  metdocs new my-course             a course project of your own on the shipped catalog
   metdocs check                     validate data/ and list every problem
   metdocs build                     validate, then build the site into site/
   metdocs build --offline           a file:// edition in site-offline/ plus site-offline.zip
@@ -64,6 +65,15 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument("--strict", action="store_true",
                         help="treat warnings (e.g. a rule past its review-by date) as errors")
 
+    sp = add("new", "create a course project that builds on the shipped catalog",
+             "Create DIR (new or empty) holding a course project: its own mkdocs.yml (name,\n"
+             "colours, logo), data/ for the catalog entries and cases it adds, one example case,\n"
+             "a README for the educator and a .gitignore. The shipped catalog, cases, forms and\n"
+             "pages are used by reference, so metdocs updates reach the course.\n\n"
+             "example:\n  metdocs new my-course --name \"Knee rehab MET course\"\n  cd my-course && metdocs build")
+    sp.add_argument("dir", metavar="DIR", type=Path, help="folder to create (must be new or empty)")
+    sp.add_argument("--name", default="Medical exercise training course",
+                    help="the course's name, shown as the site name (default: %(default)s)")
     sp = add("check", "validate the data and list every problem",
              "Load and validate every catalog file. Prints each problem as\n"
              "path:line:col: severity: message, sorted by file and line. Writes nothing.")
@@ -160,7 +170,18 @@ def _project(args):
         from .errors import UsageError
         raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
                          "run metdocs from the project folder or pass --config")
-    return Project.at(config.parent, args.data.resolve() if getattr(args, "data", None) else None)
+    return Project.for_config(config, args.data.resolve() if getattr(args, "data", None) else None)
+
+
+def cmd_new(args) -> int:
+    from .course import new_course
+    target = args.dir.resolve()
+    written = new_course(target, args.name)
+    print(f"Created the course project {display_path(target)}/ ({len(written)} files):", file=sys.stderr)
+    for path in written:
+        print(f"  {display_path(path)}", file=sys.stderr)
+    print(f"Next: cd {display_path(target)} && metdocs build   (then read README.md)", file=sys.stderr)
+    return 0
 
 
 def cmd_check(args) -> int:
@@ -192,20 +213,6 @@ def cmd_serve(args) -> int:
     config = args.config.resolve()
     _project(args)
     serve(config_file=str(config), dev_addr=args.dev_addr, livereload=True)
-    return 0
-
-
-def cmd_export(args) -> int:
-    from .export import export_quiz
-    project = _project(args)
-    print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
-    written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
-                              bank=args.name)
-    drills = sum(q.group == "drills" for q in qs)
-    print(f"Exported {drills} drill question(s)"
-          + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)
-    for path in written:
-        print(f"  {display_path(path)}", file=sys.stderr)
     return 0
 
 
@@ -311,7 +318,7 @@ def cmd_fill(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export, "units": cmd_units,
+COMMANDS = {"new": cmd_new, "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export, "units": cmd_units,
             "icd": cmd_icd, "rules": cmd_rules, "bench": cmd_bench, "fill": cmd_fill}
 
 

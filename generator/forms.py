@@ -166,6 +166,8 @@ class Form:
     """When this version was published (FHIR Questionnaire.date)."""
     notice: str = ""
     """Shown prominently above the fields, e.g. the scope-of-practice statement."""
+    replaces: bool = False
+    """True when this form, in a course project, deliberately replaces the shipped form with its id."""
     where: Location = NOWHERE
 
     def fields(self) -> list[FormField]:

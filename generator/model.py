@@ -33,6 +33,8 @@ class Source:
     """Where to read it, when it is online."""
     note: str = ""
     """Anything a reader should know about the source (secondary source, mirror, not fetched...)."""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -64,6 +66,8 @@ class Cpt:
     """How to tell it apart from the codes in `confused_with`."""
     unconfirmed: str = ""
     """What about this entry no source has confirmed yet (shown as a warning on the site)."""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -78,6 +82,8 @@ class Category:
     """Condition-specific precautions every session must record (e.g. blood glucose around sessions
     in diabetes); a case with a diagnosis in this category must plan for them (rule condition-precautions)."""
     precaution_sources: tuple[Ident, ...] = ()
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -102,6 +108,8 @@ class Diagnosis:
     note: str = ""
     """Coding tips, e.g. laterality or which code to pair it with."""
     unconfirmed: str = ""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -112,6 +120,8 @@ class DocumentType:
     id: Ident
     name: str
     description: str
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -129,6 +139,8 @@ class Element:
     review_by: dt.date | None = None
     """When someone must check the element against its sources again (as for a rule)."""
     unconfirmed: str = ""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -160,6 +172,8 @@ class Rule:
     """Why the audit cannot check this rule, so a person must review it (empty when `metdocs check`
     enforces it). Every rule is one or the other: a test fails on a rule that is neither."""
     unconfirmed: str = ""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -189,6 +203,8 @@ class Population:
     id: Ident
     name: str
     """In words, e.g. 'people with early knee osteoarthritis'."""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 
@@ -230,6 +246,8 @@ class Measure:
     """Figures measured in other populations; a case uses the one matching its client."""
     change_note: str = ""
     unconfirmed: str = ""
+    replaces: bool = False
+    """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
 
 

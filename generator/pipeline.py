@@ -28,6 +28,7 @@ from .load import map_chunks
 from .model import Catalog
 from .render import environment, render
 from .unitpages import unit_pages
+from .layers import merge as merge_layers
 from .validate import check_catalog
 from jinja2 import TemplateError
 
@@ -40,15 +41,31 @@ class Project:
     data: Path
     templates: Path
     docs: Path
+    base: "Project | None" = None
+    """The shipped project this one builds on (a course made by `metdocs new`), or None."""
 
     @classmethod
-    def at(cls, root: Path, data: Path | None = None) -> "Project":
+    def at(cls, root: Path, data: Path | None = None, *, base: Path | None = None) -> "Project":
         root = root.resolve()
-        return cls(root, (data or root / "data").resolve(), root / "templates", root / "site_src")
+        below = cls.at(base) if base is not None and base.resolve() != root else None
+        return cls(root, (data or root / "data").resolve(), root / "templates", root / "site_src", below)
+
+    @classmethod
+    def for_config(cls, config_file: Path, data: Path | None = None) -> "Project":
+        """The project of a mkdocs.yml: built on the shipped one when it INHERITs its configuration."""
+        from .course import builds_on_shipped
+        from .shipped import ROOT
+        return cls.at(config_file.parent, data, base=ROOT if builds_on_shipped(config_file) else None)
+
+    @property
+    def layers(self) -> "tuple[Project, ...]":
+        """The shipped project (when this one builds on it), then this one."""
+        return (*(self.base.layers if self.base else ()), self)
 
     def inputs(self) -> list[Path]:
         """Every file whose change must trigger a new generation."""
-        files = [p for d in (self.data, self.templates) if d.is_dir() for p in d.rglob("*") if p.is_file()]
+        files = [p for layer in self.layers for d in (layer.data, layer.templates) if d.is_dir()
+                 for p in d.rglob("*") if p.is_file()]
         return sorted(files)
 
     def fingerprint(self) -> tuple:
@@ -150,7 +167,7 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     watch, day = Stopwatch(timings), on or today()
     # 1. load + shape-check the catalog
     with watch("load"):
-        catalog, problems = load_catalog(project.data / "catalog")
+        catalog, problems = load_catalog([layer.data / "catalog" for layer in project.layers])
     if catalog is None:
         return Checked(None, problems)
     # 2. official ICD-10-CM facts (cached, see icd.py)
@@ -168,8 +185,7 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     with watch("load"):
         catalog_ok = not any(p.is_error for p in problems)
         audit = (lambda case: audit_case(case, catalog, icd, today=day)) if catalog_ok else None
-        cases, case_problems, audited = screen_cases(project.data / "cases", scan=lambda doc: check_documents([doc]),
-                                                     audit=audit, first=meanwhile)
+        cases, case_problems, audited = _screen_layers(project, audit, meanwhile)
     with watch("validate"):
         problems += case_problems
         # Only with no errors so far (so the catalog was sound and `audit` ran in the pass above).
@@ -180,9 +196,45 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
                 problems += audit_cases(cases, catalog, icd, today=day)
     # 5. document templates: shape, and coverage of every element their document type requires
     with watch("load"):
-        forms, form_problems = load_forms(project.templates / "forms", catalog)
+        forms, form_problems = _forms_of_layers(project, catalog)
     problems += form_problems
     return Checked(catalog, problems, tuple(cases), tuple(forms))
+
+
+def _screen_layers(project: Project, audit, meanwhile) -> tuple[list, list[Problem], list]:
+    """`screen_cases` over each layer's cases folder, merged by id (see layers.py)."""
+    layers, problems, audits = [], [], {}
+    for i, layer in enumerate(project.layers):
+        cases, probs, audited = screen_cases(layer.data / "cases", scan=lambda doc: check_documents([doc]),
+                                             audit=audit, first=meanwhile if i == 0 else None)
+        layers.append(cases)
+        problems += probs
+        audits.update({id(c): a for c, a in zip(cases, audited)})
+    cases, probs = merge_layers(layers, "id", "case or drill id")
+    return cases, problems + probs, [audits[id(c)] for c in cases]
+
+
+def _forms_of_layers(project: Project, catalog: Catalog) -> tuple[list, list[Problem]]:
+    """Each layer's forms, merged by id; still one form per document type across layers."""
+    layers, problems = [], []
+    for i, layer in enumerate(project.layers):
+        folder = layer.templates / "forms"
+        if i and not folder.is_dir():
+            continue  # a course need not add forms
+        forms, probs = load_forms(folder, catalog)
+        layers.append(forms)
+        problems += probs
+    forms, probs = merge_layers(layers, "id", "form id")
+    problems += probs
+    if len(layers) > 1:
+        by_type: dict[str, object] = {}
+        for form in forms:
+            first = by_type.setdefault(form.document_type, form)
+            if first is not form:
+                problems.append(Problem(form.where, f"expected one form per document type, found "
+                                                    f"'{form.document_type}' also in form '{first.id}' "
+                                                    f"({first.where.path}); give it 'replaces: true' and id '{first.id}'"))
+    return sorted(forms, key=lambda f: f.id), problems
 
 
 def generate(project: Project, *, strict: bool = False, timings: dict[str, float] | None = None,
@@ -200,7 +252,7 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
               directory_urls: bool) -> Generated:
     watch = Stopwatch(timings)
     # Compiling the page templates needs no data: it is done while other processes load cases.
-    env = environment(project.templates / "pages")
+    env = environment([layer.templates / "pages" for layer in reversed(project.layers)])
     checked = check(project, strict=strict, timings=timings,
                     meanwhile=watch.moved(lambda: _compile_all(env), to="render", out_of="load"))
     if not checked.ok:
@@ -209,11 +261,11 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
         from .icd import code_set
         plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
                 *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls)]
-        clashes = [p for p in plan if (project.docs / p.path).exists()]
+        clashes = [(layer.docs, p) for p in plan for layer in project.layers if (layer.docs / p.path).exists()]
         if clashes:
-            raise DataError([Problem(Location.of(project.docs / p.path),
+            raise DataError([Problem(Location.of(docs / p.path),
                                      f"expected no hand-written file where metdocs generates '{p.path}', "
-                                     "found one; rename or remove it") for p in clashes])
+                                     "found one; rename or remove it") for docs, p in clashes])
         # The forms (PDFs above all) are drawn here while other processes render pages.
         forms: dict[str, str | bytes] = {}
         make_forms = watch.moved(lambda: forms.update(form_files(list(checked.forms), checked.catalog, icd=code_set(),

@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from .packets import PACKETS, SLOT, Piece, assemble, url_dir
 from .pipeline import Generated, Project, generate
@@ -71,7 +71,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
-        self.project = Project.at(root, root / self.config.data_dir)
+        self.project = Project.for_config(Path(config.config_file_path), root / self.config.data_dir)
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
                                    directory_urls=config.use_directory_urls)
@@ -81,6 +81,8 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        for layer in reversed(self.project.layers[:-1]):
+            add_layer_docs(files, layer.docs, config, skip=self.generated.files)
         in_nav = {p for kids in sidebar(self.generated.nav).values() for p in kids}
         for path, content in sorted(self.generated.files.items()):
             file = File.generated(config, path, content=content)
@@ -121,6 +123,20 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def add_layer_docs(files: Files, docs: Path, config, *, skip) -> None:
+    """Add the pages and assets of a lower layer's docs folder (the shipped site_src/ under a
+    course) that the files so far do not have: a course's own file replaces the shipped one."""
+    if not docs.is_dir():
+        return
+    have = {f.src_uri for f in files}
+    extra = [File(p.relative_to(docs).as_posix(), str(docs), config.site_dir, config.use_directory_urls)
+             for p in sorted(docs.rglob("*")) if p.is_file()]
+    extra = [f for f in extra if f.src_uri not in have and f.src_uri not in skip]
+    set_exclusions(extra, config)  # the same exclude_docs as MkDocs applies to docs_dir
+    for f in extra:
+        files.append(f)
 
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,

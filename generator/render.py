@@ -108,10 +108,15 @@ class TemplateProblem(MetdocsError):
     """A page template is broken; the message names the template, the line and the page being made."""
 
 
-def environment(templates_dir: Path) -> Environment:
-    """The one Jinja environment for site pages."""
+def environment(templates_dir: Path | list[Path]) -> Environment:
+    """The one Jinja environment for site pages.
+
+    `templates_dir` may be a list, searched in order: a course project's own page templates
+    first, then the shipped ones (a course overrides a template by giving its file name).
+    """
+    dirs = [templates_dir] if isinstance(templates_dir, Path) else [d for d in templates_dir if d.is_dir()]
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader([str(d) for d in dirs or templates_dir]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -133,7 +138,8 @@ def render(env: Environment, template: str, context: dict, *, page: str) -> str:
         return env.get_template(template).render(**context)
     except TemplateError as e:
         line = getattr(e, "lineno", None) or _line_of(e)
-        where = Location.of(Path(env.loader.searchpath[0]) / template, line or 0)
+        found = [Path(d) / template for d in env.loader.searchpath if (Path(d) / template).is_file()]
+        where = Location.of(found[0] if found else Path(env.loader.searchpath[0]) / template, line or 0)
         raise TemplateProblem(f"{where}: error: {e.message or e} (while rendering {page})") from None
 
 

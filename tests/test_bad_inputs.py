@@ -49,7 +49,7 @@ EXPECTED = {
         'data/cases/email-in-statement.yaml:29:14: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
     ],
     ('cases', 'empty-case'): [
-        'data/cases/empty-case.yaml: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if; found an empty file',
+        'data/cases/empty-case.yaml: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if, replaces; found an empty file',
     ],
     ('cases', 'gp-modifier'): [
         "data/cases/gp-modifier.yaml:98:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",
@@ -91,7 +91,7 @@ EXPECTED = {
         "data/cases/units-above-minutes.yaml:99:9: error: rule 'cms-8-minute-rule' (CMS 8-minute rule for timed codes; source: Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2 (timed codes)): over-billed: expected 3 units (97110 25 min + 97530 22 min; 47 timed minutes → 97110 2, 97530 1), found 4 billed (97110 2, 97530 2)",
     ],
     ('cases', 'unknown-case-key'): [
-        "data/cases/unknown-case-key.yaml:11:1: error: unknown key 'patient_name' in the file; expected one of: baseline, client, denied_if, expected_breaches, id, kind, payable, payer, plan, prompt, reassessments, referral, sessions, summary, title",
+        "data/cases/unknown-case-key.yaml:11:1: error: unknown key 'patient_name' in the file; expected one of: baseline, client, denied_if, expected_breaches, id, kind, payable, payer, plan, prompt, reassessments, referral, replaces, sessions, summary, title",
     ],
     ('cases', 'unknown-measure'): [
         "data/cases/unknown-measure.yaml:38:7: error: expected a measure id from the catalog, found 'grip-strength'",

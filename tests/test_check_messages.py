@@ -41,7 +41,7 @@ EXPECTED = {
     "tab_indentation": [
         "3:1: error: expected spaces for indentation, found a tab character (YAML does not allow tabs)"],
     "unknown_key": [
-        "4:5: error: unknown key 'publisher' in item 1 of 'sources'; expected one of: id, note, title, url"],
+        "4:5: error: unknown key 'publisher' in item 1 of 'sources'; expected one of: id, note, replaces, title, url"],
     "impossible_date": [
         "10:16: error: 'effective' must be a real calendar date; found '2026-02-30', which does not exist"],
     "duplicate_id": [
