@@ -100,6 +100,12 @@ def _mkdocs_build(config_file: Path, out: Path, *, offline: bool = False) -> Non
             # ever emits, so document$.subscribe(...) page scripts (the calculator) never run.
             cfg.theme["features"] = [f for f in cfg.theme.get("features", [])
                                      if not f.startswith("navigation.instant")]
+            # A file:// edition has no address: no canonical links, no sitemap (see plugin.py).
+            cfg["site_url"] = None
+        elif is_loopback(cfg.site_url):
+            _say(f"metdocs: warning: site_url is {cfg.site_url}, a local address: canonical links and the "
+                 "sitemap will point at it. Set site_url (or $SITE_URL) to the published address before "
+                 "you publish this site, or leave it empty.")
         build(cfg)
     except DataError:
         raise
@@ -108,6 +114,19 @@ def _mkdocs_build(config_file: Path, out: Path, *, offline: bool = False) -> Non
                           "the previous site was left as it was") from None
     finally:
         logger.removeHandler(handler)
+
+
+def is_loopback(url: str | None) -> bool:
+    """True for a URL on this machine (localhost, 127.0.0.0/8, ::1): never a published address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+    host = urlsplit(url or "").hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _keep_unchanged_times(new: Path, previous: Path) -> None:

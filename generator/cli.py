@@ -212,7 +212,37 @@ def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
     config = args.config.resolve()
     _project(args)
+    # Material's instant navigation needs site_url to be the address the pages come from.
+    os.environ.setdefault("SITE_URL", f"http://{args.dev_addr}/")
+    _serve_messages()
     serve(config_file=str(config), dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def _serve_messages() -> None:
+    """Show MkDocs' own serve messages (the address, "Detected file changes", "Building
+    documentation...") on stderr: the CLI adds no logging handler of its own otherwise."""
+    import logging
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.INFO)
+    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build"):
+        log = logging.getLogger(name)
+        log.setLevel(logging.INFO)
+        log.addHandler(handler)
+
+
+def cmd_export(args) -> int:
+    from .export import export_quiz
+    project = _project(args)
+    print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
+    written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
+                              bank=args.name)
+    drills = sum(q.group == "drills" for q in qs)
+    print(f"Exported {drills} drill question(s)"
+          + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)
+    for path in written:
+        print(f"  {display_path(path)}", file=sys.stderr)
     return 0
 
 

@@ -78,9 +78,16 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
         config.nav = expand_nav(config.nav, sidebar(self.generated.nav))
+        if not config.site_url:
+            # A sitemap needs absolute URLs; without site_url MkDocs would write relative ones.
+            # Not rendered, it would be copied as a theme file instead: on_files drops that.
+            config.theme.static_templates.discard("sitemap.xml")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        sitemap = files.get_file_from_path("sitemap.xml")
+        if not config.site_url and sitemap is not None and not sitemap.abs_src_path.startswith(config.docs_dir):
+            files.remove(sitemap)
         for layer in reversed(self.project.layers[:-1]):
             add_layer_docs(files, layer.docs, config, skip=self.generated.files)
         in_nav = {p for kids in sidebar(self.generated.nav).values() for p in kids}
@@ -91,6 +98,14 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
         return files
+
+    def on_template_context(self, context, *, template_name, config):
+        if template_name == "404.html" and _offline(config):
+            # MkDocs gives the error page URLs from the server root ('/cpt/...') because a server
+            # shows it at any path; a file:// edition has no server root, and the page is at the
+            # top of the site, so links relative to it work.
+            context["base_url"] = "."
+        return context
 
     def on_pre_build(self, *, config):
         self.pieces: dict[str, Piece] = {}
@@ -123,6 +138,12 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _offline(config) -> bool:
+    """True when Material's offline plugin is on: this build is the file:// edition."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin is not None and plugin.config.get("enabled"))
 
 
 def add_layer_docs(files: Files, docs: Path, config, *, skip) -> None:
