@@ -355,7 +355,7 @@ def _screen_file(path: Path, scan, audit) -> tuple:
     problems.extend(probs)
     kept = None
     if case is not None:
-        sanity = list(_sanity(case, doc.path.stem))
+        sanity = list(_sanity(case, doc.path.stem, _value_at(doc, "id") or case.where))
         problems.extend(sanity)
         if not sanity:  # the audit may assume the format rules below hold
             kept = case
@@ -396,10 +396,17 @@ def _kind_rules(case: Case):
                       f"found {len(case.sessions)}")
 
 
-def _sanity(case: Case, stem: str):
+def _value_at(doc, key: str) -> Location | None:
+    """Where the value of a top-level key is, so a message points at its line, not at the file's start."""
+    node = doc.root
+    return doc.at(*node.lc.value(key)) if hasattr(node, "lc") and key in node else None
+
+
+def _sanity(case: Case, stem: str, id_at: Location):
     """Yield format problems that need more than one field to see."""
     if case.id != stem:
-        yield Problem(case.where, f"expected the case id to equal the file name '{stem}', found '{case.id}'")
+        yield Problem(id_at, f"expected the case id to equal the file name '{stem}', found '{case.id}'; "
+                             f"change this line to 'id: {stem}', or rename the file to '{case.id}.yaml'")
     lo, _, hi = case.client.age_band.partition("-")
     if hi and int(lo) >= int(hi):
         yield Problem(case.client.where, f"expected an age band low-high, found '{case.client.age_band}'")

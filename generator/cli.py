@@ -31,8 +31,8 @@ examples:
   metdocs build                     validate, then build the site into site/
   metdocs build --offline           a file:// edition in site-offline/ plus site-offline.zip
   metdocs serve                     live preview at http://127.0.0.1:8000/
-  metdocs units 97110=33 97140=7    units for a visit under the CMS 8-minute rule
-  metdocs units --rule ama 97110=10 97116=10
+  metdocs units 97110=33 97530=7    units for a visit under the CMS 8-minute rule
+  metdocs units --rule ama 97112=10 97110=10
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
   metdocs rules --json              every rule: source, review-by date, how it is enforced
   metdocs export --out quiz/        the audit drills as a Moodle and a Canvas (QTI) quiz
@@ -259,9 +259,14 @@ def cmd_units(args) -> int:
         known = ", ".join(sorted(c.code for c in catalog.cpt_codes))
         print(f"metdocs units: error: expected CPT codes from the catalog ({known}), "
               f"found {', '.join(unknown)}", file=sys.stderr)
-        return 1
+        return 2  # a code the catalog does not have is a bad argument, like a malformed one
     result = units.allocate(visit, catalog.is_timed, args.rule)
     print(json.dumps(result.to_json(), indent=2) if args.json else units.format_allocation(result))
+    out_of_scope = sorted(c for c in visit if not catalog.cpt(c).in_scope)
+    if out_of_scope and not args.json:
+        ours = ", ".join(c.code for c in catalog.cpt_codes if c.in_scope)
+        print(f"note: not billable by a MedExPRO: {', '.join(out_of_scope)} (a MedExPRO bills {ours} only; "
+              "shown to compare with a clinician's claim)", file=sys.stderr)
     return 0
 
 

@@ -58,7 +58,7 @@ EXPECTED = {
         "data/cases/header-icd-on-referral.yaml:27:7: error: rule 'billable-icd10-leaf' (Use billable (leaf) ICD-10-CM codes only; source: simple-icd-10-cm 1.5.0 (CDC ICD-10-CM April 1 2026 release, FY2026)): expected a billable ICD-10-CM code (FY2026 code set), found header 'G20' (Parkinson's disease), which is not billable; use one of: G20.A1, G20.A2, G20.B1, G20.B2, G20.C",
     ],
     ('cases', 'id-not-file-name'): [
-        "data/cases/id-not-file-name.yaml:1:1: error: expected the case id to equal the file name 'id-not-file-name', found 'some-other-case'",
+        "data/cases/id-not-file-name.yaml:3:5: error: expected the case id to equal the file name 'id-not-file-name', found 'some-other-case'; change this line to 'id: id-not-file-name', or rename the file to 'some-other-case.yaml'",
     ],
     ('cases', 'impossible-session-date'): [
         "data/cases/impossible-session-date.yaml:59:11: error: 'date' must be a real calendar date; found '2026-02-30', which does not exist",

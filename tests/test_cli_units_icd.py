@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,9 +47,25 @@ def test_units_human_output_explains(run_cli):
     assert "Bill: 97110 × 2, 97140 × 1 (3 units)" in out
 
 
-def test_unknown_code_exits_1(run_cli):
+def test_unknown_code_is_a_usage_error(run_cli):
     code, out, err = run_cli("units", "99999=20", cwd=REPO)
-    assert code == 1 and "99999" in err and "Traceback" not in err
+    assert code == 2 and "99999" in err and "Traceback" not in err and out == ""
+
+
+def test_codes_a_medexpro_may_not_bill_are_marked(run_cli):
+    code, out, err = run_cli("units", "97110=33", "97140=7", cwd=REPO)
+    assert code == 0 and "Bill: 97110 × 2, 97140 × 1 (3 units)" in out
+    assert "note: not billable by a MedExPRO: 97140 (a MedExPRO bills 97110, 97112, 97530 only" in err
+    code, out, err = run_cli("units", "97110=33", "97530=7", cwd=REPO)
+    assert code == 0 and "not billable" not in err
+
+
+def test_help_examples_bill_only_in_scope_codes(run_cli, catalog):
+    from generator.cli import EPILOG
+    out_of_scope = {c.code for c in catalog.cpt_codes if not c.in_scope}
+    shown = {code for line in EPILOG.splitlines() if "metdocs units" in line
+             for code in re.findall(r"\b(\d{5})=", line)}
+    assert shown and not shown & out_of_scope
 
 
 @pytest.mark.parametrize("arg", ["97110=abc", "97110=-5", "97110=481", "97110", "=20"])
