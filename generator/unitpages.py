@@ -38,7 +38,7 @@ def unit_pages(cat: Catalog) -> list[Page]:
     rules = {r.id: r for r in cat.rules}
     # The three MET codes first: they are what a MedExPRO bills; the rest are for comparison.
     ordered = sorted(cat.cpt_codes, key=lambda c: (not c.in_scope, c.code))
-    codes = [{"code": c.code, "name": c.name, "timed": c.timed} for c in ordered]
+    codes = [{"code": c.code, "name": c.name, "timed": c.timed, "in_scope": c.in_scope} for c in ordered]
     data = Markup(html.escape(json.dumps({"codes": codes}, sort_keys=True), quote=True))
     return [
         Page("units/index.md", "units_rules.md.j2", {"examples": examples, "rules": rules}),

@@ -45,3 +45,24 @@ def test_random_visits_match_the_python_engine(page, guard, catalog):
                               f"total {want['total_units']}")
     assert not mismatches, f"{len(mismatches)} of {VISITS} visits differ:\n" + "\n".join(mismatches[:20])
     assert guard.problems() == []
+
+
+def test_codes_a_medexpro_may_not_bill_are_marked(page, guard, catalog):
+    page.goto("/units/calculator/", wait_until="load")
+    page.wait_for_selector("[data-metdocs-calculator][data-ready]")
+    out = sorted(c.code for c in catalog.cpt_codes if not c.in_scope)
+    ours = sorted(c.code for c in catalog.cpt_codes if c.in_scope)
+    for code in out:
+        assert "not billable by a MedExPRO" in page.inner_text(f"label[for=calc-{code}]")
+    for code in ours:
+        assert "not billable" not in page.inner_text(f"label[for=calc-{code}]")
+    note = page.locator(".metdocs-calculator__scope")
+    page.fill(f"#calc-{ours[0]}", "23")
+    assert note.is_hidden()
+    page.fill(f"#calc-{out[0]}", "10")
+    note.wait_for(state="visible")
+    assert f"Not billable by a MedExPRO: {out[0]}." in note.inner_text()
+    assert all(code in note.inner_text() for code in ours)
+    page.fill(f"#calc-{out[0]}", "")
+    note.wait_for(state="hidden")
+    assert guard.problems() == []

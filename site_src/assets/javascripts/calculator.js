@@ -15,6 +15,9 @@
     var form = root.querySelector("form");
     var summary = root.querySelector(".metdocs-calculator__summary");
     var list = root.querySelector(".metdocs-calculator__explanation");
+    var scope = root.querySelector(".metdocs-calculator__scope");
+    var outOfScope = data.codes.filter(function (c) { return !c.in_scope; }).map(function (c) { return c.code; });
+    var ours = data.codes.filter(function (c) { return c.in_scope; }).map(function (c) { return c.code; });
 
     function update() {
       var minutes = {}, bad = [];
@@ -28,6 +31,10 @@
         minutes[c.code] = m;
       });
       list.textContent = "";
+      var notOurs = outOfScope.filter(function (c) { return minutes[c] > 0; });
+      scope.hidden = !notOurs.length;
+      scope.textContent = notOurs.length ? "Not billable by a MedExPRO: " + notOurs.join(", ") +
+        ". A MedExPRO bills " + ours.join(", ") + " only; the others are shown to compare with a clinician's claim." : "";
       if (bad.length) { summary.textContent = "Minutes must be whole numbers from 0 to 480: check " + bad.join(", ") + "."; return; }
       if (!Object.keys(minutes).length) { summary.textContent = "Enter minutes to see the units."; return; }
       var rule = form.querySelector("input[name=rule]:checked").value;
