@@ -22,7 +22,8 @@ DESCRIPTION = """\
 metdocs builds a training site on documenting and billing Medical Exercise
 Training (CPT 97110, 97112, 97530) from the YAML catalog in data/.
 
-Run it from the project folder (the one holding mkdocs.yml)."""
+Run it from the project folder (the one holding mkdocs.yml), or make a course
+project of your own that builds on the shipped catalog with `metdocs new DIR`."""
 
 EPILOG = """\
 examples:
@@ -169,7 +170,7 @@ def _project(args):
     if not config.is_file():
         from .errors import UsageError
         raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
-                         "run metdocs from the project folder or pass --config")
+                         "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")
     return Project.for_config(config, args.data.resolve() if getattr(args, "data", None) else None)
 
 
