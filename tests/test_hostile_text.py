@@ -98,6 +98,7 @@ def test_hostile_strings_render_as_text(tiny_project, run_cli):
 
 def test_two_builds_are_byte_identical(tiny_project, run_cli, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    monkeypatch.setenv("SITE_URL", "https://training.example.org/")  # so there is a sitemap to compare
     trees = []
     for name in ("a", "b"):
         out = tmp_path / name
