@@ -23,6 +23,20 @@ def course(tmp_path) -> Path:
     return root
 
 
+def checked_ok(root: Path):
+    """The course checked, asserting it has no errors."""
+    checked = check(Project.for_config(root / "mkdocs.yml"))
+    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    return checked
+
+
+def shipped_form(course: Path, name: str) -> tuple[Path, str]:
+    """The course's (new) templates/forms/ folder, and the text of a shipped form."""
+    forms = course / "templates" / "forms"
+    forms.mkdir(parents=True, exist_ok=True)
+    return forms, (REPO / "templates" / "forms" / f"{name}.yaml").read_text()
+
+
 def errors_of(root: Path, **kw) -> list[str]:
     checked = check(Project.for_config(root / "mkdocs.yml"), **kw)
     return [str(p) for p in checked.problems if p.is_error]
@@ -111,8 +125,7 @@ def test_a_shipped_id_again_is_an_error_naming_both_files(course):
 def test_replaces_true_takes_the_shipped_entry_s_place(course):
     entry = _shipped_code("97110").replace("name: ", "replaces: true\n    name: Course wording, ", 1)
     (course / "data" / "catalog" / "codes.yaml").write_text("cpt_codes:\n" + entry)
-    checked = check(Project.for_config(course / "mkdocs.yml"))
-    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    checked = checked_ok(course)
     codes = [c.code for c in checked.catalog.cpt_codes]
     assert codes.count("97110") == 1
     assert checked.catalog.cpt("97110").name.startswith("Course wording, ")
@@ -135,8 +148,7 @@ def test_replaces_true_in_the_shipped_project_is_an_error(shipped_copy):
 
 def test_a_new_code_adds_to_the_shipped_ones(course):
     (course / "data" / "catalog" / "codes.yaml").write_text(NEW_CODE)
-    checked = check(Project.for_config(course / "mkdocs.yml"))
-    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    checked = checked_ok(course)
     assert checked.catalog.cpt("97113").name == "Aquatic exercise"
     assert checked.catalog.cpt("97110") is not None
 
@@ -150,31 +162,25 @@ def test_a_case_under_a_shipped_id_needs_replaces(course):
     path.write_text(path.read_text().replace("id: post-tka-clean\n", "id: post-tka-clean\nreplaces: true\n"
                                              'title: "Course version"\n', 1).replace(
         'title: "Back to the stairs after a right total knee replacement"\n', "", 1))
-    checked = check(Project.for_config(course / "mkdocs.yml"))
-    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    checked = checked_ok(course)
     (case,) = [c for c in checked.cases if c.id == "post-tka-clean"]
     assert case.title == "Course version"
 
 
 def test_a_course_form_replaces_the_shipped_one_only_when_it_says_so(course):
-    forms = course / "templates" / "forms"
-    forms.mkdir(parents=True)
-    text = (REPO / "templates" / "forms" / "discharge-summary.yaml").read_text()
+    forms, text = shipped_form(course, "discharge-summary")
     (forms / "discharge-summary.yaml").write_text(text)
     errs = errors_of(course)
     assert any("expected each form id once, found 'discharge-summary' again" in e for e in errs), errs
     (forms / "discharge-summary.yaml").write_text(re.sub(r"(?m)^title: .*$", "replaces: true\ntitle: Course discharge",
                                                          text, count=1))
-    checked = check(Project.for_config(course / "mkdocs.yml"))
-    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    checked = checked_ok(course)
     (form,) = [f for f in checked.forms if f.id == "discharge-summary"]
     assert form.title == "Course discharge"
 
 
 def test_a_second_form_for_a_shipped_document_type_is_an_error(course):
-    forms = course / "templates" / "forms"
-    forms.mkdir(parents=True)
-    text = (REPO / "templates" / "forms" / "discharge-summary.yaml").read_text()
+    forms, text = shipped_form(course, "discharge-summary")
     (forms / "my-discharge.yaml").write_text(text.replace("id: discharge-summary", "id: my-discharge", 1))
     errs = errors_of(course)
     assert any("expected one form per document type" in e and "my-discharge.yaml" in e for e in errs), errs
