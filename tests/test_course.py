@@ -184,3 +184,18 @@ def test_a_second_form_for_a_shipped_document_type_is_an_error(course):
     (forms / "my-discharge.yaml").write_text(text.replace("id: discharge-summary", "id: my-discharge", 1))
     errs = errors_of(course)
     assert any("expected one form per document type" in e and "my-discharge.yaml" in e for e in errs), errs
+
+
+@pytest.mark.slow
+def test_a_course_page_replaces_the_shipped_one_and_the_rest_is_shipped(course, run_cli, monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    (course / "site_src" / "index.md").write_text("# Welcome to the knee course\n\nOur own home page.\n")
+    code, _, err = run_cli("build", cwd=course)
+    assert code == 0, err
+    site = course / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Welcome to the knee course" in home and "Document medical exercise training" not in home
+    assert 'data-md-color-primary="teal"' in home and "assets/logo.svg" in home
+    for shipped in ("assets/stylesheets/metdocs.css", "assets/javascripts/calculator.js", "units/calculator/index.html",
+                    "cases/post-tka-clean/index.html", f"cases/{EXAMPLE_ID}/index.html"):
+        assert (site / shipped).is_file(), shipped
