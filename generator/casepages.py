@@ -169,15 +169,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
     payer_rule = case.payer.unit_rule
     other_rule = next(r for r in RULE_NAMES if r != payer_rule)
 
-    known: dict = {}
-
-    def said(text):
-        """The text with its placeholders filled from the engine (worked out once, when first needed)."""
-        if text is None or "{" not in text:
-            return text
-        if not known:
-            known.update(prose.facts(case, cat))
-        return prose.fill(text, known)
+    said = prose.filler(case, cat)  # the text with its placeholders filled from the engine
 
     def rest() -> dict:
         measures = {m.id: m for m in cat.measures}

@@ -159,6 +159,20 @@ def _session_facts(out: dict, s, catalog, payer_rule: str) -> None:
                 out[f"{sid}.{name}:{code}"] = str(u)
 
 
+def filler(case: Case, catalog):
+    """`said(text)`: case prose with its placeholders filled from the engine; the facts are worked
+    out once, when first needed (the site's case pages and the quiz export both use it)."""
+    known: dict[str, str] = {}
+
+    def said(text):
+        if text is None or "{" not in text:
+            return text
+        if not known:
+            known.update(facts(case, catalog))
+        return fill(text, known)
+    return said
+
+
 def fill(text: str, known: dict[str, str]) -> str:
     """`text` with every placeholder replaced (the case passed `check_text`, so all are known)."""
     return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), text)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import prose
 from ..audit import case_findings
 from ..cases import Case, Session
 from ..model import Catalog
@@ -90,6 +91,7 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
     broken = {f.problem.rule for f in found if f.problem.rule} | {b.rule for b in case.expected_breaches}
     candidates = [r.id for r in catalog.rules if r.id not in broken]
     sessions = {s.id: s for s in case.sessions}
+    said = prose.filler(case, catalog)
     out, seen = [], set()
     for b in case.expected_breaches:
         if (b.rule, b.session) in seen:
@@ -98,7 +100,7 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
         qid = f"{case.id}.{b.session or 'case'}.{b.rule}"
         wrong = sorted(candidates, key=lambda r: hashlib.sha256(f"{qid}/{r}".encode()).hexdigest())[:DISTRACTORS]
         findings = [f.problem.message for f in found if f.problem.rule == b.rule and f.session == b.session]
-        lesson = b.note.strip()
+        lesson = said(b.note).strip()
         if findings:
             lesson += "\n\nWhat the audit found: " + " ".join(findings)
         options = sorted([b.rule, *wrong], key=lambda r: hashlib.sha256(f"{qid}#{r}".encode()).hexdigest())
@@ -111,7 +113,7 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
         where = (f"Session {session.id}" + (f" ({session.date})" if session.date else "")
                  if session else "This case, apart from any one session (referral, payer, reassessments)")
         ask = f"{where}: which of these rules does it break?"
-        stem = (*_case_intro(case), *(_session_lines(session) if session else _case_lines(case)), ask)
+        stem = (*_case_intro(case, said), *(_session_lines(session) if session else _case_lines(case)), ask)
         out.append(Question(qid, "drills", f"{case.title} ({b.session or 'case'})", "choice", stem,
                             lesson, choices, case=case.id, rule=b.rule, session=b.session))
     return out
@@ -133,7 +135,7 @@ def worked_question(case: Case, catalog: Catalog) -> Question | None:
     if best is None:
         return None
     s, alloc = best
-    stem = (*_case_intro(case), *_session_lines(s, claim=False),
+    stem = (*_case_intro(case, prose.filler(case, catalog)), *_session_lines(s, claim=False),
             f"This payer counts units with {RULE_NAMES[case.payer.unit_rule]}. How many units may be billed "
             f"in total for session {s.id}" + (f" ({s.date})" if s.date else "") + "?")
     working = format_allocation(alloc)
@@ -151,17 +153,27 @@ def _visit(s: Session) -> dict[str, int]:
     return dict(minutes)
 
 
-def _case_intro(case: Case) -> tuple[str, ...]:
-    lines = [case.title, case.summary.strip()]
+def _case_intro(case: Case, said) -> tuple[str, ...]:
+    lines = [case.title, said(case.summary).strip()]
     if case.prompt:
-        lines.append(case.prompt.strip())
-    lines.append(f"Payer: {case.payer.name} ({case.payer.type}); units under {RULE_NAMES[case.payer.unit_rule]}.")
+        lines.append(said(case.prompt).strip())
+    payer = case.payer
+    lines.append(f"Payer: {payer.name} ({payer.type}); units under {RULE_NAMES[payer.unit_rule]}; "
+                 + (f"plan verified on {payer.verified}." if payer.verified else "plan not verified before billing."))
     ref = case.referral
     if ref is None:
         lines.append("Referral: none on file.")
     else:
-        dx = ", ".join(f"{d.pointer} = {d.code}" for d in sorted(ref.diagnoses, key=lambda d: d.pointer))
-        lines.append(f"Referral of {ref.date} from a {ref.provider_role}: {dx}.")
+        dx = ", ".join(f"{d.pointer} = {d.code}" for d in sorted(ref.diagnoses, key=lambda d: d.pointer)) or "none"
+        who = ref.credential + (f" supervised by an {ref.supervised_by}" if ref.supervised_by else "")
+        lines.append(f"Referral of {ref.date} from a {ref.provider_role} ({who}): {said(ref.statement).strip()} "
+                     f"Diagnoses: {dx}.")
+    plan = case.plan
+    home = plan.home_program
+    lines.append(f"Plan: {plan.sessions_per_week} supervised session(s) a week"
+                 + (f"; home program {home.days_per_week} day(s) a week, {home.minutes_per_day} min a day "
+                    f"({', '.join(home.includes)})" if home else "; no home program")
+                 + (f"; precautions: {'; '.join(plan.precautions)}" if plan.precautions else "") + ".")
     return tuple(lines)
 
 
@@ -176,7 +188,9 @@ def _session_lines(s: Session, *, claim: bool = True) -> tuple[str, ...]:
     rows = [f"- {a.cpt or 'no code'}, {a.minutes if a.minutes is not None else '?'} min: "
             f"{a.description or '(no description)'}; why: {a.rationale or '(no rationale)'}" for a in s.activities]
     lines = [head, "Logged:\n" + "\n".join(rows) if rows else "Logged: nothing."]
-    lines.append(f"Response: {s.response or '(none recorded)'}\nSigned: {s.signed_by or '(unsigned)'}")
+    lines.append(f"Response: {s.response or '(none recorded)'}\nPrecautions recorded: {s.precautions or '(none)'}"
+                 f"\nSigned: {s.signed_by or '(unsigned)'}"
+                 + (f" ({s.signer_credential})" if s.signer_credential else ""))
     if claim:
         billed = [f"{ln.cpt} x {ln.units} units, pointers {''.join(ln.pointers) or 'none'}"
                   + (f", modifiers {' '.join(ln.modifiers)}" if ln.modifiers else "") for ln in s.claim]
@@ -188,7 +202,12 @@ def _case_lines(case: Case) -> tuple[str, ...]:
     measures = ", ".join(f"{m.measure} {m.value:g}" for m in case.baseline.measures)
     lines = [f"Baseline assessment on {case.baseline.date}: {measures}."]
     for r in case.reassessments:
-        lines.append(f"Reassessment on {r.date}: " + ", ".join(f"{m.measure} {m.value:g}" for m in r.measures) + ".")
+        report = r.report
+        sent = (f"; progress report for {report.period_start} to {report.period_end} written {report.written}"
+                + (f", sent to the {report.sent_to.replace('-', ' ')}" if report.sent_to else ", not sent")
+                if report else "; no progress report")
+        lines.append(f"Reassessment on {r.date}: " + ", ".join(f"{m.measure} {m.value:g}" for m in r.measures)
+                     + sent + ".")
     if not case.reassessments:
         lines.append("No reassessment on file.")
     dates = ", ".join(f"{s.id} {s.date or 'undated'} ({sum(ln.units for ln in s.claim)} units billed)"
