@@ -19,7 +19,7 @@ EXPECTED = {
         'data/cases/absurd-minutes.yaml:65:9: error: expected minutes from 0 to 480, found 900',
     ],
     ('cases', 'case-binary'): [
-        'data/cases/case-binary.yaml: error: expected a UTF-8 text file, found binary data (a NUL byte)',
+        'data/cases/case-binary.yaml:3:1: error: expected a UTF-8 text file, found binary data (a NUL byte)',
     ],
     ('cases', 'case-deep-nesting'): [
         'data/cases/case-deep-nesting.yaml:188:72: error: expected at most 64 levels of nesting, found deeper brackets',
@@ -49,7 +49,7 @@ EXPECTED = {
         'data/cases/email-in-statement.yaml:29:14: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
     ],
     ('cases', 'empty-case'): [
-        'data/cases/empty-case.yaml: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if; found an empty file',
+        'data/cases/empty-case.yaml:1:1: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if; found an empty file',
     ],
     ('cases', 'gp-modifier'): [
         "data/cases/gp-modifier.yaml:98:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",

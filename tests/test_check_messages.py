@@ -51,12 +51,12 @@ EXPECTED = {
         "9:5: error: expected a known document type id, found 'progress-note' (add it to document_types:)",
         "9:5: error: expected a known source id, found 'no-such-source' (add it to a sources: list in data/catalog/)"],
     "empty_file": [
-        ": error: expected a mapping with keys such as sources, cpt_codes, categories, diagnoses, "
+        "1:1: error: expected a mapping with keys such as sources, cpt_codes, categories, diagnoses, "
         "document_types, elements, rules, measures, populations; found an empty file"],
     "not_utf8": [
         "3:15: error: expected UTF-8 text, found the byte 0xe9 (save the file as UTF-8)"],
     "binary_file": [
-        ": error: expected a UTF-8 text file, found binary data (a NUL byte)"],
+        "3:13: error: expected a UTF-8 text file, found binary data (a NUL byte)"],
     "wrong_type": [
         "9:13: error: 'better' must be one of 'higher', 'lower'; found the text 'down'",
         "11:14: error: 'cutoffs' must be a list; found the text 'none'",
