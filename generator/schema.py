@@ -64,7 +64,11 @@ Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id suc
 CptCode = Annotated[str, Pattern(r"\d{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
 IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
                                  "a quoted ICD-10-CM code with its dot, such as \"R26.81\"", quoted=True)]
-Url = Annotated[str, Pattern(r"https?://\S+", "a web address starting with https:// or http://")]
+Url = Annotated[str, Pattern(r"https?://[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*",
+                             "a web address starting with https:// or http://, with characters outside "
+                             "A-Z, a-z, 0-9 and -._~:/?#@!$&'()*+,;=% percent-encoded")]
+"""What a URL may hold unencoded (RFC 3986): no space, quote, angle bracket or backslash that could end
+an attribute or a Markdown link early, and no look-alike letters from other scripts in the host."""
 
 
 class Text(str):

@@ -63,6 +63,16 @@ def tiny_project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The shipped project's site, built once per test session with `metdocs build` (strict MkDocs)."""
+    from generator.cli import main
+    out = tmp_path_factory.mktemp("built") / "site"
+    code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
+    assert code == 0
+    return out
+
+
 @pytest.fixture
 def shipped_copy(tmp_path: Path) -> Path:
     """A copy of the shipped project (data, templates, site_src, mkdocs.yml) to break on purpose."""

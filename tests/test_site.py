@@ -20,15 +20,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    from generator.cli import main
-    out = tmp_path_factory.mktemp("built") / "site"
-    code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
-    assert code == 0
-    return out
-
-
-@pytest.fixture(scope="session")
 def search_index(site) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text())["docs"]
 
