@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .cache import template_cache
 from .errors import Location, MetdocsError
+from .pages import anchor
 
 # Characters that Markdown or HTML would treat as syntax inside running text.
 _MD_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
@@ -140,6 +141,7 @@ def environment(templates_dir: Path) -> Environment:
     env.filters["tight"] = tight
     env.globals["link"] = link
     env.globals["title"] = front_matter_title
+    env.globals["anchor"] = anchor
     return env
 
 

@@ -319,6 +319,31 @@ def test_search_index_entries_have_the_clean_markup(clean, poisoned):
     assert any("&lt;/title&gt;&lt;script&gt;alert(1)" in d["title"] for d in dirty)
 
 
+def test_every_anchor_on_every_page_is_unique(site, poisoned):
+    """The shipped site and the poisoned one (where headings have odd slugs)."""
+    for built in (site, poisoned[0]):
+        dupes = {path: sorted({i for i in p.ids if p.ids.count(i) > 1}) for path, p in read_site(built).items()}
+        assert {k: v for k, v in dupes.items() if v} == {}
+
+
+def test_entries_and_fields_that_share_a_name_get_distinct_anchors(tiny_project, run_cli):
+    """One name for a source, a category, an element and a rule; form fields named like the page's
+    other ids ('load', 'a' and 'a-help', 'section-visit' next to section 'visit')."""
+    catalog = tiny_project / "data" / "catalog" / "catalog.yaml"
+    text = catalog.read_text().replace("tiny-source", "fall-risk").replace("reassess-every-30-days", "session-date")
+    catalog.write_text(text)
+    form = tiny_project / "templates" / "forms" / "session-log.yaml"
+    form.write_text(form.read_text() + "".join(
+        f"      - {{id: {i}, label: {i}, type: text{', help: Some help' if i == 'a' else ''}}}\n"
+        for i in ("load", "a", "a-help", "section-visit", "form-session-log")))
+    code, _, err = run_cli("build", cwd=tiny_project)
+    assert code == 0, err
+    pages = read_site(tiny_project / "site")
+    dupes = {path: sorted({i for i in p.ids if p.ids.count(i) > 1}) for path, p in pages.items()}
+    assert {k: v for k, v in dupes.items() if v} == {}
+    assert {"element-session-date", "rule-session-date"} <= set(pages["standards/index.html"].ids)
+
+
 def test_two_builds_are_byte_identical(tiny_project, run_cli, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     trees = []

@@ -46,14 +46,15 @@ def test_every_measure_has_a_page(site, catalog):
 
 def test_every_element_and_rule_has_an_anchor(site, catalog):
     html = _page(site, "standards/index.md").read_text()
-    for item in (*catalog.elements, *catalog.rules):
-        assert f'id="{item.id}"' in html, item.id
+    for kind, items in (("element", catalog.elements), ("rule", catalog.rules)):
+        for item in items:
+            assert html.count(f'id="{kind}-{item.id}"') == 1, item.id
 
 
 def test_every_source_is_listed(site, catalog):
     html = _page(site, "sources/index.md").read_text()
     for s in catalog.sources:
-        assert f'id="{s.id}"' in html
+        assert html.count(f'id="source-{s.id}"') == 1
 
 
 def _search_hits(index: list[dict], term: str) -> list[str]:
