@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 from .errors import Location, Problem
 from .load import load_file, map_chunks, yaml_files
 from .model import NOWHERE, AgeBand
-from .schema import CptCode, IcdCode, Ident, Pattern, Text, parse
+from .schema import CptCode, EntryId, IcdCode, Ident, Pattern, Text, parse
 from .validate import duplicates
 
 Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
@@ -270,7 +270,7 @@ class ExpectedBreach:
 class Case:
     """One worked case: a synthetic client from referral to reassessment."""
 
-    id: Ident
+    id: EntryId
     """Must equal the file stem."""
     title: str
     summary: Text
@@ -344,6 +344,8 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, first=None) -> tuple
             cases.append(case)
             per_case.append(audited)
     problems.extend(p for r in results for p in r[3])
+    # The id names the page; x.yaml next to x.yml, or a case and a drill, would share it.
+    problems.extend(duplicates(cases, "id", "case or drill id"))
     return cases, problems, per_case
 
 

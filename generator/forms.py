@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 from .errors import Location, Problem
 from .load import Document, load_dir
 from .model import Catalog
-from .schema import Ident, Pattern, parse
+from .schema import EntryId, Ident, Pattern, parse
 
 NOWHERE = Location("<nowhere>")
 
@@ -154,7 +154,7 @@ class Section:
 class Form:
     """One printable, fillable form for one document type."""
 
-    id: Ident
+    id: EntryId
     title: str
     document_type: Ident
     description: str

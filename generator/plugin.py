@@ -37,7 +37,7 @@ _memo: dict[tuple, Generated] = {}
 _RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*"
                         r"(?:\n<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*)*(?=\n\n|\n?\Z)")
 """Raw HTML blocks, one element per line between blank lines, as the case templates write them (`tight`)."""
-_SET_ASIDE = re.compile(r"<!--metdocs:raw:(\d+)-->")
+_SET_ASIDE = re.compile(r"<!--metdocs:raw:([0-9]+)-->")
 
 
 def set_aside(markdown: str) -> tuple[str, list[str]]:

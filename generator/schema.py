@@ -46,6 +46,8 @@ class Pattern:
     describe: str
     quoted: bool = False
     """Codes must be quoted: unquoted 97110 is a number and unquoted 00100 loses its zeros."""
+    reserved: frozenset = frozenset()
+    """Values that match but are not allowed (ids that would name a part of the site)."""
 
     def matches(self, value: str) -> bool:
         return _compiled(self.regex).fullmatch(value) is not None
@@ -60,7 +62,17 @@ def _compiled(regex: str) -> re.Pattern:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+RESERVED_IDS = frozenset({"index", "standards", "scope", "cpt", "icd10", "pairing", "measures", "sources", "units",
+                          "forms", "cases", "drills", "print", "assets", "search", "404", "sitemap"})
+"""Names of the site's own pages and folders (every section, `index`, MkDocs' search, 404 and sitemap).
+An entry's id names its page (measures/<id>/, cases/<id>/, forms/<id>/) or its anchor, so it may
+not be one of these (tests/test_site.py checks the list against the built site's folders)."""
+
 Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'")]
+"""An id, as written where something refers to an entry."""
+EntryId = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'",
+                                 reserved=RESERVED_IDS)]
+"""The id an entry is defined with: it names a page or an anchor, so the site's own names are taken."""
 CptCode = Annotated[str, Pattern(r"\d{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
 IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
                                  "a quoted ICD-10-CM code with its dot, such as \"R26.81\"", quoted=True)]
@@ -201,6 +213,9 @@ class _Walker:
             return value
         if not pattern.matches(value):
             return self.bad(where, f"{what} must be {pattern.describe}; found '{value}'")
+        if value in pattern.reserved:
+            return self.bad(where, f"{what} must not be '{value}', which names a part of the site "
+                                   f"(reserved: {', '.join(sorted(pattern.reserved))}); choose another id")
         if pattern.quoted and not isinstance(node, QuotedStr):
             return self.bad(where, f"{what} must be {pattern.describe}; found {value} without quotes")
         return value

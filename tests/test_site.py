@@ -194,3 +194,11 @@ def test_size_budgets(site):
     # visit, and small enough to fetch then.
     (icd,) = (site / "forms").glob("icd10cm-*.js")
     assert 40_000 < _gz(icd) < 150_000, _gz(icd)
+
+
+def test_reserved_ids_name_every_part_of_the_site(site):
+    """An entry id may not be a name the site uses itself; the list must keep up with the site."""
+    from generator.schema import RESERVED_IDS
+    used = {p.name for p in site.iterdir() if p.is_dir()} | {p.stem for p in site.glob("*.html")} | {"index"}
+    used |= {p.stem for p in site.glob("*.xml")}
+    assert used <= RESERVED_IDS, sorted(used - RESERVED_IDS)
