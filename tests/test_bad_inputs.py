@@ -40,7 +40,7 @@ EXPECTED = {
         'data/cases/case-tab-indentation.yaml:13:1: error: expected spaces for indentation, found a tab character (YAML does not allow tabs)',
     ],
     ('cases', 'date-of-birth'): [
-        'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a full date of birth; remove or fictionalise it',
+        'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
     ],
     ('cases', 'duplicate-session-id'): [
         "data/cases/duplicate-session-id.yaml:79:5: error: expected each session id once, found 's1' again (first defined at data/cases/duplicate-session-id.yaml:58:5)",
@@ -79,7 +79,7 @@ EXPECTED = {
         "data/cases/pointer-not-on-referral.yaml:77:9: error: rule 'icd10-link-each-cpt' (Link each CPT code to an ICD-10 diagnosis; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
     ],
     ('cases', 'record-number'): [
-        'data/cases/record-number.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record number; remove or fictionalise it',
+        'data/cases/record-number.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'session-before-referral'): [
         "data/cases/session-before-referral.yaml:58:5: error: rule 'written-referral-required' (A written referral is required; source: PostRehab: 6 essential criteria to get insurance reimbursement for medical exercise training): expected sessions on or after the referral date 2026-03-05, found session 's1' on 2026-03-04",
