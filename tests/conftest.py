@@ -73,6 +73,14 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def existing_site(site, tmp_path_factory) -> Path:
+    """A copy of the shipped site for builds that must leave it alone (the bad-input corpus)."""
+    out = tmp_path_factory.mktemp("existing") / "site"
+    shutil.copytree(site, out)
+    return out
+
+
 @pytest.fixture
 def shipped_copy(tmp_path: Path) -> Path:
     """A copy of the shipped project (data, templates, site_src, mkdocs.yml) to break on purpose."""
