@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import REPO
 from corpus import assert_fault, fixtures
 
 EXPECTED = {
@@ -285,7 +286,10 @@ EXPECTED = {
 def test_corpus_is_complete():
     on_disk = {(area, name) for area in ("cases", "forms") for name in fixtures(area)}
     assert on_disk == set(EXPECTED)
-    assert len(on_disk) + len(fixtures("catalog")) >= 120
+    total = len(on_disk) + len(fixtures("catalog"))
+    assert total >= 120
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"a corpus of {total} broken inputs" in readme
 
 
 @pytest.mark.parametrize("area, name", sorted(EXPECTED), ids=lambda v: v)
