@@ -36,7 +36,7 @@ NOWHERE = Location("<nowhere>")
 # Dots are reserved for table cells (`minutes.0.cpt`), so ids never contain one.
 FieldId = Annotated[str, Pattern(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*",
                                  "a lower-case id such as 'session_date' or 'session-date'")]
-Version = Annotated[str, Pattern(r"\d+\.\d+\.\d+", "a version such as '1.0.0'")]
+Version = Annotated[str, Pattern(r"[0-9]+\.[0-9]+\.[0-9]+", "a version such as '1.0.0'")]
 CellType = Literal["text", "long-text", "date", "time", "number", "integer", "choice", "checkbox", "icd10"]
 FieldType = Literal["text", "long-text", "date", "time", "number", "integer", "choice", "checkbox", "icd10",
                     "signature", "table"]

@@ -73,7 +73,7 @@ Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id suc
 EntryId = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'",
                                  reserved=RESERVED_IDS)]
 """The id an entry is defined with: it names a page or an anchor, so the site's own names are taken."""
-CptCode = Annotated[str, Pattern(r"\d{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
+CptCode = Annotated[str, Pattern(r"[0-9]{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
 IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
                                  "a quoted ICD-10-CM code with its dot, such as \"R26.81\"", quoted=True)]
 Url = Annotated[str, Pattern(r"https?://[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*",
