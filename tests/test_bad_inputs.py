@@ -121,13 +121,13 @@ EXPECTED = {
         "templates/forms/session-log.yaml:28:59: error: 'type' must be one of 'text', 'long-text', 'date', 'time', 'number', 'integer', 'choice', 'checkbox', 'icd10', 'signature', 'table'; found the text 'slider'",
     ],
     ('cases', 'account-number'): [
-        'data/cases/account-number.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+        'data/cases/account-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'baseline-date-year-1800'): [
-        "data/cases/baseline-date-year-1800.yaml:31:9: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '1800-03-02'",
+        "data/cases/baseline-date-year-1800.yaml:34:9: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '1800-03-02'",
     ],
     ('cases', 'card-number'): [
-        'data/cases/card-number.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a long number (such as an account or card number); remove or fictionalise it',
+        'data/cases/card-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a long number (such as an account or card number); remove or fictionalise it',
     ],
     ('cases', 'case-and-drill-same-id'): [
         "data/cases/twin.yml:1:1: error: expected each case or drill id once, found 'twin' again (first defined at data/cases/twin.yaml:1:1)",
@@ -139,103 +139,103 @@ EXPECTED = {
         "data/cases/cpt.yaml:3:5: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('cases', 'dob-in-words'): [
-        'data/cases/dob-in-words.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+        'data/cases/dob-in-words.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
     ],
     ('cases', 'dob-iso'): [
-        'data/cases/dob-iso.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+        'data/cases/dob-iso.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
     ],
     ('cases', 'dob-short-form'): [
-        'data/cases/dob-short-form.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+        'data/cases/dob-short-form.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
     ],
     ('cases', 'drill-prompt-control'): [
         'data/cases/drill-prompt-control.yaml:5:9: error: expected plain text, found U+001B (a control character) at character 38 of the text; remove it',
     ],
     ('cases', 'email-fullwidth-at'): [
-        'data/cases/email-fullwidth-at.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
+        'data/cases/email-fullwidth-at.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
     ],
     ('cases', 'email-obfuscated'): [
-        'data/cases/email-obfuscated.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
+        'data/cases/email-obfuscated.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
     ],
     ('cases', 'frequency-line-separator'): [
-        'data/cases/frequency-line-separator.yaml:42:14: error: expected plain text, found U+2029 (PARAGRAPH SEPARATOR, an invisible line break) at character 8 of the text; remove it',
+        'data/cases/frequency-line-separator.yaml:45:14: error: expected plain text, found U+2029 (PARAGRAPH SEPARATOR, an invisible line break) at character 8 of the text; remove it',
     ],
     ('cases', 'fullwidth-age-band'): [
         "data/cases/fullwidth-age-band.yaml:12:13: error: 'age_band' must be an age band such as '70-74' or '90+'; found '７0-74'",
     ],
     ('cases', 'fullwidth-cpt-in-claim'): [
-        'data/cases/fullwidth-cpt-in-claim.yaml:67:15: error: \'cpt\' must be a quoted 5-digit CPT code such as "97110"; found \'９７５３０\'',
+        'data/cases/fullwidth-cpt-in-claim.yaml:77:15: error: \'cpt\' must be a quoted 5-digit CPT code such as "97110"; found \'９７５３０\'',
     ],
     ('cases', 'goal-raw-bidi-override'): [
-        'data/cases/goal-raw-bidi-override.yaml:40:33: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds); remove it',
+        'data/cases/goal-raw-bidi-override.yaml:43:33: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds); remove it',
     ],
     ('cases', 'group-size-huge'): [
-        'data/cases/group-size-huge.yaml:49:5: error: expected group_size from 1 to 99, found 5000',
+        'data/cases/group-size-huge.yaml:58:5: error: expected group_size from 1 to 99, found 5000',
     ],
     ('cases', 'group-size-zero'): [
-        'data/cases/group-size-zero.yaml:49:5: error: expected group_size from 1 to 99, found 0',
+        'data/cases/group-size-zero.yaml:58:5: error: expected group_size from 1 to 99, found 0',
     ],
     ('cases', 'index'): [
         "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('cases', 'measure-value-huge'): [
-        "data/cases/measure-value-huge.yaml:34:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+300",
+        "data/cases/measure-value-huge.yaml:37:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+300",
     ],
     ('cases', 'measure-value-inf'): [
-        "data/cases/measure-value-inf.yaml:34:29: error: 'value' must be a finite number; found the number .inf (infinity)",
+        "data/cases/measure-value-inf.yaml:37:29: error: 'value' must be a finite number; found the number .inf (infinity)",
     ],
     ('cases', 'measure-value-nan'): [
-        "data/cases/measure-value-nan.yaml:34:29: error: 'value' must be a finite number; found the number .nan (not a number)",
+        "data/cases/measure-value-nan.yaml:37:29: error: 'value' must be a finite number; found the number .nan (not a number)",
     ],
     ('cases', 'member-id'): [
-        'data/cases/member-id.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+        'data/cases/member-id.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'minutes-huge-integer'): [
-        "data/cases/minutes-huge-integer.yaml:57:18: error: 'minutes' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 100000000000000000000",
+        "data/cases/minutes-huge-integer.yaml:66:18: error: 'minutes' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 100000000000000000000",
     ],
     ('cases', 'minutes-not-whole'): [
-        "data/cases/minutes-not-whole.yaml:57:18: error: 'minutes' must be a whole number; found the number 22.5",
+        "data/cases/minutes-not-whole.yaml:66:18: error: 'minutes' must be a whole number; found the number 22.5",
     ],
     ('cases', 'minutes-unreadable-number'): [
-        "data/cases/minutes-unreadable-number.yaml:57:18: error: expected a number that can be read, found '7777777777777777777777777777777777777... (5,000 characters)'",
+        "data/cases/minutes-unreadable-number.yaml:66:18: error: expected a number that can be read, found '7777777777777777777777777777777777777... (5,000 characters)'",
     ],
     ('cases', 'mrn-number'): [
-        'data/cases/mrn-number.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+        'data/cases/mrn-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'name-with-title'): [
-        'data/cases/name-with-title.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
+        'data/cases/name-with-title.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
     ],
     ('cases', 'patient-number'): [
-        'data/cases/patient-number.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+        'data/cases/patient-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'phone-international'): [
-        'data/cases/phone-international.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+        'data/cases/phone-international.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'phone-plus-one'): [
-        'data/cases/phone-plus-one.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+        'data/cases/phone-plus-one.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'phone-ten-digits'): [
-        'data/cases/phone-ten-digits.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+        'data/cases/phone-ten-digits.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'phone-zero-width'): [
-        'data/cases/phone-zero-width.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+        'data/cases/phone-zero-width.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'referrer-name'): [
-        'data/cases/referrer-name.yaml:20:18: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
+        'data/cases/referrer-name.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
     ],
     ('cases', 'response-nul-escape'): [
-        'data/cases/response-nul-escape.yaml:64:15: error: expected plain text, found U+0000 (a control character) at character 15 of the text; remove it',
+        'data/cases/response-nul-escape.yaml:73:15: error: expected plain text, found U+0000 (a control character) at character 15 of the text; remove it',
     ],
     ('cases', 'session-date-year-9999'): [
-        "data/cases/session-date-year-9999.yaml:50:11: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '9999-12-31'",
+        "data/cases/session-date-year-9999.yaml:59:11: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '9999-12-31'",
     ],
     ('cases', 'signed-by-bidi-escape'): [
-        'data/cases/signed-by-bidi-escape.yaml:65:16: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 11 of the text; remove it',
+        'data/cases/signed-by-bidi-escape.yaml:74:16: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 11 of the text; remove it',
     ],
     ('cases', 'ssn-no-separators'): [
-        'data/cases/ssn-no-separators.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
+        'data/cases/ssn-no-separators.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
     ],
     ('cases', 'ssn-with-spaces'): [
-        'data/cases/ssn-with-spaces.yaml:84:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
+        'data/cases/ssn-with-spaces.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
     ],
     ('cases', 'summary-noncharacter'): [
         'data/cases/summary-noncharacter.yaml:8:31: error: expected plain text, found U+FFFF (a Unicode noncharacter); remove it',
@@ -247,10 +247,10 @@ EXPECTED = {
         'data/cases/title-control-char.yaml:4:8: error: expected plain text, found U+007F (a control character) at character 20 of the text; remove it',
     ],
     ('cases', 'units-negative'): [
-        'data/cases/units-negative.yaml:67:9: error: expected units from 0 to 99, found -1',
+        'data/cases/units-negative.yaml:77:9: error: expected units from 0 to 99, found -1',
     ],
     ('cases', 'units-too-many'): [
-        'data/cases/units-too-many.yaml:67:9: error: expected units from 0 to 99, found 500',
+        'data/cases/units-too-many.yaml:77:9: error: expected units from 0 to 99, found 500',
     ],
     ('forms', 'form-help-noncharacter'): [
         'templates/forms/session-log.yaml:18:73: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 14 of the text; remove it',

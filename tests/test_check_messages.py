@@ -67,7 +67,7 @@ EXPECTED = {
         '6:11: error: \'code\' must be a quoted 5-digit CPT code such as "97110"; found \'٩٧١١٠\'',
     ],
     'bidi_isolate_escape': [
-        '7:11: error: expected plain text, found U+2066 (LEFT-TO-RIGHT ISOLATE, a bidirectional control that can make text show differently from what it holds) at character 7 of the text; remove it',
+        '10:11: error: expected plain text, found U+2066 (LEFT-TO-RIGHT ISOLATE, a bidirectional control that can make text show differently from what it holds) at character 7 of the text; remove it',
     ],
     'c1_control_escape': [
         '4:12: error: expected plain text, found U+009B (a control character) at character 3 of the text; remove it',
@@ -105,16 +105,16 @@ EXPECTED = {
         '4:12: error: expected plain text, found U+2028 (LINE SEPARATOR, an invisible line break) at character 9 of the text; remove it',
     ],
     'meaningful_change_nan': [
-        "14:24: error: 'meaningful_change' must be a finite number; found the number .nan (not a number)",
+        "17:24: error: 'meaningful_change' must be a finite number; found the number .nan (not a number)",
     ],
     'meaningful_change_negative': [
-        '6:5: error: expected meaningful_change 0 or more (a size of change, whatever the direction), found -2',
+        '9:5: error: expected meaningful_change 0 or more (a size of change, whatever the direction), found -2',
     ],
     'meaningful_change_negative_inf': [
-        "14:24: error: 'meaningful_change' must be a finite number; found the number -.inf (infinity)",
+        "17:24: error: 'meaningful_change' must be a finite number; found the number -.inf (infinity)",
     ],
     'measure_id_in_two_files': [
-        "data/catalog/b.yaml:2:5: error: expected each measure id once, found 'tug' again (first defined at data/catalog/a.yaml:6:5)",
+        "data/catalog/b.yaml:2:5: error: expected each measure id once, found 'tug' again (first defined at data/catalog/a.yaml:9:5)",
     ],
     'noncharacter_fffe_escape': [
         '4:12: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 10 of the text; remove it',
@@ -144,7 +144,7 @@ EXPECTED = {
         "10:9: error: 'id' must not be 'search', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_measure_id': [
-        "6:9: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "9:9: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_rule_id': [
         "6:9: error: 'id' must not be 'forms', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
