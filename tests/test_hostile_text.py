@@ -48,8 +48,16 @@ TAIL = ("</title><script>alert(1)</script><title> <img src=x onerror=alert(2)> [
 """Inline payloads, the same in every value."""
 HOST = "outside.example"
 
-NOT_TEXT = {("FormField", "based_on"): "the id of another field of the form, checked as such"}
+NOT_TEXT = {("FormField", "based_on"): "the id of another field of the form, checked as such",
+            ("Threshold", "unit"): "prose.py matches hand-written figures ('30 days') against it"}
 """Plain `str` fields that are references, not text shown to a reader."""
+NOT_ADDED = {("Rule", "review"): "its presence says the audit does not check the rule",
+             ("Category", "precautions"): "its presence makes every case of the category record them"}
+"""Optional texts whose mere presence changes what `check` demands: poisoned where the data has
+them, never added where it has none."""
+PROSE_SAFE = re.compile(r"\{[^{}]*\}|[{}]")
+"""Case prose (`schema.Text`) takes {placeholders}: a brace there is refused at load (prose.py),
+so its payloads leave braces out."""
 
 
 # --- the text fields, from the dataclasses --------------------------------------------------------
@@ -60,7 +68,7 @@ def _classify(tp):
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         return _classify(inner[0]) if len(inner) == 1 else (None, None)
-    if tp is str:
+    if isinstance(tp, type) and issubclass(tp, str):  # str, and schema.Text (case prose)
         return "text", None
     if origin is tuple:
         kind, cls = _classify(args[0])
@@ -82,6 +90,15 @@ def _fields(cls) -> list[tuple[str, str, type | None]]:
         if kind:
             out.append((f.name, kind, inner))
     return out
+
+
+def _is_prose(cls, name: str) -> bool:
+    """Whether the field is case prose (`schema.Text`, alone, optional or in a tuple)."""
+    from generator.schema import Text
+    tp = get_type_hints(cls, include_extras=True)[name]
+    while get_args(tp):
+        tp = next(a for a in get_args(tp) if a is not type(None) and a is not Ellipsis)
+    return tp is Text
 
 
 def text_fields(*roots) -> set[tuple[str, str]]:
@@ -128,7 +145,8 @@ class Poisoner:
         self.poisoned.add((cls.__name__, name))
         if not self.payloads:
             return f"{token} {original or ''}"
-        return f"{OPENINGS[self.n % len(OPENINGS)]}{token} {original or ''} {TAIL}"
+        value = f"{OPENINGS[self.n % len(OPENINGS)]}{token} {original or ''} {TAIL}"
+        return PROSE_SAFE.sub("", value) if _is_prose(cls, name) else value
 
     def record(self, node, cls, *, drill: bool) -> None:
         for name, kind, inner in _fields(cls):
@@ -136,7 +154,7 @@ class Poisoner:
             if kind == "text":
                 # An absent optional text is added, except in a drill, where leaving it out may be
                 # the fault the drill teaches (an unsigned note) and the audit must still find it.
-                if value is not None or not drill:
+                if value is not None or not (drill or (cls.__name__, name) in NOT_ADDED):
                     node[name] = self.value(value, cls, name)
             elif kind == "texts" and value:
                 node[name] = [self.value(v, cls, name) for v in value]
@@ -331,7 +349,10 @@ def test_entries_and_fields_that_share_a_name_get_distinct_anchors(tiny_project,
     other ids ('load', 'a' and 'a-help', 'section-visit' next to section 'visit')."""
     catalog = tiny_project / "data" / "catalog" / "catalog.yaml"
     text = catalog.read_text().replace("tiny-source", "fall-risk").replace("reassess-every-30-days", "session-date")
-    catalog.write_text(text)
+    # Renamed, the rule is no longer one the audit enforces, so it says why a person reviews it.
+    statement = "    statement: Re-test the baseline measures at least every 30 days.\n"
+    assert statement in text
+    catalog.write_text(text.replace(statement, statement + "    review: A person compares the dates.\n"))
     form = tiny_project / "templates" / "forms" / "session-log.yaml"
     form.write_text(form.read_text() + "".join(
         f"      - {{id: {i}, label: {i}, type: text{', help: Some help' if i == 'a' else ''}}}\n"
