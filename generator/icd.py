@@ -67,7 +67,7 @@ def fiscal_year_of(day: dt.date) -> str:
 
 def fiscal_year_span(label: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of "FY2026" (2025-10-01, 2026-09-30); None for an unknown year."""
-    m = re.fullmatch(r"FY(\d{4})", label)
+    m = re.fullmatch(r"FY([0-9]{4})", label)
     if not m:
         return None
     year = int(m.group(1))
