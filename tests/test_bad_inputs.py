@@ -253,7 +253,7 @@ EXPECTED = {
         'data/cases/units-too-many.yaml:77:9: error: expected units from 0 to 99, found 500',
     ],
     ('forms', 'form-help-noncharacter'): [
-        'templates/forms/session-log.yaml:18:73: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 14 of the text; remove it',
+        'templates/forms/session-log.yaml:28:74: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 14 of the text; remove it',
     ],
     ('forms', 'form-id-in-yaml-and-yml'): [
         "templates/forms/session-log.yml:1:1: error: expected each form id once, found 'session-log' also in templates/forms/session-log.yaml",
@@ -263,22 +263,22 @@ EXPECTED = {
         "templates/forms/index.yaml:2:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('forms', 'form-label-bidi-override'): [
-        'templates/forms/session-log.yaml:16:34: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 8 of the text; remove it',
+        'templates/forms/session-log.yaml:18:34: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 8 of the text; remove it',
     ],
     ('forms', 'form-notice-nul'): [
-        'templates/forms/session-log.yaml:9:9: error: expected plain text, found U+0000 (a control character) at character 27 of the text; remove it',
+        'templates/forms/session-log.yaml:11:9: error: expected plain text, found U+0000 (a control character) at character 27 of the text; remove it',
     ],
     ('forms', 'form-rows-above-limit'): [
-        "templates/forms/session-log.yaml:63:9: error: field 'exercises': expected rows between 1 and 30, found 500",
+        "templates/forms/session-log.yaml:88:9: error: field 'exercises': expected rows between 1 and 30, found 500",
     ],
     ('forms', 'form-rows-huge-integer'): [
-        "templates/forms/session-log.yaml:66:15: error: 'rows' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 1000000000000",
+        "templates/forms/session-log.yaml:91:15: error: 'rows' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 1000000000000",
     ],
     ('forms', 'form-title-control-char'): [
         'templates/forms/session-log.yaml:3:8: error: expected plain text, found U+007F (a control character) at character 12 of the text; remove it',
     ],
     ('forms', 'form-version-fullwidth-digit'): [
-        "templates/forms/session-log.yaml:8:10: error: 'version' must be a version such as '1.0.0'; found '１.0.0'",
+        "templates/forms/session-log.yaml:8:10: error: 'version' must be a version such as '1.0.0'; found '２.0.0'",
     ],
 }
 
