@@ -49,6 +49,8 @@ TAIL = ("</title><script>alert(1)</script><title> <img src=x onerror=alert(2)> [
 HOST = "outside.example"
 
 NOT_TEXT = {("FormField", "based_on"): "the id of another field of the form, checked as such",
+            ("FormField", "at_least"): "the id of another field of the form, checked as such",
+            ("FormField", "not_before"): "the id of another field of the form, checked as such",
             ("Threshold", "unit"): "prose.py matches hand-written figures ('30 days') against it"}
 """Plain `str` fields that are references, not text shown to a reader."""
 NOT_ADDED = {("Rule", "review"): "its presence says the audit does not check the rule",
