@@ -21,14 +21,14 @@ from typing import Annotated, Literal
 from .errors import Location, Problem
 from .load import load_file, map_chunks, yaml_files
 from .model import NOWHERE, AgeBand
-from .schema import CptCode, IcdCode, Ident, Pattern, Text, parse
+from .schema import CptCode, EntryId, IcdCode, Ident, Pattern, Text, parse
 from .validate import duplicates
 
 Pointer = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]
 """A diagnosis pointer, as in box 21 / 24E of the CMS-1500 claim form."""
 
 Modifier = Annotated[str, Pattern(r"[A-Z0-9]{2}", "a 2-character modifier such as 'GP' or '59'")]
-Clock = Annotated[str, Pattern(r"(?:[01]\d|2[0-3]):[0-5]\d", "a 24-hour clock time such as '09:30'")]
+Clock = Annotated[str, Pattern(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", "a 24-hour clock time such as '09:30'")]
 
 Credential = Literal["MD", "DO", "DPM", "NP", "PA", "PT", "PTA", "OT", "DC", "RN", "ATC"]
 """A referrer's credential. Who may refer is the audit's business (rule referrer-may-refer): MD, DO
@@ -43,6 +43,10 @@ ProgramPart = Literal["resistance", "balance", "aerobic", "flexibility", "task-p
 
 MAX_MINUTES = 480
 """Longest plausible time on one code in one session (the units engine refuses more)."""
+MAX_UNITS = 99
+"""Most units on one claim line: far above what 480 minutes give, so over-billing still shows."""
+MAX_GROUP = 99
+"""Most clients trained at the same time."""
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ class ExpectedBreach:
 class Case:
     """One worked case: a synthetic client from referral to reassessment."""
 
-    id: Ident
+    id: EntryId
     """Must equal the file stem."""
     title: str
     summary: Text
@@ -342,6 +346,8 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, first=None) -> tuple
             cases.append(case)
             per_case.append(audited)
     problems.extend(p for r in results for p in r[3])
+    # The id names the page; x.yaml next to x.yml, or a case and a drill, would share it.
+    problems.extend(duplicates(cases, "id", "case or drill id"))
     return cases, problems, per_case
 
 
@@ -415,14 +421,14 @@ def _sanity(case: Case, stem: str, id_at: Location):
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
     yield from duplicates(case.sessions, "id", "session id")
     for s in case.sessions:
-        if s.group_size is not None and s.group_size < 1:
-            yield Problem(s.where, f"expected group_size 1 or more, found {s.group_size}")
+        if s.group_size is not None and not 1 <= s.group_size <= MAX_GROUP:
+            yield Problem(s.where, f"expected group_size from 1 to {MAX_GROUP}, found {s.group_size}")
         for a in s.activities:
             if a.minutes is not None and not 0 <= a.minutes <= MAX_MINUTES:
                 yield Problem(a.where, f"expected minutes from 0 to {MAX_MINUTES}, found {a.minutes}")
         for line in s.claim:
-            if line.units < 0:
-                yield Problem(line.where, f"expected units 0 or more, found {line.units}")
+            if not 0 <= line.units <= MAX_UNITS:
+                yield Problem(line.where, f"expected units from 0 to {MAX_UNITS}, found {line.units}")
 
 
 REASSESS_DAYS = 30

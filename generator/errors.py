@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,13 @@ class Problem:
         return (self.where.path, self.where.line, self.where.column, self.message)
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.severity}: {self.message}"
+        message = _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], self.message)
+        return f"{self.where}: {self.severity}: {message}"
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a message may quote from the data but a terminal must not receive as such (an escape
+sequence could rewrite the screen, a bidi override reorder it): shown as \\x1b, \\u202e ..."""
 
 
 def sort_problems(problems) -> list[Problem]:

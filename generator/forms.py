@@ -29,14 +29,14 @@ from typing import Annotated, Literal
 from .errors import Location, Problem
 from .load import Document, load_dir
 from .model import Catalog
-from .schema import Ident, Pattern, parse
+from .schema import EntryId, Ident, Pattern, parse
 
 NOWHERE = Location("<nowhere>")
 
 # Dots are reserved for table cells (`minutes.0.cpt`), so ids never contain one.
 FieldId = Annotated[str, Pattern(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*",
                                  "a lower-case id such as 'session_date' or 'session-date'")]
-Version = Annotated[str, Pattern(r"\d+\.\d+\.\d+", "a version such as '1.0.0'")]
+Version = Annotated[str, Pattern(r"[0-9]+\.[0-9]+\.[0-9]+", "a version such as '1.0.0'")]
 CellType = Literal["text", "long-text", "date", "time", "number", "integer", "choice", "checkbox", "icd10"]
 FieldType = Literal["text", "long-text", "date", "time", "number", "integer", "choice", "checkbox", "icd10",
                     "signature", "table"]
@@ -154,7 +154,7 @@ class Section:
 class Form:
     """One printable, fillable form for one document type."""
 
-    id: Ident
+    id: EntryId
     title: str
     document_type: Ident
     description: str

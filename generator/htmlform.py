@@ -51,6 +51,19 @@ def control_id(name: str) -> str:
     return f"mf-{name}"
 
 
+def part_id(name: str, part: str) -> str:
+    """The HTML id of a part of control `name` ('help', 'icd'): 'mf-weight.help'. A control's name
+    has one dot-separated piece (a field) or three (a table cell), never two or four, so these
+    can never equal a control's id, whatever the fields and columns are called."""
+    return f"{control_id(name)}.{part}"
+
+
+def other_id(kind: str, ident: str = "") -> str:
+    """The HTML id of anything else on a form page: 'mf--section-visit', 'mf--load'. A field id
+    never holds '--', so these can never equal a control's id either."""
+    return f"mf--{kind}-{ident}" if ident else f"mf--{kind}"
+
+
 def _attr(name: str, value) -> str:
     return f' {name}="{escape(str(value), quote=True)}"'
 
@@ -84,7 +97,7 @@ def _control(name: str, kind: str, *, options=(), required=False, covers=(), ext
 
 def _field(f: FormField, catalog: Catalog) -> list[str]:
     req = ' <span class="mf-required">(required)</span>' if f.required else ""
-    help_id = control_id(f.id) + "-help"
+    help_id = part_id(f.id, "help")
     described = _attr("aria-describedby", help_id) if f.help else ""
     help_html = f"<p class=\"mf-help\"{_attr('id', help_id)}>{escape(f.help)}</p>" if f.help else ""
     if f.type == "table":
@@ -95,11 +108,11 @@ def _field(f: FormField, catalog: Catalog) -> list[str]:
     elif f.calculate != "none":
         extra += _attr("data-calculate", f.calculate) + _attr("data-based-on", f.based_on)
     if f.type == "icd10":
-        extra += _attr("aria-describedby", control_id(f.id) + "-icd")
+        extra += _attr("aria-describedby", part_id(f.id, "icd"))
     control = _control(f.id, f.type, options=choice_options(f, catalog), required=f.required, covers=f.covers,
                        extra=extra, computed=f.calculate != "none")
     if f.type == "icd10":
-        control += f"<span class=\"mf-icd\" aria-live=\"polite\"{_attr('id', control_id(f.id) + '-icd')}></span>"
+        control += f"<span class=\"mf-icd\" aria-live=\"polite\"{_attr('id', part_id(f.id, 'icd'))}></span>"
     label = f"<label{_attr('for', control_id(f.id))}>{escape(f.caption)}{req}</label>"
     # A checkbox reads best with its box first, like on paper.
     body = f"{control} {label}" if f.type == "checkbox" else f"{label}{control}"
@@ -113,7 +126,7 @@ def _cell(f: FormField, row: int, c: Column, catalog: Catalog) -> str:
     extra = _attr("data-column", c.id) + _attr("data-row", row)
     if c.options_from == "diagnoses":
         extra += ' data-options-from="diagnoses"'
-    status = control_id(name) + "-icd"  # where forms.js says whether the code is billable
+    status = part_id(name, "icd")  # where forms.js says whether the code is billable
     if c.type == "icd10":
         extra += _attr("aria-describedby", status)
     computed = f.calculate == "change" and c.id == "change"
@@ -195,20 +208,20 @@ def _json_script(data: dict) -> str:
 def form_html(form: Form, catalog: Catalog, icd_asset: dict | None = None) -> str:
     """The form itself (one raw HTML block): the web page and the offline file both use it."""
     html = [f"<div class=\"mf-wrap\"{_attr('data-form', form.id)}>", _json_script(page_data(form, catalog, icd_asset)),
-            f"<form class=\"mf-form\" autocomplete=\"off\"{_attr('id', 'mf-form-' + form.id)}"
+            f"<form class=\"mf-form\" autocomplete=\"off\"{_attr('id', other_id('form', form.id))}"
             f"{_attr('aria-label', form.title)}>"]
     chain = CHAINS.get(form.id)
     if chain:
         html += ["<div class=\"mf-chain\">",
-                 "<label class=\"md-button\" for=\"mf-chain\">Fill in from a saved initial assessment</label>"
-                 "<input type=\"file\" id=\"mf-chain\" class=\"mf-sr\" accept=\".json,application/json\" "
+                 f"<label class=\"md-button\" for=\"{other_id('chain')}\">Fill in from a saved initial assessment</label>"
+                 f"<input type=\"file\" id=\"{other_id('chain')}\" class=\"mf-sr\" accept=\".json,application/json\" "
                  "data-action=\"chain\">",
                  f"<p class=\"mf-help\">Copies the client, the diagnoses and "
                  f"{'the baseline values' if 'measures' in chain['tables'] else 'the planned codes'} "
                  "from an initial assessment you saved with this site. The file is read here, in your browser.</p>",
                  "</div>"]
     for s in form.sections:
-        html.append(f"<fieldset{_attr('id', 'mf-section-' + s.id)}><legend>{escape(s.title)}</legend>")
+        html.append(f"<fieldset{_attr('id', other_id('section', s.id))}><legend>{escape(s.title)}</legend>")
         if s.help:
             html.append(f"<p class=\"mf-help\">{escape(s.help)}</p>")
         html.append("<div class=\"mf-grid\">")
@@ -220,8 +233,8 @@ def form_html(form: Form, catalog: Catalog, icd_asset: dict | None = None) -> st
         "<div class=\"mf-actions\">",
         '<button type="button" class="md-button" data-action="check">Check the record</button>',
         '<button type="button" class="md-button" data-action="save">Save to a file</button>',
-        '<label class="md-button" for="mf-load">Load a saved file</label>'
-        '<input type="file" id="mf-load" class="mf-sr" accept=".json,application/json" data-action="load">',
+        f'<label class="md-button" for="{other_id("load")}">Load a saved file</label>'
+        f'<input type="file" id="{other_id("load")}" class="mf-sr" accept=".json,application/json" data-action="load">',
         '<button type="button" class="md-button" data-action="print">Print</button>',
         "</div>",
         '<div class="mf-status" role="status" aria-live="polite"></div>',

@@ -24,7 +24,7 @@ from .cache import cache_dir as default_cache_dir
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july",
            "august", "september", "october", "november", "december")
-_DATA_FILE = re.compile(r"icd10c\w*-tabular-([a-z]+)-\d+-(\d{4})\.xml$", re.IGNORECASE)
+_DATA_FILE = re.compile(r"icd10c\w*-tabular-([a-z]+)-[0-9]+-([0-9]{4})\.xml$", re.IGNORECASE)
 # Billable descendants of a header, following the parent column down.
 _LEAVES_SQL = ("WITH RECURSIVE d(code) AS (SELECT code FROM codes WHERE parent = ?"
                " UNION SELECT c.code FROM codes c JOIN d ON c.parent = d.code)"
@@ -56,7 +56,7 @@ RELEASE: str = _find_release()
 
 def _fiscal_year() -> str:
     """Returns e.g. "FY2026"; US fiscal years start on 1 October."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", RELEASE)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", RELEASE)
     return f"FY{int(m.group(1)) + (int(m.group(2)) >= 10)}" if m else "unknown FY"
 
 
@@ -67,7 +67,7 @@ def fiscal_year_of(day: dt.date) -> str:
 
 def fiscal_year_span(label: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of "FY2026" (2025-10-01, 2026-09-30); None for an unknown year."""
-    m = re.fullmatch(r"FY(\d{4})", label)
+    m = re.fullmatch(r"FY([0-9]{4})", label)
     if not m:
         return None
     year = int(m.group(1))

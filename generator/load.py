@@ -2,9 +2,10 @@
 
 The composer in `yamlnodes.py` (on ruamel.yaml's C parser) keeps the line and
 column of every key, value and list item, which is what lets later stages point
-at the exact place of a mistake. Nothing here judges the content; it only turns
-files into `Document`s, or into `Problem`s when a file cannot be read as YAML at
-all. `map_chunks` at the end shares per-file work among processes.
+at the exact place of a mistake. Nothing here judges what the values mean; it
+turns files into `Document`s, or into `Problem`s when a file cannot be read as
+YAML or holds characters no text may hold (see `odd_character`). `map_chunks`
+at the end shares per-file work among processes.
 """
 
 from __future__ import annotations
@@ -13,22 +14,56 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import threading
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Location, Problem, display_path
-from .yamlnodes import ComposeError, compose
+from .yamlnodes import ComposeError, compose, strings
 
 MAX_BYTES = 2_000_000
 """Refuse files above this size: no catalog or case file is anywhere near it."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
+
+
+_NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(fr"\U{p:04x}fffe\U{p:04x}ffff" for p in range(17))
+_SHARED = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS
+_ODD_IN_FILE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _SHARED + "]")
+"""Characters no text in a data file may hold: C0 and C1 controls and DEL (tab and line breaks
+aside), Unicode noncharacters and lone surrogates, invisible line and paragraph separators, and
+the bidirectional overrides and isolates that make text display differently from what it holds
+(the "Trojan Source" characters). Each breaks or disguises something downstream: YAML front
+matter, JSON, a terminal showing a message, or a reader's trust in what the page says."""
+_ODD = re.compile(r"[\x00-\x08\x0b-\x1f" + _SHARED + "]")
+"""The same for one parsed value, which may not hold a carriage return either (only an escape in
+double quotes can put one there; a line break in a file always reads as a line feed)."""
+_ODD_BUT_NUL = re.compile(_ODD.pattern.replace(r"\x00-", r"\x01-"))
+"""`_ODD` without NUL, which separates the values in `Document.scalars`."""
+
+
+def odd_character(ch: str) -> str:
+    """What a character matched by `_ODD_IN_FILE` is, in words, for a message."""
+    cp = ord(ch)
+    if 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069:
+        what = f"{unicodedata.name(ch)}, a bidirectional control that can make text show differently from what it holds"
+    elif cp in (0x2028, 0x2029):
+        what = f"{unicodedata.name(ch)}, an invisible line break"
+    elif unicodedata.category(ch) == "Cs":
+        what = "a lone surrogate"
+    elif unicodedata.category(ch) == "Cc":
+        what = "a control character"
+    else:
+        what = "a Unicode noncharacter"
+    return f"U+{cp:04X} ({what})"
 
 
 @dataclass(frozen=True)
@@ -81,16 +116,19 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
 def _parse(path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
     where = Location.of(path)
     if len(raw) > MAX_BYTES:
-        return None, [Problem(where, f"expected a YAML file under {MAX_BYTES:,} bytes, found {len(raw):,} bytes")]
+        return None, [Problem(Location.of(path, *_line_col(raw, MAX_BYTES, b"\n")),
+                              f"expected a YAML file under {MAX_BYTES:,} bytes, found {len(raw):,} bytes")]
     if b"\x00" in raw:
-        return None, [Problem(where, "expected a UTF-8 text file, found binary data (a NUL byte)")]
+        return None, [Problem(Location.of(path, *_line_col(raw, raw.index(b"\x00"), b"\n")),
+                              "expected a UTF-8 text file, found binary data (a NUL byte)")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [Problem(Location.of(path, line, col),
+        return None, [Problem(Location.of(path, *_line_col(raw, e.start, b"\n")),
                               f"expected UTF-8 text, found the byte 0x{raw[e.start]:02x} (save the file as UTF-8)")]
+    odd = _odd_in_file(path, text)
+    if odd:
+        return None, odd
     too_deep = _too_deep(path, text)
     if too_deep is not None:
         return None, [too_deep]
@@ -101,9 +139,56 @@ def _parse(path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(Location.of(path, e.line0 + 1, e.col0 + 1), e.message)]
     except MarkedYAMLError as e:
         return None, [_marked_problem(path, e, text)]
+    except ReaderError as e:  # a character the YAML reader refuses (the scan above should have found it)
+        at = e.position if isinstance(e.position, int) and 0 <= e.position < len(text) else 0
+        return None, [Problem(Location.of(path, *_line_col(text, at, "\n")),
+                              f"expected YAML text, found a character YAML does not allow: {e.reason}")]
     except (YAMLError, ValueError, TypeError, RecursionError) as e:
         return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
-    return Document(path, root, where.path, "\x00".join(scalars)), []
+    doc = Document(path, root, where.path, "\x00".join(scalars))
+    # One search of all the file's text: values hold an odd character only through escapes ("\x7f").
+    if doc.scalars.count("\x00") != max(len(scalars) - 1, 0) or _ODD_BUT_NUL.search(doc.scalars):
+        return doc, _odd_values(doc)
+    return doc, []
+
+
+def _line_col(data, index: int, newline) -> tuple[int, int]:
+    """1-based line and column of position `index` in `data` (text or bytes)."""
+    start = data.rfind(newline, 0, index) + 1
+    return data.count(newline, 0, index) + 1, index - start + 1
+
+
+MAX_REPORTED = 20
+"""Odd characters reported per file: a file full of them needs fixing as a whole, not 1,000 lines."""
+
+
+def _odd_in_file(path: Path, text: str) -> list[Problem]:
+    """A problem at each odd character written as such into the file (first per line; see `_ODD_IN_FILE`)."""
+    if not _ODD_IN_FILE.search(text):
+        return []
+    out, last_line = [], 0
+    for m in _ODD_IN_FILE.finditer(text):
+        line, col = _line_col(text, m.start(), "\n")
+        if line != last_line:
+            out.append(Problem(Location.of(path, line, col), f"expected plain text, found {odd_character(m.group())}; "
+                                                             "remove it"))
+            last_line = line
+        if len(out) == MAX_REPORTED:
+            break
+    return out
+
+
+def _odd_values(doc: Document) -> list[Problem]:
+    """A problem for each key or value holding an odd character (written as an escape such as "\\x7f")."""
+    out = []
+    for (line0, col0), value in strings(doc.root, keys=True):
+        m = _ODD.search(value)
+        if m is not None:
+            out.append(Problem(doc.at(line0, col0), f"expected plain text, found {odd_character(m.group())} "
+                                                    f"at character {m.start() + 1} of the text; remove it"))
+            if len(out) == MAX_REPORTED:
+                break
+    return out
 
 
 def _too_deep(path: Path, text: str) -> Problem | None:

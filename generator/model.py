@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from .errors import Location
-from .schema import CptCode, IcdCode, Ident, Pattern, Url
+from .schema import CptCode, EntryId, IcdCode, Ident, Pattern, Url
 
-AgeBand = Annotated[str, Pattern(r"\d{1,3}-\d{1,3}|\d{1,3}\+", "an age band such as '70-74' or '90+'")]
+AgeBand = Annotated[str, Pattern(r"[0-9]{1,3}-[0-9]{1,3}|[0-9]{1,3}\+", "an age band such as '70-74' or '90+'")]
 
 NOWHERE = Location("<nowhere>")
 
@@ -25,7 +25,7 @@ NOWHERE = Location("<nowhere>")
 class Source:
     """A document a fact comes from."""
 
-    id: Ident
+    id: EntryId
     """Short id used by `sources:` lists elsewhere, e.g. 'cms-pub100-04-ch5'."""
     title: str
     """Human title, e.g. 'Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2'."""
@@ -75,7 +75,7 @@ class Cpt:
 class Category:
     """A condition category used to group diagnoses in the pairing guide."""
 
-    id: Ident
+    id: EntryId
     name: str
     description: str
     precautions: tuple[str, ...] = ()
@@ -117,7 +117,7 @@ class Diagnosis:
 class DocumentType:
     """A kind of MedExPRO document (session log, 30-day progress report ...)."""
 
-    id: Ident
+    id: EntryId
     name: str
     description: str
     replaces: bool = False
@@ -129,7 +129,7 @@ class DocumentType:
 class Element:
     """A documentation element: something a document must show."""
 
-    id: Ident
+    id: EntryId
     name: str
     why: str
     """Why reviewers and payers look for it."""
@@ -157,7 +157,7 @@ class Threshold:
 class Rule:
     """A documentation or billing rule, dated so it cannot go stale silently."""
 
-    id: Ident
+    id: EntryId
     title: str
     statement: str
     """The rule in plain words."""
@@ -200,7 +200,7 @@ class Cutoff:
 class Population:
     """A group a meaningful-change figure was measured in, e.g. people with early knee osteoarthritis."""
 
-    id: Ident
+    id: EntryId
     name: str
     """In words, e.g. 'people with early knee osteoarthritis'."""
     replaces: bool = False
@@ -225,7 +225,7 @@ class ChangeFigure:
 class Measure:
     """An objective outcome measure used for baseline and reassessment."""
 
-    id: Ident
+    id: EntryId
     name: str
     abbreviation: str
     unit: str

@@ -25,7 +25,9 @@ PACKETS = {"print/student/index.md": False, "print/instructor/index.md": True}
 """Packet page -> whether it prints answers."""
 
 _ANSWER = re.compile(re.escape(ANSWER_START) + r".*?" + re.escape(ANSWER_END), re.S)
-_ATTR = re.compile(r'\b(id|href|src)="([^"]*)"')
+_ATTR = re.compile(r'(?<=\s)(id|href|src)="([^"]*)"(?=[^<>]*>)')
+"""An id, href or src attribute, inside a tag: text holds no raw '<' or '>' (MkDocs escapes them),
+so what is followed by a '>' before any '<' is in a tag. Text that merely reads 'id="x"' stays."""
 _EXTERNAL = re.compile(r"[a-z][a-z0-9+.-]*:|/", re.I)
 
 

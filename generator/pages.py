@@ -27,6 +27,19 @@ class Page:
     """False keeps the page out of the sidebar (it stays reachable and searchable)."""
 
 
+ANCHOR_KINDS = ("element", "rule", "source", "category")
+"""Catalog entries with an anchor on a section page. Each kind has its own prefix, so an element
+and a rule with the same id (say 'measurable-improvement') get two ids, and no id can equal a
+heading's own slug (fixed headings such as 'Elements' never start with a kind and a dash)."""
+
+
+def anchor(kind: str, id_: str) -> str:
+    """The HTML id of a catalog entry on its section page: 'rule-reassess-every-30-days'."""
+    if kind not in ANCHOR_KINDS:
+        raise ValueError(f"no anchors for {kind!r}")  # a template bug, not user data
+    return f"{kind}-{id_}"
+
+
 def href(path: str) -> str:
     """Link from a generated page (one folder deep) to `path`."""
     return "../" + path

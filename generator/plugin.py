@@ -8,12 +8,15 @@ into site_src/), and watches data/ and templates/ when serving.
 
 from __future__ import annotations
 
+import html as htmllib
 import logging
 import re
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
@@ -34,7 +37,7 @@ _memo: dict[tuple, Generated] = {}
 _RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*"
                         r"(?:\n<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*)*(?=\n\n|\n?\Z)")
 """Raw HTML blocks, one element per line between blank lines, as the case templates write them (`tight`)."""
-_SET_ASIDE = re.compile(r"<!--metdocs:raw:(\d+)-->")
+_SET_ASIDE = re.compile(r"<!--metdocs:raw:([0-9]+)-->")
 
 
 def set_aside(markdown: str) -> tuple[str, list[str]]:
@@ -57,6 +60,24 @@ def set_aside(markdown: str) -> tuple[str, list[str]]:
 
 def put_back(html: str, blocks: list[str]) -> str:
     return _SET_ASIDE.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+
+
+def escape_title(page) -> None:
+    """Make the page's title HTML text, escaped exactly once, wherever the theme prints it.
+
+    Material prints `page.meta.title` raw into <title> and the header, `page.title` raw into the
+    nav and footer, and, for a page without a front-matter title, `page.title | striptags` into
+    <title>, which turns a heading's &lt;/title&gt; back into a live tag. So every page but the
+    home page gets `meta.title` as escaped `Markup`: printed raw it is right, `| e` leaves it
+    alone, and `page.title` returns it. The plain text is the front-matter title, or else the
+    title MkDocs took from the first heading (entities there are decoded first, so they are
+    escaped once, not twice) or from the nav.
+    """
+    title = page.meta.get("title")
+    if title is not None:
+        page.meta["title"] = Markup.escape(title if isinstance(title, Markup) else str(title))
+    elif not page.is_homepage and page.title:
+        page.meta["title"] = Markup.escape(htmllib.unescape(str(page.title)))
 
 
 class MetdocsConfig(Config):
@@ -112,12 +133,18 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         self.set_aside: dict[str, list[str]] = {}
 
     def on_page_markdown(self, markdown, *, page, config, files):
+        if markdown.startswith("---\n") and page.file.src_uri in self.generated.files:
+            # MkDocs reads front matter it cannot parse as page text, silently; for a generated
+            # page that would publish a title unescaped, so it is a bug to stop on.
+            raise PluginError(f"metdocs: the front matter of generated page {page.file.src_uri} could not be read "
+                              "(this is a bug in metdocs; please report it)")
         folder, _, name = page.file.src_uri.partition("/")
         if folder in ("cases", "drills") and name != "index.md" and page.file.src_uri in self.generated.files:
             markdown, self.set_aside[page.file.src_uri] = set_aside(markdown)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
+        escape_title(page)
         folder, _, name = page.file.src_uri.partition("/")
         html = put_back(html, self.set_aside.pop(page.file.src_uri, []))
         # Keep each case and drill page's HTML for the print packets (see packets.py).

@@ -24,12 +24,17 @@ from markupsafe import Markup
 
 from .cache import template_cache
 from .errors import Location, MetdocsError
+from .pages import anchor
 
 # Characters that Markdown or HTML would treat as syntax inside running text.
 _MD_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                            **{c: "\\" + c for c in "\\`*_[]{}|#!~"}})
-"""One pass: HTML's &, <, > as entities, Markdown punctuation backslash-escaped."""
-_MD_ANY = re.compile(r"[&<>\\`*_\[\]{}|#!~]")
+                            **{c: "\\" + c for c in "\\`*_[]{}|#!"}})
+"""One pass: HTML's &, <, > as entities, Markdown punctuation backslash-escaped (only characters
+Python-Markdown accepts a backslash before: on any other, such as ~, the backslash would show)."""
+_MD_ANY = re.compile(r"[&<>\\`*_\[\]{}|#!]")
+_BLOCK_START = re.compile(r"[-+=?~:]|[0-9]+[.)](?=\s|$)")
+"""What starts a block when it opens a line (list, rule, setext underline, details, fence, ...).
+A value may open a line (`- {{ item }}`), so its first character is written as an entity there."""
 
 
 _PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
@@ -56,7 +61,12 @@ def md_text(value) -> str:
     if _MD_ANY.search(text):  # most values have nothing to escape; translate is the slow part
         text = text.translate(_MD_ESCAPE)
     # Newlines would break table rows and list items; a space keeps the words apart.
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    m = _BLOCK_START.match(text)
+    if m is not None:
+        end = m.end() - 1  # the last character of the match: '-' of "- x", '.' of "1. x"
+        text = f"{text[:end]}&#{ord(text[end])};{text[end + 1:]}"
+    return text
 
 
 def html_value(value) -> str:
@@ -94,14 +104,21 @@ def link(text, url: str) -> Markup:
     return Markup(f"[{md_text(text)}]({url})")
 
 
-def front_matter_title(text) -> Markup:
-    """A page title for YAML front matter: a JSON string (valid YAML) with no markup characters.
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What JSON leaves raw but YAML refuses in a file (JSON escapes the C0 controls itself)."""
 
-    MkDocs puts the page title into <title> and the nav without escaping it, so the
-    characters that could open or close a tag are dropped rather than escaped.
+
+def front_matter_title(text) -> Markup:
+    """A page title for YAML front matter: the exact text, as a JSON string (valid YAML too).
+
+    Nothing is dropped or escaped for HTML here: MkDocs prints titles into <title>, the nav and
+    the header without escaping them, so the plugin HTML-escapes every page's title once after
+    MkDocs has read it (`plugin.escape_title`). What YAML cannot hold raw is written as an
+    escape, so the front matter always parses (the load stage refuses such characters in the
+    data; this keeps any other text from turning front matter into page text).
     """
-    clean = " ".join(re.sub(r"[<>&\"\\`]", "", str(text)).split())
-    return Markup(json.dumps(clean, ensure_ascii=False))
+    dumped = json.dumps(" ".join(_text(text).split()), ensure_ascii=False)
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
 
 
 class TemplateProblem(MetdocsError):
@@ -129,6 +146,7 @@ def environment(templates_dir: Path | list[Path]) -> Environment:
     env.filters["tight"] = tight
     env.globals["link"] = link
     env.globals["title"] = front_matter_title
+    env.globals["anchor"] = anchor
     return env
 
 

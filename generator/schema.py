@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 import re
 import types
 import typing
@@ -28,6 +29,14 @@ from .yamlnodes import QuotedStr
 MAX_TEXT = 20_000
 """Longest text value accepted; longer ones are almost certainly a paste accident."""
 
+MAX_NUMBER = 1_000_000_000
+"""Largest size of any number (whole or not). Every number here is minutes, units, a score or a
+day count; a bound keeps sums, differences and date arithmetic from overflowing later. Fields
+with a meaning get tighter bounds where they are checked (cases.py, validate.py, forms.py)."""
+
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+"""Dates accepted: adding a reassessment interval to any of them stays a valid date."""
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -37,6 +46,8 @@ class Pattern:
     describe: str
     quoted: bool = False
     """Codes must be quoted: unquoted 97110 is a number and unquoted 00100 loses its zeros."""
+    reserved: frozenset = frozenset()
+    """Values that match but are not allowed (ids that would name a part of the site)."""
 
     def matches(self, value: str) -> bool:
         return _compiled(self.regex).fullmatch(value) is not None
@@ -44,14 +55,32 @@ class Pattern:
 
 @functools.lru_cache(maxsize=256)
 def _compiled(regex: str) -> re.Pattern:
-    return re.compile(regex)
+    # ASCII: \d and \w would otherwise match any script's digits and letters ("９７１１０").
+    return re.compile(regex, re.ASCII)
 
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+RESERVED_IDS = frozenset({"index", "standards", "scope", "cpt", "icd10", "pairing", "measures", "sources", "units",
+                          "forms", "cases", "drills", "print", "examples", "assets", "search", "404", "sitemap"})
+"""Names of the site's own pages and folders (every section, `index`, MkDocs' search, 404 and sitemap).
+An entry's id names its page (measures/<id>/, cases/<id>/, forms/<id>/) or its anchor, so it may
+not be one of these (tests/test_site.py checks the list against the built site's folders)."""
 
 Ident = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'")]
-CptCode = Annotated[str, Pattern(r"\d{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
+"""An id, as written where something refers to an entry."""
+EntryId = Annotated[str, Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a lower-case id such as 'fall-risk'",
+                                 reserved=RESERVED_IDS)]
+"""The id an entry is defined with: it names a page or an anchor, so the site's own names are taken."""
+CptCode = Annotated[str, Pattern(r"[0-9]{5}", "a quoted 5-digit CPT code such as \"97110\"", quoted=True)]
 IcdCode = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
                                  "a quoted ICD-10-CM code with its dot, such as \"R26.81\"", quoted=True)]
-Url = Annotated[str, Pattern(r"https?://\S+", "a web address starting with https:// or http://")]
+Url = Annotated[str, Pattern(r"https?://[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*",
+                             "a web address starting with https:// or http://, with characters outside "
+                             "A-Z, a-z, 0-9 and -._~:/?#@!$&'()*+,;=% percent-encoded")]
+"""What a URL may hold unencoded (RFC 3986): no space, quote, angle bracket or backslash that could end
+an attribute or a Markdown link early, and no look-alike letters from other scripts in the host."""
 
 
 class Text(str):
@@ -67,8 +96,11 @@ def describe(value: Any) -> str:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {'.nan (not a number)' if math.isnan(value) else ('-' if value < 0 else '') + '.inf (infinity)'}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        shown = str(value)
+        return f"the number {shown if len(shown) <= 40 else shown[:37] + f'... ({len(shown):,} digits)'}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"
@@ -143,17 +175,30 @@ class _Walker:
         if tp is int:
             if isinstance(node, bool) or not isinstance(node, int):
                 return self.bad(where, f"{what} must be a whole number; found {describe(node)}")
+            if abs(node) > MAX_NUMBER:
+                return self.bad(where, f"{what} must be a whole number from {-MAX_NUMBER:,} to {MAX_NUMBER:,}; "
+                                       f"found {describe(node)}")
             return int(node)
         if tp is float:
             if isinstance(node, bool) or not isinstance(node, (int, float)):
                 return self.bad(where, f"{what} must be a number; found {describe(node)}")
+            if not (isinstance(node, int) or math.isfinite(node)):
+                return self.bad(where, f"{what} must be a finite number; found {describe(node)}")
+            if abs(node) > MAX_NUMBER:
+                return self.bad(where, f"{what} must be a number from {-MAX_NUMBER:,} to {MAX_NUMBER:,}; "
+                                       f"found {describe(node)}")
             return float(node)
         if tp is dt.date:
             text = str(node) if isinstance(node, (str, dt.date)) else None
+            if not (text and _ISO_DATE.fullmatch(text)):
+                return self._nodate(node, where, what)
             try:
-                return dt.date.fromisoformat(text) if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else self._nodate(node, where, what)
+                day = dt.date.fromisoformat(text)
             except ValueError:
                 return self.bad(where, f"{what} must be a real calendar date; found '{text}', which does not exist")
+            if not FIRST_DATE <= day <= LAST_DATE:
+                return self.bad(where, f"{what} must be a date from {FIRST_DATE} to {LAST_DATE}; found '{text}'")
+            return day
         raise TypeError(f"schema: unsupported type {tp!r}")  # a bug in model.py, not user data
 
     def _nodate(self, node, where, what):
@@ -168,6 +213,9 @@ class _Walker:
             return value
         if not pattern.matches(value):
             return self.bad(where, f"{what} must be {pattern.describe}; found '{value}'")
+        if value in pattern.reserved:
+            return self.bad(where, f"{what} must not be '{value}', which names a part of the site "
+                                   f"(reserved: {', '.join(sorted(pattern.reserved))}); choose another id")
         if pattern.quoted and not isinstance(node, QuotedStr):
             return self.bad(where, f"{what} must be {pattern.describe}; found {value} without quotes")
         return value
@@ -246,10 +294,10 @@ def _kind(tp: Any) -> tuple[str, Any, Any]:
 def parse(cls: type, doc: Document) -> tuple[Any | None, list[Problem]]:
     """Check a whole document against dataclass `cls`; return (object or None, problems)."""
     walker = _Walker(doc)
-    where = doc.at(0, 0) if doc.root is not None else doc.at()
+    where = doc.at(0, 0)
     if doc.root is None:
         keys = ", ".join(f.name for f in dataclasses.fields(cls) if f.name != "where")
-        walker.fail(doc.at(), f"expected a mapping with keys such as {keys}; found an empty file")
+        walker.fail(where, f"expected a mapping with keys such as {keys}; found an empty file")
         return None, walker.problems
     obj = walker.value(cls, doc.root, where, "the file")
     return (None if obj is _BAD else obj), walker.problems

@@ -21,6 +21,7 @@ def check_catalog(cat: Catalog, *, today: dt.date, strict: bool = False, icd=Non
     problems += _duplicates(cat)
     problems += _references(cat)
     problems += _coverage(cat)
+    problems += _numbers(cat)
     problems += _stale_rules(cat, today, strict)
     if icd is not None:
         problems += _icd(cat, icd)
@@ -92,6 +93,23 @@ def _references(cat: Catalog) -> Iterator[Problem]:
         if c.precautions and not c.precaution_sources:
             yield Problem(c.where, f"expected the precautions of category '{c.id}' to name their sources "
                                    "(precaution_sources), found none")
+
+
+MAX_THRESHOLD = 10_000
+"""Largest rule threshold: 10,000 days is 27 years, far above any interval or minute count a
+rule sets, and small enough that adding it to a date never overflows."""
+
+
+def _numbers(cat: Catalog) -> Iterator[Problem]:
+    """Numbers the engine computes with must be in a range where the arithmetic means something."""
+    for r in cat.rules:
+        if r.threshold is not None and not 0 <= r.threshold.value <= MAX_THRESHOLD:
+            yield Problem(r.threshold.where, f"expected a threshold value from 0 to {MAX_THRESHOLD:,}, "
+                                             f"found {r.threshold.value:g}")
+    for m in cat.measures:
+        if m.meaningful_change is not None and m.meaningful_change < 0:
+            yield Problem(m.where, f"expected meaningful_change 0 or more (a size of change, whatever the "
+                                   f"direction), found {m.meaningful_change:g}")
 
 
 def _coverage(cat: Catalog) -> Iterator[Problem]:

@@ -195,6 +195,15 @@ _TEXT = object()
 
 
 def _scalar(event: ScalarEvent):
+    try:
+        return _plain_or_typed(event)
+    except ValueError:  # Python refuses ints of more than 4,300 digits; a tag can name a type the text is not
+        shown = event.value if len(event.value) <= 40 else f"{event.value[:37]}... ({len(event.value):,} characters)"
+        raise ComposeError(event.start_mark.line, event.start_mark.column,
+                           f"expected a number that can be read, found '{shown}'") from None
+
+
+def _plain_or_typed(event: ScalarEvent):
     value, style = event.value, event.style
     if style or not event.implicit[0]:
         return QuotedStr(value) if style in ("'", '"') else value
@@ -232,4 +241,22 @@ def _typed(value: str, tag: str):
     return value
 
 
-__all__ = ["ComposeError", "Mapping", "MarkedYAMLError", "QuotedStr", "Sequence", "compose"]
+def strings(node, where: tuple[int, int] = (0, 0), *, keys: bool = False):
+    """Every string in a composed tree with its 0-based (line, column): mapping values and list
+    items, and mapping keys too when `keys` is true. Positions stay tuples: callers make a
+    Location only for the rare string they report."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        lc = getattr(node, "lc", None)
+        for key, value in node.items():
+            if keys and isinstance(key, str):
+                yield (lc.key(key) if lc is not None else where), key
+            yield from strings(value, lc.value(key) if lc is not None else where, keys=keys)
+    elif isinstance(node, list):
+        lc = getattr(node, "lc", None)
+        for i, item in enumerate(node):
+            yield from strings(item, lc.item(i) if lc is not None else where, keys=keys)
+
+
+__all__ = ["ComposeError", "Mapping", "MarkedYAMLError", "QuotedStr", "Sequence", "compose", "strings"]

@@ -63,6 +63,24 @@ def tiny_project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The shipped project's site, built once per test session with `metdocs build` (strict MkDocs)."""
+    from generator.cli import main
+    out = tmp_path_factory.mktemp("built") / "site"
+    code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def existing_site(site, tmp_path_factory) -> Path:
+    """A copy of the shipped site for builds that must leave it alone (the bad-input corpus)."""
+    out = tmp_path_factory.mktemp("existing") / "site"
+    shutil.copytree(site, out)
+    return out
+
+
 @pytest.fixture
 def shipped_copy(tmp_path: Path) -> Path:
     """A copy of the shipped project (data, templates, site_src, mkdocs.yml) to break on purpose."""

@@ -1,25 +1,24 @@
-"""The bad-input corpus: broken cases and form templates, one file each, named after the fault.
+"""The bad-input corpus: broken cases and form templates, one fixture each, named after the fault.
 
-Each file is dropped into a copy of the shipped project (real catalog) as the only
-case, or as the only form, and `metdocs check` must print exactly these lines,
-exit 1, and show no traceback. The catalog corpus lives in test_check_messages.py.
+Each fixture goes into a copy of the shipped project (real catalog) as its only case, or as its
+only form, and `metdocs check` and `metdocs build` over an existing site must print exactly
+these lines and exit 1, with no traceback, no input file changed and the site untouched (see
+corpus.py). The catalog corpus lives in test_check_messages.py.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
+from corpus import assert_fault, fixtures
 
 EXPECTED = {
     ('cases', 'absurd-minutes'): [
         'data/cases/absurd-minutes.yaml:65:9: error: expected minutes from 0 to 480, found 900',
     ],
     ('cases', 'case-binary'): [
-        'data/cases/case-binary.yaml: error: expected a UTF-8 text file, found binary data (a NUL byte)',
+        'data/cases/case-binary.yaml:3:1: error: expected a UTF-8 text file, found binary data (a NUL byte)',
     ],
     ('cases', 'case-deep-nesting'): [
         'data/cases/case-deep-nesting.yaml:188:72: error: expected at most 64 levels of nesting, found deeper brackets',
@@ -40,7 +39,7 @@ EXPECTED = {
         'data/cases/case-tab-indentation.yaml:13:1: error: expected spaces for indentation, found a tab character (YAML does not allow tabs)',
     ],
     ('cases', 'date-of-birth'): [
-        'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a full date of birth; remove or fictionalise it',
+        'data/cases/date-of-birth.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
     ],
     ('cases', 'duplicate-session-id'): [
         "data/cases/duplicate-session-id.yaml:79:5: error: expected each session id once, found 's1' again (first defined at data/cases/duplicate-session-id.yaml:58:5)",
@@ -49,7 +48,7 @@ EXPECTED = {
         'data/cases/email-in-statement.yaml:29:14: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
     ],
     ('cases', 'empty-case'): [
-        'data/cases/empty-case.yaml: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if, replaces; found an empty file',
+        'data/cases/empty-case.yaml:1:1: error: expected a mapping with keys such as id, title, summary, client, payer, baseline, plan, sessions, referral, reassessments, expected_breaches, kind, prompt, payable, denied_if, replaces; found an empty file',
     ],
     ('cases', 'gp-modifier'): [
         "data/cases/gp-modifier.yaml:98:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",
@@ -79,7 +78,7 @@ EXPECTED = {
         "data/cases/pointer-not-on-referral.yaml:77:9: error: rule 'icd10-link-each-cpt' (Link each CPT code to an ICD-10 diagnosis; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
     ],
     ('cases', 'record-number'): [
-        'data/cases/record-number.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record number; remove or fictionalise it',
+        'data/cases/record-number.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
     ],
     ('cases', 'session-before-referral'): [
         "data/cases/session-before-referral.yaml:58:5: error: rule 'written-referral-required' (A written referral is required; source: PostRehab: 6 essential criteria to get insurance reimbursement for medical exercise training): expected sessions on or after the referral date 2026-03-05, found session 's1' on 2026-03-04",
@@ -121,38 +120,178 @@ EXPECTED = {
     ('forms', 'form-wrong-field-type'): [
         "templates/forms/session-log.yaml:28:59: error: 'type' must be one of 'text', 'long-text', 'date', 'time', 'number', 'integer', 'choice', 'checkbox', 'icd10', 'signature', 'table'; found the text 'slider'",
     ],
+    ('cases', 'account-number'): [
+        'data/cases/account-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+    ],
+    ('cases', 'baseline-date-year-1800'): [
+        "data/cases/baseline-date-year-1800.yaml:34:9: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '1800-03-02'",
+    ],
+    ('cases', 'card-number'): [
+        'data/cases/card-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a long number (such as an account or card number); remove or fictionalise it',
+    ],
+    ('cases', 'case-and-drill-same-id'): [
+        "data/cases/twin.yml:1:1: error: expected each case or drill id once, found 'twin' again (first defined at data/cases/twin.yaml:1:1)",
+    ],
+    ('cases', 'case-id-in-yaml-and-yml'): [
+        "data/cases/twin.yml:1:1: error: expected each case or drill id once, found 'twin' again (first defined at data/cases/twin.yaml:1:1)",
+    ],
+    ('cases', 'cpt'): [
+        "data/cases/cpt.yaml:3:5: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+    ],
+    ('cases', 'dob-in-words'): [
+        'data/cases/dob-in-words.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+    ],
+    ('cases', 'dob-iso'): [
+        'data/cases/dob-iso.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+    ],
+    ('cases', 'dob-short-form'): [
+        'data/cases/dob-short-form.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
+    ],
+    ('cases', 'drill-prompt-control'): [
+        'data/cases/drill-prompt-control.yaml:5:9: error: expected plain text, found U+001B (a control character) at character 38 of the text; remove it',
+    ],
+    ('cases', 'email-fullwidth-at'): [
+        'data/cases/email-fullwidth-at.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
+    ],
+    ('cases', 'email-obfuscated'): [
+        'data/cases/email-obfuscated.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like an e-mail address; remove or fictionalise it',
+    ],
+    ('cases', 'frequency-line-separator'): [
+        'data/cases/frequency-line-separator.yaml:45:14: error: expected plain text, found U+2029 (PARAGRAPH SEPARATOR, an invisible line break) at character 8 of the text; remove it',
+    ],
+    ('cases', 'fullwidth-age-band'): [
+        "data/cases/fullwidth-age-band.yaml:12:13: error: 'age_band' must be an age band such as '70-74' or '90+'; found '７0-74'",
+    ],
+    ('cases', 'fullwidth-cpt-in-claim'): [
+        'data/cases/fullwidth-cpt-in-claim.yaml:77:15: error: \'cpt\' must be a quoted 5-digit CPT code such as "97110"; found \'９７５３０\'',
+    ],
+    ('cases', 'goal-raw-bidi-override'): [
+        'data/cases/goal-raw-bidi-override.yaml:43:33: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds); remove it',
+    ],
+    ('cases', 'group-size-huge'): [
+        'data/cases/group-size-huge.yaml:58:5: error: expected group_size from 1 to 99, found 5000',
+    ],
+    ('cases', 'group-size-zero'): [
+        'data/cases/group-size-zero.yaml:58:5: error: expected group_size from 1 to 99, found 0',
+    ],
+    ('cases', 'index'): [
+        "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+    ],
+    ('cases', 'measure-value-huge'): [
+        "data/cases/measure-value-huge.yaml:37:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+300",
+    ],
+    ('cases', 'measure-value-inf'): [
+        "data/cases/measure-value-inf.yaml:37:29: error: 'value' must be a finite number; found the number .inf (infinity)",
+    ],
+    ('cases', 'measure-value-nan'): [
+        "data/cases/measure-value-nan.yaml:37:29: error: 'value' must be a finite number; found the number .nan (not a number)",
+    ],
+    ('cases', 'member-id'): [
+        'data/cases/member-id.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+    ],
+    ('cases', 'minutes-huge-integer'): [
+        "data/cases/minutes-huge-integer.yaml:66:18: error: 'minutes' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 100000000000000000000",
+    ],
+    ('cases', 'minutes-not-whole'): [
+        "data/cases/minutes-not-whole.yaml:66:18: error: 'minutes' must be a whole number; found the number 22.5",
+    ],
+    ('cases', 'minutes-unreadable-number'): [
+        "data/cases/minutes-unreadable-number.yaml:66:18: error: expected a number that can be read, found '7777777777777777777777777777777777777... (5,000 characters)'",
+    ],
+    ('cases', 'mrn-number'): [
+        'data/cases/mrn-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+    ],
+    ('cases', 'name-with-title'): [
+        'data/cases/name-with-title.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
+    ],
+    ('cases', 'patient-number'): [
+        'data/cases/patient-number.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
+    ],
+    ('cases', 'phone-international'): [
+        'data/cases/phone-international.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+    ],
+    ('cases', 'phone-plus-one'): [
+        'data/cases/phone-plus-one.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+    ],
+    ('cases', 'phone-ten-digits'): [
+        'data/cases/phone-ten-digits.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+    ],
+    ('cases', 'phone-zero-width'): [
+        'data/cases/phone-zero-width.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
+    ],
+    ('cases', 'referrer-name'): [
+        'data/cases/referrer-name.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a name with a title (such as Mrs. Smith or Dr Patel); remove or fictionalise it',
+    ],
+    ('cases', 'response-nul-escape'): [
+        'data/cases/response-nul-escape.yaml:73:15: error: expected plain text, found U+0000 (a control character) at character 15 of the text; remove it',
+    ],
+    ('cases', 'session-date-year-9999'): [
+        "data/cases/session-date-year-9999.yaml:59:11: error: 'date' must be a date from 1900-01-01 to 2199-12-31; found '9999-12-31'",
+    ],
+    ('cases', 'signed-by-bidi-escape'): [
+        'data/cases/signed-by-bidi-escape.yaml:74:16: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 11 of the text; remove it',
+    ],
+    ('cases', 'ssn-no-separators'): [
+        'data/cases/ssn-no-separators.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
+    ],
+    ('cases', 'ssn-with-spaces'): [
+        'data/cases/ssn-with-spaces.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
+    ],
+    ('cases', 'summary-noncharacter'): [
+        'data/cases/summary-noncharacter.yaml:8:31: error: expected plain text, found U+FFFF (a Unicode noncharacter); remove it',
+    ],
+    ('cases', 'title-c1-control'): [
+        'data/cases/title-c1-control.yaml:4:8: error: expected plain text, found U+009B (a control character) at character 19 of the text; remove it',
+    ],
+    ('cases', 'title-control-char'): [
+        'data/cases/title-control-char.yaml:4:8: error: expected plain text, found U+007F (a control character) at character 20 of the text; remove it',
+    ],
+    ('cases', 'units-negative'): [
+        'data/cases/units-negative.yaml:77:9: error: expected units from 0 to 99, found -1',
+    ],
+    ('cases', 'units-too-many'): [
+        'data/cases/units-too-many.yaml:77:9: error: expected units from 0 to 99, found 500',
+    ],
+    ('forms', 'form-help-noncharacter'): [
+        'templates/forms/session-log.yaml:28:74: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 14 of the text; remove it',
+    ],
+    ('forms', 'form-id-in-yaml-and-yml'): [
+        "templates/forms/session-log.yml:1:1: error: expected each form id once, found 'session-log' also in templates/forms/session-log.yaml",
+        "templates/forms/session-log.yml:4:16: error: expected one form per document type, found 'session-log' also in form 'session-log' (templates/forms/session-log.yaml)",
+    ],
+    ('forms', 'form-id-index'): [
+        "templates/forms/index.yaml:2:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+    ],
+    ('forms', 'form-label-bidi-override'): [
+        'templates/forms/session-log.yaml:18:34: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 8 of the text; remove it',
+    ],
+    ('forms', 'form-notice-nul'): [
+        'templates/forms/session-log.yaml:11:9: error: expected plain text, found U+0000 (a control character) at character 27 of the text; remove it',
+    ],
+    ('forms', 'form-rows-above-limit'): [
+        "templates/forms/session-log.yaml:88:9: error: field 'exercises': expected rows between 1 and 30, found 500",
+    ],
+    ('forms', 'form-rows-huge-integer'): [
+        "templates/forms/session-log.yaml:91:15: error: 'rows' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 1000000000000",
+    ],
+    ('forms', 'form-title-control-char'): [
+        'templates/forms/session-log.yaml:3:8: error: expected plain text, found U+007F (a control character) at character 12 of the text; remove it',
+    ],
+    ('forms', 'form-version-fullwidth-digit'): [
+        "templates/forms/session-log.yaml:8:10: error: 'version' must be a version such as '1.0.0'; found '２.0.0'",
+    ],
 }
 
 
-def _project(tmp_path: Path, area: str) -> Path:
-    root = tmp_path / "proj"
-    (root / "data").mkdir(parents=True)
-    shutil.copytree(REPO / "data" / "catalog", root / "data" / "catalog")
-    shutil.copytree(REPO / "templates" / "pages", root / "templates" / "pages")
-    if area == "cases":
-        shutil.copytree(REPO / "templates" / "forms", root / "templates" / "forms")
-        (root / "data" / "cases").mkdir()
-    else:
-        (root / "templates" / "forms").mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root)
-    return root
-
-
 def test_corpus_is_complete():
-    on_disk = {(p.parent.name, p.stem) for area in ("cases", "forms")
-               for p in (FIXTURES / "invalid" / area).glob("*.yaml")}
+    on_disk = {(area, name) for area in ("cases", "forms") for name in fixtures(area)}
     assert on_disk == set(EXPECTED)
-    catalog = len(list((FIXTURES / "invalid" / "catalog").glob("*.yaml")))
-    assert len(on_disk) + catalog >= 40
+    total = len(on_disk) + len(fixtures("catalog"))
+    assert total >= 120
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"a corpus of {total} broken inputs" in readme
 
 
 @pytest.mark.parametrize("area, name", sorted(EXPECTED), ids=lambda v: v)
-def test_exact_messages(tmp_path, run_cli, area, name):
-    root = _project(tmp_path, area)
-    dest = root / "data" / "cases" / f"{name}.yaml" if area == "cases" else root / "templates" / "forms" / "session-log.yaml"
-    shutil.copy(FIXTURES / "invalid" / area / f"{name}.yaml", dest)
-    code, out, err = run_cli("check", cwd=root)
-    lines = [line for line in err.splitlines() if not line.startswith("check ")]
-    assert lines == EXPECTED[(area, name)]
-    assert code == 1
-    assert "Traceback" not in err + out
+def test_exact_messages(tmp_path, run_cli, existing_site, area, name):
+    assert_fault(run_cli, tmp_path, existing_site, area, name, EXPECTED[(area, name)])

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    from generator.cli import main
-    out = tmp_path_factory.mktemp("built") / "site"
-    code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
-    assert code == 0
-    return out
-
-
-@pytest.fixture(scope="session")
 def search_index(site) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text())["docs"]
 
@@ -55,14 +46,15 @@ def test_every_measure_has_a_page(site, catalog):
 
 def test_every_element_and_rule_has_an_anchor(site, catalog):
     html = _page(site, "standards/index.md").read_text()
-    for item in (*catalog.elements, *catalog.rules):
-        assert f'id="{item.id}"' in html, item.id
+    for kind, items in (("element", catalog.elements), ("rule", catalog.rules)):
+        for item in items:
+            assert html.count(f'id="{kind}-{item.id}"') == 1, item.id
 
 
 def test_every_source_is_listed(site, catalog):
     html = _page(site, "sources/index.md").read_text()
     for s in catalog.sources:
-        assert f'id="{s.id}"' in html
+        assert html.count(f'id="source-{s.id}"') == 1
 
 
 def _search_hits(index: list[dict], term: str) -> list[str]:
@@ -202,3 +194,11 @@ def test_size_budgets(site):
     # visit, and small enough to fetch then.
     (icd,) = (site / "forms").glob("icd10cm-*.js")
     assert 40_000 < _gz(icd) < 150_000, _gz(icd)
+
+
+def test_reserved_ids_name_every_part_of_the_site(site):
+    """An entry id may not be a name the site uses itself; the list must keep up with the site."""
+    from generator.schema import RESERVED_IDS
+    used = {p.name for p in site.iterdir() if p.is_dir()} | {p.stem for p in site.glob("*.html")} | {"index"}
+    used |= {p.stem for p in site.glob("*.xml")}
+    assert used <= RESERVED_IDS, sorted(used - RESERVED_IDS)

@@ -167,7 +167,7 @@ def save(page, tmp_path, form_id: str) -> tuple[dict, object]:
     return json.loads(path.read_text(encoding="utf-8")), path
 
 
-def load(page, path, selector="#mf-load", done="Loaded ") -> None:
+def load(page, path, selector="#mf--load", done="Loaded ") -> None:
     page.set_input_files(selector, str(path))
     status(page).filter(has_text=done).wait_for()
 
@@ -400,7 +400,7 @@ def test_the_check_catches_what_an_auditor_would(page, guard):
     # The row that still points at M17.11 now names a code that is no longer on the referral list.
     assert "row 1: M17.11 is not one of the diagnoses from the referral" in joined
     assert len(items) == len(set(items))
-    page.locator("#mf-diagnoses\\.0\\.icd10-icd").filter(has_text="M54.50").wait_for()
+    page.locator("#mf-diagnoses\\.0\\.icd10\\.icd").filter(has_text="M54.50").wait_for()
     assert guard.problems() == []
 
 
@@ -412,7 +412,7 @@ def test_icd_code_set_is_loaded_only_on_demand(page, guard):
     assert not [u for u in fetched if "icd10cm" in u], "the code set is part of the first visit"
     ctl(page, "diagnoses.0.icd10").fill("G20")
     ctl(page, "diagnoses.0.icd10").press("Tab")
-    page.locator("#mf-diagnoses\\.0\\.icd10-icd").filter(has_text="G20.A1").wait_for()
+    page.locator("#mf-diagnoses\\.0\\.icd10\\.icd").filter(has_text="G20.A1").wait_for()
     assert len([u for u in fetched if "icd10cm" in u]) == 1
     assert guard.problems() == []
 
@@ -513,7 +513,7 @@ def test_saved_initial_assessment_fills_the_documents_that_follow(page, guard, t
                          "minutes.1.cpt": "97112", "minutes.1.icd10": "R26.81"}),
     ]:
         open_form(page, form_id)
-        load(page, path, selector="#mf-chain", done="Filled in from")
+        load(page, path, selector="#mf--chain", done="Filled in from")
         expect.update({"diagnoses.0.icd10": "M17.11", "diagnoses.0.description": "Primary osteoarthritis, right knee",
                        "diagnoses.1.icd10": "R26.81"})
         got = {k: ctl(page, k).input_value() for k in expect}
@@ -523,7 +523,7 @@ def test_saved_initial_assessment_fills_the_documents_that_follow(page, guard, t
     fill(page, {"client_name": "Other"})
     _, log = save(page, tmp_path, "session-log")
     open_form(page, "progress-report")
-    load(page, log, selector="#mf-chain", done="another form")
+    load(page, log, selector="#mf--chain", done="another form")
     assert [u for u in sent if not u.startswith(("http://127.0.0.1", "blob:"))] == []
     assert guard.problems() == []
 
@@ -540,7 +540,7 @@ def test_offline_web_form_from_the_zip_works_from_file(page, context, site, tmp_
     page.locator(".mf-units summary").filter(has_text="CMS 8-minute rule: 3 units").wait_for()
     ctl(page, "diagnoses.1.icd10").fill("G35")
     ctl(page, "diagnoses.1.icd10").press("Tab")
-    page.locator("#mf-diagnoses\\.1\\.icd10-icd").filter(has_text="not billable").wait_for()
+    page.locator("#mf-diagnoses\\.1\\.icd10\\.icd").filter(has_text="not billable").wait_for()
     saved, _ = save(page, tmp_path, "session-log")
     assert saved["resourceType"] == "QuestionnaireResponse"
     assert (tmp_path / "session-log.pdf").is_file() and (tmp_path / "README.txt").is_file()

@@ -146,7 +146,7 @@
   }
 
   function showIcd(c) {
-    var status = document.getElementById(c.id + "-icd"), code = normaliseIcd(c.value);
+    var status = document.getElementById(c.id + ".icd"), code = normaliseIcd(c.value);
     if (!status) return;
     if (!text(c)) { status.textContent = ""; return; }
     if (icd.state === "failed") { status.textContent = "The code set could not be loaded here; not checked."; return; }
