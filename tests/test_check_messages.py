@@ -84,7 +84,7 @@ EXPECTED = {
     'control_char_in_key': [
         "3:5: error: item 1 of 'sources' is missing the required key 'title'",
         '4:5: error: expected plain text, found U+001B (a control character) at character 3 of the text; remove it',
-        "4:5: error: unknown key 'ti\\x1btle' in item 1 of 'sources'; expected one of: id, note, title, url",
+        "4:5: error: unknown key 'ti\\x1btle' in item 1 of 'sources'; expected one of: id, note, replaces, title, url",
     ],
     'date_year_0001': [
         "11:16: error: 'effective' must be a date from 1900-01-01 to 2199-12-31; found '0001-01-01'",
