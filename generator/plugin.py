@@ -9,14 +9,18 @@ into site_src/), and watches data/ and templates/ when serving.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import sitedir
+from .errors import UsageError
 from .packets import PACKETS, SLOT, Piece, assemble, url_dir
 from .pipeline import Generated, Project, generate
 
@@ -59,9 +63,15 @@ def put_back(html: str, blocks: list[str]) -> str:
     return _SET_ASIDE.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
 
 
+DATA_ENV = "METDOCS_DATA_DIR"
+"""Set by `metdocs build/serve --data DIR` (and usable with plain `mkdocs`): the data folder to
+build from, instead of `data_dir`. MkDocs loads the config afresh on every build and serve
+reload, so the CLI's choice has to reach the plugin from outside the config file."""
+
+
 class MetdocsConfig(Config):
     data_dir = c.Type(str, default="data")
-    """Folder holding catalog/ (and cases/), relative to mkdocs.yml."""
+    """Folder holding catalog/ (and cases/), relative to mkdocs.yml; $METDOCS_DATA_DIR overrides it."""
     strict = c.Type(bool, default=False)
     """Treat warnings (such as a rule past its review-by date) as errors."""
 
@@ -71,7 +81,13 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
-        self.project = Project.at(root, root / self.config.data_dir)
+        self.project = Project.at(root, data_dir(root, self.config.data_dir))
+        # Plain `mkdocs build` empties its site_dir first: the same rules as `metdocs build`.
+        try:
+            sitedir.check_target(Path(config.site_dir), sitedir.protected_for(self.project, Path(config.config_file_path)),
+                                 what="site_dir")
+        except UsageError as e:
+            raise PluginError(str(e)) from None
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
                                    directory_urls=config.use_directory_urls)
@@ -116,11 +132,24 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         packet = assemble([self.pieces[k] for k in order], url_dir(page.url), answers=answers)
         return output.replace(SLOT, packet, 1)
 
+    def on_post_build(self, *, config):
+        sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
+
     def on_serve(self, server, *, config, builder):
         for folder in (self.project.data, self.project.templates):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def data_dir(root: Path, configured: str) -> Path:
+    """The data folder: $METDOCS_DATA_DIR when set (see DATA_ENV), else `data_dir` from mkdocs.yml."""
+    chosen = os.environ.get(DATA_ENV)
+    if not chosen:
+        return root / configured  # a missing folder is the pipeline's located error
+    if not Path(chosen).is_dir():
+        raise PluginError(f"expected ${DATA_ENV} to name a data folder, found no folder at {chosen}")
+    return Path(chosen)
 
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,

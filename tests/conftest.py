@@ -52,15 +52,19 @@ def shipped_forms(icd_catalog) -> dict:
     return {f.id: f for f in loaded}
 
 
-@pytest.fixture
-def tiny_project(tmp_path: Path) -> Path:
-    """A copy of tests/fixtures/tiny with the repo's templates and mkdocs.yml."""
-    root = tmp_path / "tiny"
+def make_tiny(root: Path) -> Path:
+    """Copy tests/fixtures/tiny, with the repo's page templates, assets and mkdocs.yml, to `root`."""
     shutil.copytree(FIXTURES / "tiny", root)
     shutil.copytree(REPO / "templates" / "pages", root / "templates" / "pages")
     shutil.copytree(REPO / "site_src" / "assets", root / "site_src" / "assets")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/tiny with the repo's templates and mkdocs.yml."""
+    return make_tiny(tmp_path / "tiny")
 
 
 @pytest.fixture
