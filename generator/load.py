@@ -22,10 +22,9 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Location, Problem, display_path
+from .fsguard import MAX_BYTES, read_regular
 from .yamlnodes import ComposeError, compose
 
-MAX_BYTES = 2_000_000
-"""Refuse files above this size: no catalog or case file is anywhere near it."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
@@ -64,10 +63,9 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     too coarse to tell two quick saves apart). Documents are never changed after
     loading, so sharing them is safe.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(Location.of(path), f"expected a readable file, found an error: {e.strerror}")]
+    raw, problem = read_regular(path, MAX_BYTES)  # never a FIFO, device or endless file
+    if problem is not None:
+        return None, [problem]
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     key = (path, os.getcwd())  # messages show paths relative to the working folder
     hit = _cache.get(key)
