@@ -22,6 +22,7 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Location, Problem, display_path
+from .cpus import free_cpus
 from .fsguard import MAX_BYTES, read_regular
 from .yamlnodes import ComposeError, compose
 
@@ -257,14 +258,8 @@ def _take_pieces(in_worker: bool) -> dict:
 
 
 def _free_cpus() -> int:
-    """CPUs this process could use now: os.cpu_count() less what other processes keep busy.
+    """CPUs this process could use now (see cpus.py: measured, not the load average).
 
     On a saturated machine a second process only adds fork and pickling costs (measured:
-    slower than one process), so the load average (which counts this process too) decides.
-    """
-    cpus = os.cpu_count() or 1
-    try:
-        busy = max(0.0, os.getloadavg()[0] - 1.0)
-    except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
-        busy = 0.0
-    return max(1, min(cpus, int(cpus - busy + 0.5)))
+    slower than one process), so what other processes keep busy decides."""
+    return free_cpus()
