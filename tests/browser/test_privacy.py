@@ -18,7 +18,9 @@ def test_filling_a_form_sets_no_cookie_and_sends_nothing(page, context, guard, s
     for box in page.locator("form input[type=text], form textarea").all()[:5]:
         box.fill("Synthetic text typed by a test")
     page.locator("form").first.evaluate("f => f.dispatchEvent(new Event('input', {bubbles: true}))")
-    page.wait_for_timeout(200)
+    # Not a fixed sleep: wait until the page has run everything the typing queued (a handler
+    # that fetched or stored something would have done it by then).
+    page.evaluate("() => new Promise(done => requestIdleCallback(() => done(), {timeout: 5000}))")
     assert context.cookies() == []
     assert page.evaluate("document.cookie") == ""
     typed = page.evaluate("JSON.stringify(Object.assign({}, localStorage, sessionStorage))")
