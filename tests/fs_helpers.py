@@ -1,4 +1,7 @@
-"""Helpers for the file-system tests: snapshots of a folder tree, and `metdocs` as a subprocess.
+"""Helpers for the file-system tests: the tiny project, snapshots of a folder tree, `metdocs` as a subprocess.
+
+Imported by name from test modules and tests/conftest.py (a `from conftest import ...` can get
+tests/browser/conftest.py instead, depending on collection order).
 
 A snapshot records every entry under a folder without opening anything that is not a
 regular file (a FIFO would hang the test), so "nothing changed" covers the previous site,
@@ -9,10 +12,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_tiny(root: Path) -> Path:
+    """Copy tests/fixtures/tiny, with the repo's page templates, assets and mkdocs.yml, to `root`."""
+    shutil.copytree(REPO / "tests" / "fixtures" / "tiny", root)
+    shutil.copytree(REPO / "templates" / "pages", root / "templates" / "pages")
+    shutil.copytree(REPO / "site_src" / "assets", root / "site_src" / "assets")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
 
 
 def snapshot(root: Path) -> dict[str, tuple]:

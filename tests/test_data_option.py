@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fs_helpers import metdocs, one_line_error
+from fs_helpers import one_line_error
 
 pytestmark = pytest.mark.slow
 

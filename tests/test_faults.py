@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_tiny
-from fs_helpers import metdocs, site_bytes
+from fs_helpers import make_tiny, metdocs, site_bytes
 
 pytestmark = pytest.mark.slow
 

@@ -16,26 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_tiny
 from fs_helpers import metdocs, one_line_error, snapshot
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = make_tiny(tmp_path_factory.mktemp("inputs") / "tiny")
-    (root / "data" / "cases").mkdir()
-    code, _, err = metdocs("build", cwd=root)
-    assert code == 0, err
-    return root
-
-
 @pytest.fixture
-def project(built, tmp_path) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(built, root, symlinks=True)
-    return root
+def project(built_project) -> Path:
+    return built_project
 
 
 def _fifo(path: Path, project: Path) -> None:

@@ -17,27 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_tiny
-from fs_helpers import metdocs, one_line_error, site_bytes, snapshot
+from fs_helpers import one_line_error, snapshot
 from generator import sitedir
-
-EPOCH = "1767225600"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The tiny project with a site built by metdocs (built once; tests work on copies)."""
-    root = make_tiny(tmp_path_factory.mktemp("built") / "tiny")
-    code, _, err = metdocs("build", cwd=root, env={"SOURCE_DATE_EPOCH": EPOCH})
-    assert code == 0, err
-    return root
 
 
 @pytest.fixture
-def project(built, tmp_path) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(built, root, symlinks=True)
-    return root
+def project(built_project) -> Path:
+    return built_project
 
 
 REFUSED = [
