@@ -10,6 +10,7 @@ still never read past the limit.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -39,7 +40,7 @@ def why_not(path: Path, roots: tuple[Path, ...] | None, limit: int | None) -> st
             except RuntimeError:  # Python 3.11 reports a loop so
                 return "expected a file, found a symbolic link loop (the link leads back to itself)"
             except OSError as e:
-                if e.errno == 40:  # ELOOP
+                if e.errno == errno.ELOOP:
                     return "expected a file, found a symbolic link loop (the link leads back to itself)"
                 return f"expected a file, found a symbolic link to {os.readlink(path)}, which does not exist"
             if roots is not None and not any(target.is_relative_to(r) for r in roots):

@@ -84,8 +84,8 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         self.project = Project.at(root, data_dir(root, self.config.data_dir))
         # Plain `mkdocs build` empties its site_dir first: the same rules as `metdocs build`.
         try:
-            sitedir.check_target(Path(config.site_dir), sitedir.protected_for(self.project, Path(config.config_file_path)),
-                                 what="site_dir")
+            protected = sitedir.protected_for(self.project, Path(config.config_file_path), Path(config.docs_dir))
+            sitedir.check_target(Path(config.site_dir), protected, what="site_dir")
         except UsageError as e:
             raise PluginError(str(e)) from None
         # The offline plugin (listed before this one) has already set use_directory_urls false.

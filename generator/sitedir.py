@@ -45,13 +45,15 @@ class Protected:
 
     project: Path
     inputs: tuple[Path, ...]
-    """Input folders: data, templates, docs, the config's folder (a site may not lie inside the first three)."""
+    """Input folders (data, templates, docs): a site may not be one, hold one, or lie inside one."""
     config_dir: Path
+    """The folder of mkdocs.yml: a site may lie inside it (site/ does), but may not be it or hold it."""
 
 
-def protected_for(project, config_file: Path) -> Protected:
-    """The protected folders of a `pipeline.Project` built with `config_file`."""
-    return Protected(project.root, (project.data, project.templates, project.docs), config_file.resolve().parent)
+def protected_for(project, config_file: Path, *more_inputs: Path) -> Protected:
+    """The protected folders of a `pipeline.Project` built with `config_file` (and `more_inputs`)."""
+    return Protected(project.root, (project.data, project.templates, project.docs, *more_inputs),
+                     config_file.resolve().parent)
 
 
 def target_path(site_dir: Path) -> Path:
@@ -66,8 +68,10 @@ def check_target(site_dir: Path, protected: Protected, *, what: str = "--site-di
     """Raise UsageError unless `site_dir` is a folder metdocs may replace."""
     site = target_path(site_dir)
     shown = display_path(site)
-    named = {"the project folder": protected.project, "the config file's folder": protected.config_dir,
-             "the home folder": Path.home().resolve(), "the working folder": Path.cwd().resolve()}
+    named = {"the project folder": protected.project, "the config file's folder": protected.config_dir}
+    for label, where in (("the home folder", Path.home), ("the working folder", Path.cwd)):
+        with suppress(RuntimeError, OSError):  # no home folder known; the working folder was removed
+            named[label] = where().resolve()
     named.update({f"the input folder {display_path(p)}/": p.resolve() for p in protected.inputs})
     if site == Path(site.anchor):
         _refuse(what, shown, "is the root folder /")
