@@ -124,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print a JSON list")
     out.add_argument("--markdown", action="store_true",
                      help="print the list of enforced rules as README.md's 'What gets checked' shows it")
-    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: $METDOCS_DATA_DIR or data/)")
     sp = add("fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
              "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
              "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
