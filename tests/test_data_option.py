@@ -62,7 +62,7 @@ def test_plain_mkdocs_takes_the_data_folder_from_the_environment(project):
     assert ONLY_IN_DIR in (project / "site" / "cpt" / "97110" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", ["check", "build", "serve", "bench", "units"])
+@pytest.mark.parametrize("command", ["check", "build", "serve", "bench", "units", "rules"])
 def test_a_data_folder_that_does_not_exist_is_a_usage_error(project, run_cli, command):
     extra = {"units": ["97110=30"]}.get(command, [])
     code, _, err = run_cli(command, *extra, "--data", "no-such-folder", cwd=project)
