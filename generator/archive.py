@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterable
 from typing import IO
@@ -10,10 +11,11 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip can hold; no build clock leaks in."""
 
 
-def write_zip(target: str | IO[bytes], members: Iterable[tuple[str, bytes]], *,
-              compresslevel: int | None = None) -> None:
+def write_zip(target: str | os.PathLike | IO[bytes], members: Iterable[tuple[str, bytes]], *,
+              compresslevel: int | None = None, comment: bytes = b"") -> None:
     """Write `members` (name, bytes), in the order given, with a fixed time and Unix 0644 permissions."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
+        z.comment = comment
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

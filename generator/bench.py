@@ -30,15 +30,20 @@ from ruamel.yaml import YAML
 PHASES = ("load", "icd", "validate", "render", "forms", "mkdocs")
 
 
-def synthesise(source: Path, dest: Path, n: int) -> None:
-    """Copy the project at `source` into `dest` with exactly `n` cases made from the shipped ones."""
+def synthesise(source: Path, dest: Path, n: int, data: Path | None = None) -> None:
+    """Copy the project at `source` into `dest` with exactly `n` cases made from the ones in
+    `data` (default: the project's data/), whose catalog it copies too."""
+    data = data or source / "data"
     for name in ("templates", "site_src"):
         shutil.copytree(source / name, dest / name)
-    shutil.copytree(source / "data" / "catalog", dest / "data" / "catalog")
+    shutil.copytree(data / "catalog", dest / "data" / "catalog")
     shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
     cases = dest / "data" / "cases"
     cases.mkdir(parents=True)
-    shipped = sorted((source / "data" / "cases").glob("*.yaml"))
+    shipped = sorted((data / "cases").glob("*.yaml"))
+    if not shipped:
+        from .errors import UsageError
+        raise UsageError(f"expected case files to copy in {data / 'cases'}/, found none")
     for i in range(n):
         src = shipped[i % len(shipped)]
         new_id = f"{src.stem}-{i:04d}"
@@ -89,20 +94,22 @@ def _stock_config(ours: Path, docs: Path) -> dict:
 
 def _run(cmd: list[str], cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    # The throwaway project has its own data/: a data folder chosen for the real one must not leak in.
+    env = {k: v for k, v in os.environ.items() if k != "METDOCS_DATA_DIR"}
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**env, "NO_MKDOCS_2_WARNING": "1"})
     if proc.returncode != 0:
         from .errors import MetdocsError
         raise MetdocsError(f"benchmark step failed: {cmd[-3] if len(cmd) > 3 else cmd}\n{proc.stderr[-1500:]}")
     return time.perf_counter() - start, proc.stdout
 
 
-def bench(source: Path, n: int, *, say=lambda msg: None, keep: Path | None = None) -> dict:
-    """Run the benchmark; return the JSON-able report."""
+def bench(source: Path, n: int, *, data: Path | None = None, say=lambda msg: None, keep: Path | None = None) -> dict:
+    """Run the benchmark on the project at `source` with cases from `data`; return the JSON-able report."""
     tmp = Path(tempfile.mkdtemp(prefix="metdocs-bench-"))
     try:
         project = tmp / "project"
         say(f"Synthesising {n} cases in {tmp} ...")
-        synthesise(source, project, n)
+        synthesise(source, project, n, data)
         docs = tmp / "baseline-docs"
         shutil.copytree(project / "site_src", docs)
         say("Building the metdocs way ...")

@@ -1,22 +1,25 @@
 """Write stage: run the MkDocs build into a temporary folder, then swap it in.
 
-The site folder is only ever replaced whole. Data errors stop the run before
-MkDocs starts; a MkDocs failure leaves the temporary folder to be removed and
-the previous site untouched.
+The site folder is only ever replaced whole (see sitedir.py for what may be
+replaced and how). Data errors stop the run before MkDocs starts; a MkDocs
+failure leaves the temporary folder to be removed and the previous site untouched.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import stat
 import sys
-import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from . import sitedir
 from .archive import write_zip
-from .errors import DataError, MetdocsError, display_path
+from .errors import DataError, MetdocsError, display_path, os_problem
 from .pipeline import Project
 from .plugin import generated
 
@@ -33,52 +36,84 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
                offline: bool = False) -> int:
     """Validate, build into a temporary sibling of `site_dir`, then replace `site_dir` with it.
 
-    With `offline`, Material's offline plugin is enabled (METDOCS_OFFLINE, read by mkdocs.yml)
+    `site_dir` must be a folder metdocs may replace (see sitedir.check_target). With
+    `offline`, Material's offline plugin is enabled (METDOCS_OFFLINE, read by mkdocs.yml)
     and the site is also zipped into `<site_dir>.zip` next to it.
     """
     start = time.perf_counter()
+    site_dir = sitedir.target_path(site_dir)
+    protected = sitedir.protected_for(project, config_file)
+    sitedir.check_target(site_dir, protected)  # usage errors come before any work
+    archive = site_dir.with_name(f"{site_dir.name}.zip") if offline else None
+    _check_targets(site_dir, archive, protected)
     _say(f"Checking {display_path(project.data)}/ ...")
     # raises DataError before anything is written; the offline edition uses .html URLs
     result = generated(project, strict=strict, directory_urls=not offline)
     for w in result.warnings:
         _say(str(w))
     _say(f"Generated {len(result.files)} pages; building the site with MkDocs ...")
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    shown: dict[str, str] = {}
     try:
-        saved = os.environ.get("METDOCS_OFFLINE")
-        os.environ["METDOCS_OFFLINE"] = "true" if offline else "false"
-        try:
-            _mkdocs_build(config_file, tmp, offline=offline)
-        finally:
-            if saved is None:
-                os.environ.pop("METDOCS_OFFLINE", None)
-            else:
-                os.environ["METDOCS_OFFLINE"] = saved
-        _swap(tmp, site_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    pages = sum(1 for _ in site_dir.rglob("*.html"))
-    _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages) in {time.perf_counter() - start:.1f} s")
-    if offline:
-        archive = _zip(site_dir)
-        _say(f"Offline edition zipped into {display_path(archive)}")
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with sitedir.lock(site_dir, waiting=_say):
+            _check_targets(site_dir, archive, protected)  # another build may have run while we waited
+            removed = sitedir.remove_leftovers(site_dir)
+            if removed:
+                _say(f"Removed what an interrupted build left: {', '.join(sorted(removed))}")
+            tmp = sitedir.new_build_dir(site_dir)
+            shown[str(tmp)] = str(site_dir)
+            try:
+                with _offline_env(offline):
+                    _mkdocs_build(config_file, tmp, offline=offline)
+                if site_dir.is_dir():
+                    _keep_unchanged_times(tmp, site_dir)
+                sitedir.mark(tmp)
+                sitedir.swap_in(tmp, site_dir)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            pages = sum(1 for _ in site_dir.rglob("*.html"))
+            _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages) in {time.perf_counter() - start:.1f} s")
+            if archive is not None:
+                _zip(site_dir, archive)
+                _say(f"Offline edition zipped into {display_path(archive)}")
+    except OSError as e:
+        raise os_problem(e, "cannot write", shown=shown) from None
     return 0
 
 
-def _zip(site_dir: Path) -> Path:
-    """Zip site_dir into <site_dir>.zip (members under <name>/, sorted, fixed timestamps), atomically."""
-    archive = site_dir.with_name(f"{site_dir.name}.zip")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{archive.name}-", dir=archive.parent)
-    os.close(fd)
+def _check_targets(site_dir: Path, archive: Path | None, protected) -> None:
+    sitedir.check_target(site_dir, protected)
+    if archive is not None:
+        sitedir.check_archive(archive)
+
+
+@contextmanager
+def _offline_env(offline: bool):
+    saved = os.environ.get("METDOCS_OFFLINE")
+    os.environ["METDOCS_OFFLINE"] = "true" if offline else "false"
     try:
-        files = sorted(p for p in site_dir.rglob("*") if p.is_file())
-        write_zip(tmp_name, ((f"{site_dir.name}/{p.relative_to(site_dir).as_posix()}", p.read_bytes()) for p in files))
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it 0600
-        os.replace(tmp_name, archive)
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("METDOCS_OFFLINE", None)
+        else:
+            os.environ["METDOCS_OFFLINE"] = saved
+
+
+def _zip(site_dir: Path, archive: Path) -> Path:
+    """Zip site_dir into `archive` (members under <name>/, sorted, fixed timestamps), atomically.
+
+    The marker file stays out: the zip is what trainers unpack, not a folder metdocs replaces."""
+    tmp = sitedir.zip_temp(archive)
+    try:
+        files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p.name != sitedir.MARKER)
+        write_zip(tmp, ((f"{site_dir.name}/{p.relative_to(site_dir).as_posix()}", p.read_bytes()) for p in files),
+                  comment=sitedir.ZIP_COMMENT)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600
+        os.replace(tmp, archive)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return archive
 
@@ -91,6 +126,7 @@ def _mkdocs_build(config_file: Path, out: Path, *, offline: bool = False) -> Non
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+    handler.addFilter(_not_os_errors)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
@@ -129,6 +165,12 @@ def is_loopback(url: str | None) -> bool:
         return False
 
 
+def _not_os_errors(record: logging.LogRecord) -> bool:
+    """Drop MkDocs' "Error building page 'x': [Errno 28] ..." line: the OSError reaches the CLI,
+    which says it once, in one line, naming the site path instead of the temporary one."""
+    return not re.match(r"Error building page '.*': \[Errno \d+\]", record.getMessage())
+
+
 def _keep_unchanged_times(new: Path, previous: Path) -> None:
     """Give every output file whose bytes did not change its previous modification time.
 
@@ -139,20 +181,7 @@ def _keep_unchanged_times(new: Path, previous: Path) -> None:
         before = previous / path.relative_to(new)
         try:
             st = before.stat()
-            if path.is_file() and st.st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+            if stat.S_ISREG(st.st_mode) and path.is_file() and st.st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
                 os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         except OSError:
             continue  # new file, or gone: nothing to keep
-
-
-def _swap(new: Path, site_dir: Path) -> None:
-    """Replace site_dir with new using renames, so readers never see a half-written site."""
-    old = None
-    if site_dir.exists():
-        _keep_unchanged_times(new, site_dir)
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-        os.replace(site_dir, old)
-    os.replace(new, site_dir)
-    os.chmod(site_dir, 0o755)  # mkdtemp makes it 0700; a site is meant to be read
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

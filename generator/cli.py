@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import DataError, MetdocsError, display_path
@@ -40,7 +41,12 @@ examples:
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
   metdocs fill saved.json --pdf out.pdf   a record saved by a web form as a filled PDF
 
-exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors"""
+global option: --debug (before or after COMMAND) shows a traceback with an error.
+
+exit codes: 0 ok, 1 data errors (or a code that is not billable), 2 usage errors
+(command line, environment variables, a --site-dir metdocs may not replace),
+3 the system refused (permission denied, disk full, name too long, port in use),
+70 an internal error (a bug: please report it with the --debug output)"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,18 +55,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+DEBUG_HELP = "on an error, show the Python traceback too (for bug reports)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="metdocs", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
     def add(name, help_, description):
-        return sub.add_parser(name, help=help_, description=description,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp = sub.add_parser(name, help=help_, description=description,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        # SUPPRESS: after the command it is optional too, without overwriting `metdocs --debug COMMAND`
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+        return sp
+
+    def data_opt(sp):
+        sp.add_argument("--data", metavar="DIR", type=Path,
+                        help="data folder to check and build from (default: data/ next to mkdocs.yml, "
+                             "or $METDOCS_DATA_DIR)")
 
     def data_opts(sp):
-        sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/ next to mkdocs.yml)")
+        data_opt(sp)
         sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
                         help="the project's mkdocs.yml (default: ./mkdocs.yml)")
         sp.add_argument("--strict", action="store_true",
@@ -81,16 +99,21 @@ def parser() -> argparse.ArgumentParser:
     data_opts(sp)
     sp = add("build", "validate, then build the site",
              "Validate the data, generate the pages and run the MkDocs build into a\n"
-             "temporary folder, then swap it in. On any error the previous site is left as it was.")
+             "temporary folder, then swap it in. On any error the previous site is left as it was.\n"
+             "The site folder must be absent, empty or a site metdocs built (it holds a\n"
+             ".metdocs-site file): metdocs never replaces anything else. A second build of\n"
+             "the same site waits for the first to finish.")
     data_opts(sp)
     sp.add_argument("--site-dir", metavar="DIR", type=Path, default=None,
-                    help="output folder (default: site/, or site-offline/ with --offline)")
+                    help="output folder (default: site/, or site-offline/ with --offline); never the "
+                         "project, an input folder, your home folder or a folder metdocs did not build")
     sp.add_argument("--offline", action="store_true",
                     help="build the offline edition that works from file:// (no server needed) and "
                          "zip it into <site-dir>.zip next to the folder")
     sp = add("serve", "live preview that rebuilds when data/, templates/ or site_src/ change",
              "Serve the site with live reload. Edits to data/, templates/ and site_src/ rebuild it.")
     sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
+    data_opt(sp)
     sp.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="address to serve on")
     sp = add("export", "the audit drills as a quiz for Moodle (XML) and Canvas (QTI 1.2)",
              "Check the data, then write the audit drills as quiz questions an LMS imports:\n"
@@ -111,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
                     help="cms: pool the day's timed minutes (Medicare 8-minute rule, the default); "
                          "ama: each code on its own, 8 minutes minimum (some commercial payers)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
-    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: $METDOCS_DATA_DIR or data/)")
     sp = add("icd", "look up ICD-10-CM codes: valid? billable? title? billable children?",
              "Look codes up in the FY2026 ICD-10-CM code set. Exit 1 when any code is not billable.")
     sp.add_argument("codes", nargs="+", metavar="CODE")
@@ -124,7 +147,7 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print a JSON list")
     out.add_argument("--markdown", action="store_true",
                      help="print the list of enforced rules as README.md's 'What gets checked' shows it")
-    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: data/)")
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: $METDOCS_DATA_DIR or data/)")
     sp = add("fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
              "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
              "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
@@ -141,20 +164,25 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--cases", type=int, default=100, metavar="N", help="number of cases (default 100)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
+    data_opt(sp)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        from .envvars import check_environment
+        check_environment()
         return COMMANDS[args.command](args)
     except DataError as e:
         for p in e.problems:
             print(p, file=sys.stderr)
         print(e.summary, file=sys.stderr)
+        _traceback(args)
         return 1
     except MetdocsError as e:
         print(f"metdocs: error: {e}", file=sys.stderr)
+        _traceback(args)
         return e.exit_code
     except KeyboardInterrupt:
         print("metdocs: interrupted; nothing was changed.", file=sys.stderr)
@@ -162,16 +190,66 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # not met on a path we foresaw: still one line, exit 3
+        from .errors import os_problem
+        print(f"metdocs: error: {os_problem(e, 'the system refused')}", file=sys.stderr)
+        _traceback(args)
+        return 3
+    except Exception as e:  # noqa: BLE001 - a bug: one line unless --debug
+        print(f"metdocs: internal error: {type(e).__name__}: {e} (run with --debug for the traceback, "
+              "and please report it)", file=sys.stderr)
+        _traceback(args)
+        return 70
+
+
+def _traceback(args) -> None:
+    if getattr(args, "debug", False):
+        import traceback
+        traceback.print_exc(file=sys.stderr)
 
 
 def _project(args):
+    from .errors import UsageError
+    from .fsguard import MAX_BYTES, why_not
     from .pipeline import Project
-    config = args.config.resolve()
-    if not config.is_file():
-        from .errors import UsageError
-        raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
+    if not os.path.lexists(args.config):
+        raise UsageError(f"expected {display_path(args.config)} (the project's mkdocs.yml), found no such file; "
                          "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")
-    return Project.for_config(config, args.data.resolve() if getattr(args, "data", None) else None)
+    why = why_not(args.config, None, MAX_BYTES)  # never a FIFO, device or link loop
+    if why is None and args.config.is_dir():
+        why = "expected the project's mkdocs.yml file, found a folder"
+    if why is not None:
+        raise UsageError(f"{display_path(args.config)}: {why}")
+    config = args.config.resolve()
+    return Project.for_config(config, _data_arg(args))
+
+
+def _data_arg(args) -> Path | None:
+    """--data DIR, else $METDOCS_DATA_DIR (checked by envvars), else None (data/ next to mkdocs.yml)."""
+    from .errors import UsageError
+    from .plugin import DATA_ENV
+    data = getattr(args, "data", None)
+    if data is None:
+        return Path(os.environ[DATA_ENV]).resolve() if os.environ.get(DATA_ENV) else None
+    if not data.is_dir():
+        raise UsageError(f"expected --data to name a data folder (holding catalog/), found "
+                         f"{'a file' if data.exists() else 'nothing'} at {display_path(data)}")
+    return data.resolve()
+
+
+@contextmanager
+def _data_for_mkdocs(project):
+    """Hand the data folder to the MkDocs plugin, which MkDocs creates from mkdocs.yml (see plugin.DATA_ENV)."""
+    from .plugin import DATA_ENV
+    saved = os.environ.get(DATA_ENV)
+    os.environ[DATA_ENV] = str(project.data)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = saved
 
 
 def cmd_new(args) -> int:
@@ -205,18 +283,26 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     from .build import build_site
     project = _project(args)
-    site_dir = (args.site_dir or project.root / ("site-offline" if args.offline else "site")).resolve()
-    return build_site(project, args.config.resolve(), site_dir, strict=args.strict, offline=args.offline)
+    site_dir = args.site_dir or project.root / ("site-offline" if args.offline else "site")
+    with _data_for_mkdocs(project):
+        return build_site(project, args.config.resolve(), site_dir, strict=args.strict, offline=args.offline)
 
 
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
+    from .errors import os_problem
     config = args.config.resolve()
-    _project(args)
+    project = _project(args)
+    host, port = _dev_addr(args.dev_addr)
+    _port_free(host, port)  # before the first build, which can take a while
     # Material's instant navigation needs site_url to be the address the pages come from.
-    os.environ.setdefault("SITE_URL", f"http://{args.dev_addr}/")
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}/")
     _serve_messages()
-    serve(config_file=str(config), dev_addr=args.dev_addr, livereload=True)
+    with _data_for_mkdocs(project):
+        try:
+            serve(config_file=str(config), dev_addr=f"{host}:{port}", livereload=True)
+        except OSError as e:
+            raise os_problem(e, f"cannot serve on {host}:{port}") from None
     return 0
 
 
@@ -247,6 +333,32 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _dev_addr(value: str) -> tuple[str, int]:
+    from .errors import UsageError
+    host, _, port = value.rpartition(":")
+    if not host or not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise UsageError(f"expected --dev-addr as IP:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:8000), "
+                         f"found {value!r}")
+    return host, int(port)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Raise a one-line SystemProblem when host:port cannot be served on (in use, not ours)."""
+    import socket
+    from .errors import UsageError, os_problem
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise UsageError(f"expected --dev-addr to name this machine, found {host!r} ({e.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise os_problem(e, f"cannot serve on {host}:{port}") from None
+
+
 def cmd_units(args) -> int:
     from . import units
     try:
@@ -273,7 +385,7 @@ def cmd_units(args) -> int:
 
 def _catalog_for_units(args):
     from .catalog import load_catalog
-    data = (args.data or Path("data")).resolve()
+    data = _data_arg(args) or Path("data").resolve()
     catalog, problems = load_catalog(data / "catalog")
     if catalog is None:
         raise DataError(problems)
@@ -326,8 +438,11 @@ def cmd_bench(args) -> int:
         print("metdocs bench: error: expected --cases from 1 to 20000, found " + str(args.cases), file=sys.stderr)
         return 2
     project = _project(args)
-    # In a course project, time the shipped project it builds on (its cases are the bench's seed).
-    report = bench(project.layers[0].root, args.cases, say=lambda m: print(m, file=sys.stderr, flush=True))
+    # In a course project, time the shipped project it builds on (its cases are the bench's seed),
+    # unless --data names the data to time.
+    seed = project.layers[0]
+    data = project.data if seed is project or getattr(args, "data", None) else seed.data
+    report = bench(seed.root, args.cases, data=data, say=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
 

@@ -7,6 +7,7 @@ every message has the same clickable `path:line:col: severity: message` shape.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -87,13 +88,14 @@ def display_path(path: Path | str) -> str:
     """Show `path` relative to the working folder when it lies inside it."""
     p = Path(path)
     try:
-        if p.name not in ("", ".", "..") and not p.is_symlink():
+        if p.name not in ("", ".", ".."):
             # Resolving costs a system call per folder level, once per file of a big case folder;
-            # the folder's answer is shared by its files (a symlinked file takes the long way).
+            # the folder's answer is shared by its files. A symbolic link is shown as itself,
+            # not as what it points to (which may be a loop, or outside the project).
             folder = _shown_folder(str(p.parent), os.getcwd())
             return p.as_posix() if folder is None else (p.name if folder == "." else f"{folder}/{p.name}")
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return p.as_posix()
 
 
@@ -102,7 +104,7 @@ def _shown_folder(folder: str, cwd: str) -> str | None:
     """`folder` relative to `cwd` (both resolved), or None when it lies outside."""
     try:
         return Path(folder).resolve().relative_to(Path(cwd).resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return None
 
 
@@ -127,6 +129,40 @@ class DataError(MetdocsError, PluginError):
 
 
 class UsageError(MetdocsError):
-    """Raised for a bad command line; exit code 2 as in click and argparse."""
+    """Raised for a bad command line or environment variable; exit code 2 as in click and argparse."""
 
     exit_code = 2
+
+
+class SystemProblem(MetdocsError):
+    """The operating system refused (permission, full disk, name too long, port in use); exit code 3."""
+
+    exit_code = 3
+
+
+def os_problem(e: OSError, doing: str, *, shown: dict[str, str] | None = None) -> SystemProblem:
+    """One line for an OSError: what metdocs was doing, the file, and what the system said.
+
+    `shown` maps path prefixes to what the user knows them as (a temporary build folder is
+    shown as the site folder it becomes)."""
+    name = e.filename if isinstance(e.filename, str) else (os.fsdecode(e.filename) if e.filename else "")
+    for prefix, instead in (shown or {}).items():
+        if name.startswith(prefix):
+            name = instead + name[len(prefix):]
+            break
+    what = e.strerror or str(e)
+    code = errno.errorcode.get(e.errno, "") if e.errno else ""
+    hint = _HINTS.get(e.errno, "")
+    where = f" {display_path(name)}" if name else ""
+    return SystemProblem(f"{doing}{where}: {what}{f' ({code})' if code else ''}{hint}")
+
+
+_HINTS = {
+    errno.EACCES: "; check the folder's permissions",
+    errno.EPERM: "; check the folder's permissions",
+    errno.EROFS: "; the file system is read-only",
+    errno.ENOSPC: "; free some disk space and build again (the previous site is unchanged)",
+    errno.EDQUOT: "; free some disk space and build again (the previous site is unchanged)",
+    errno.ENAMETOOLONG: "; shorten the id that names this page, or use a shorter --site-dir",
+    errno.EADDRINUSE: "; another program is serving there: pass --dev-addr with another port",
+}

@@ -26,10 +26,10 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import Location, Problem, display_path
+from .cpus import free_cpus
+from .fsguard import MAX_BYTES, read_regular
 from .yamlnodes import ComposeError, compose, strings
 
-MAX_BYTES = 2_000_000
-"""Refuse files above this size: no catalog or case file is anywhere near it."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
@@ -99,10 +99,9 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     too coarse to tell two quick saves apart). Documents are never changed after
     loading, so sharing them is safe.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(Location.of(path), f"expected a readable file, found an error: {e.strerror}")]
+    raw, problem = read_regular(path, MAX_BYTES)  # never a FIFO, device or endless file
+    if problem is not None:
+        return None, [problem]
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     key = (path, os.getcwd())  # messages show paths relative to the working folder
     hit = _cache.get(key)
@@ -344,14 +343,8 @@ def _take_pieces(in_worker: bool) -> dict:
 
 
 def _free_cpus() -> int:
-    """CPUs this process could use now: os.cpu_count() less what other processes keep busy.
+    """CPUs this process could use now (see cpus.py: measured, not the load average).
 
     On a saturated machine a second process only adds fork and pickling costs (measured:
-    slower than one process), so the load average (which counts this process too) decides.
-    """
-    cpus = os.cpu_count() or 1
-    try:
-        busy = max(0.0, os.getloadavg()[0] - 1.0)
-    except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
-        busy = 0.0
-    return max(1, min(cpus, int(cpus - busy + 0.5)))
+    slower than one process), so what other processes keep busy decides."""
+    return free_cpus()

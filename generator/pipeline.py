@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +22,9 @@ from .catalog import load_catalog
 from .forms import load_forms
 from .formsite import form_files
 from .privacy import check_documents
+from .envvars import today
 from .errors import DataError, Location, Problem, sort_problems
+from .fsguard import MAX_BYTES, MAX_PAGE_BYTES, scan
 from .load import map_chunks
 from .model import Catalog
 from .render import environment, render
@@ -68,6 +69,11 @@ class Project:
                  for p in d.rglob("*") if p.is_file()]
         return sorted(files)
 
+    def input_folders(self) -> dict[Path, tuple[int, tuple[str, ...]]]:
+        """Each input folder of every layer -> (size limit, the suffixes it applies to) for fsguard.scan."""
+        return {folder: limits for layer in self.layers for folder, limits in (
+            (layer.data, (MAX_BYTES, ())), (layer.templates, (MAX_BYTES, ())), (layer.docs, (MAX_PAGE_BYTES, (".md",))))}
+
     def fingerprint(self) -> tuple:
         return tuple((str(p), st.st_mtime_ns, st.st_size) for p in self.inputs() for st in (p.stat(),))
 
@@ -98,10 +104,6 @@ class Generated:
     warnings: list[Problem]
 
 
-def today() -> dt.date:
-    """Today, or the day in METDOCS_TODAY (YYYY-MM-DD) so tests and what-if runs are repeatable."""
-    forced = os.environ.get("METDOCS_TODAY")
-    return dt.date.fromisoformat(forced) if forced else dt.date.today()
 
 
 class Stopwatch:
@@ -165,6 +167,11 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
 def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[str, float] | None,
            meanwhile=None) -> Checked:
     watch, day = Stopwatch(timings), on or today()
+    # 0. only regular files inside the project are ever read (no FIFO, device, link loop ...)
+    with watch("load"):
+        problems = scan(project.input_folders(), roots=tuple(p for layer in project.layers for p in (layer.root, layer.data)))
+    if problems:
+        return Checked(None, problems)
     # 1. load + shape-check the catalog
     with watch("load"):
         catalog, problems = load_catalog([layer.data / "catalog" for layer in project.layers])

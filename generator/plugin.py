@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as htmllib
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
+from . import sitedir
+from .errors import UsageError
 from .packets import PACKETS, SLOT, Piece, assemble, url_dir
 from .pipeline import Generated, Project, generate
 
@@ -80,9 +83,15 @@ def escape_title(page) -> None:
         page.meta["title"] = Markup.escape(htmllib.unescape(str(page.title)))
 
 
+DATA_ENV = "METDOCS_DATA_DIR"
+"""Set by `metdocs build/serve --data DIR` (and usable with plain `mkdocs`): the data folder to
+build from, instead of `data_dir`. MkDocs loads the config afresh on every build and serve
+reload, so the CLI's choice has to reach the plugin from outside the config file."""
+
+
 class MetdocsConfig(Config):
     data_dir = c.Type(str, default="data")
-    """Folder holding catalog/ (and cases/), relative to mkdocs.yml."""
+    """Folder holding catalog/ (and cases/), relative to mkdocs.yml; $METDOCS_DATA_DIR overrides it."""
     strict = c.Type(bool, default=False)
     """Treat warnings (such as a rule past its review-by date) as errors."""
 
@@ -92,7 +101,13 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
-        self.project = Project.for_config(Path(config.config_file_path), root / self.config.data_dir)
+        self.project = Project.for_config(Path(config.config_file_path), data_dir(root, self.config.data_dir))
+        # Plain `mkdocs build` empties its site_dir first: the same rules as `metdocs build`.
+        try:
+            protected = sitedir.protected_for(self.project, Path(config.config_file_path), Path(config.docs_dir))
+            sitedir.check_target(Path(config.site_dir), protected, what="site_dir")
+        except UsageError as e:
+            raise PluginError(str(e)) from None
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
                                    directory_urls=config.use_directory_urls)
@@ -160,6 +175,9 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         packet = assemble([self.pieces[k] for k in order], url_dir(page.url), answers=answers)
         return output.replace(SLOT, packet, 1)
 
+    def on_post_build(self, *, config):
+        sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
+
     def on_serve(self, server, *, config, builder):
         for folder in (self.project.data, self.project.templates):
             if folder.is_dir():
@@ -185,6 +203,16 @@ def add_layer_docs(files: Files, docs: Path, config, *, skip) -> None:
     set_exclusions(extra, config)  # the same exclude_docs as MkDocs applies to docs_dir
     for f in extra:
         files.append(f)
+
+
+def data_dir(root: Path, configured: str) -> Path:
+    """The data folder: $METDOCS_DATA_DIR when set (see DATA_ENV), else `data_dir` from mkdocs.yml."""
+    chosen = os.environ.get(DATA_ENV)
+    if not chosen:
+        return root / configured  # a missing folder is the pipeline's located error
+    if not Path(chosen).is_dir():
+        raise PluginError(f"expected ${DATA_ENV} to name a data folder, found no folder at {chosen}")
+    return Path(chosen)
 
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from fs_helpers import make_tiny, metdocs
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -55,11 +57,25 @@ def shipped_forms(icd_catalog) -> dict:
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/tiny with the repo's templates and mkdocs.yml."""
+    return make_tiny(tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def built_tiny(tmp_path_factory) -> Path:
+    """The tiny project (with an empty data/cases/) and a site `metdocs build` made of it, once per
+    run with a fixed SOURCE_DATE_EPOCH. Never change it: `built_project` gives a copy."""
+    root = make_tiny(tmp_path_factory.mktemp("built") / "tiny")
+    (root / "data" / "cases").mkdir()
+    code, _, err = metdocs("build", cwd=root, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert code == 0, err
+    return root
+
+
+@pytest.fixture
+def built_project(built_tiny, tmp_path) -> Path:
+    """A copy of `built_tiny`, its site included, to break on purpose."""
     root = tmp_path / "tiny"
-    shutil.copytree(FIXTURES / "tiny", root)
-    shutil.copytree(REPO / "templates" / "pages", root / "templates" / "pages")
-    shutil.copytree(REPO / "site_src" / "assets", root / "site_src" / "assets")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(built_tiny, root, symlinks=True)
     return root
 
 

@@ -21,10 +21,16 @@ def two_cpus(monkeypatch):
 
 def test_a_slow_process_takes_fewer_pieces_and_the_order_holds(two_cpus):
     parent = os.getpid()
+    started = load.multiprocessing.get_context("fork").Event()  # reaches the worker through fork
 
     def square(xs):
         if os.getpid() == parent:
+            # On a loaded machine a new process can wait a second or more for a CPU: let the
+            # worker start (its first piece) before the parent, busy elsewhere, takes its own.
+            assert started.wait(120), "the worker never took a piece"
             time.sleep(0.05)  # the parent is busy elsewhere: the worker should take most pieces
+        else:
+            started.set()
         return [(x * x, os.getpid()) for x in xs]
 
     out = load.map_chunks(square, range(400))

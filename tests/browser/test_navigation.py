@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +28,6 @@ def test_instant_navigation_keeps_the_window_and_runs_the_calculator(page, guard
     page.fill("#calc-97110", "33")
     page.fill("#calc-97112", "7")
     summary = page.locator(".metdocs-calculator__summary")
-    assert summary.get_attribute("data-total-units") == "3"
-    assert "97110" in summary.inner_text()
+    expect(summary).to_have_attribute("data-total-units", "3")
+    expect(summary).to_contain_text("97110")
     assert guard.problems() == []

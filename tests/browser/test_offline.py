@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
+from browser_search import search_results
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -57,22 +58,18 @@ def test_offline_zip_works_from_file_urls(page, offline_root):
     # Navigation to another page (file:// has no instant navigation: a normal link follow).
     page.locator(".md-nav--primary a.md-nav__link", has_text="CPT codes").first.click()
     page.wait_for_url("**/cpt/index.html")
-    assert "CPT" in page.inner_text("h1")
+    expect(page.locator("h1")).to_contain_text("CPT")
 
     # Search runs from the inlined index (search_index.js) in the iframe-worker shim.
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("97112", delay=20)
-    page.wait_for_selector(".md-search-result__item")
-    hrefs = page.eval_on_selector_all(".md-search-result__list > .md-search-result__item a.md-search-result__link",
-                                      "els => els.map(a => a.href)")
-    assert any(urlparse(h).path.endswith("/cpt/97112.html") for h in hrefs[:3]), hrefs[:3]
+    paths = search_results(page, "97112")
+    assert any(p.endswith("/cpt/97112.html") for p in paths[:3]), paths[:3]
     page.keyboard.press("Escape")
 
     page.goto((offline_root / "units" / "calculator.html").as_uri(), wait_until="load")
     page.wait_for_selector("[data-metdocs-calculator][data-ready]")
     page.fill("#calc-97110", "33")
     page.fill("#calc-97112", "7")
-    assert page.get_attribute(".metdocs-calculator__summary", "data-total-units") == "3"
+    expect(page.locator(".metdocs-calculator__summary")).to_have_attribute("data-total-units", "3")
 
     assert others == [], f"requests that are not file://: {others}"
     assert errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +17,7 @@ def test_drill_page_prints_answer_only_when_opened(page, guard):
     assert page.evaluate(ANSWER_BODY) == ["none"]
     page.emulate_media(media="screen")
     page.locator("details.metdocs-answer > summary").click()
+    expect(page.locator("details.metdocs-answer")).to_have_attribute("open", "")
     page.emulate_media(media="print")
     assert page.evaluate(ANSWER_BODY) != ["none"]
     assert guard.problems() == []

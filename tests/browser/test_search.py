@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
+
+from browser_search import search_results as search
 
 pytestmark = pytest.mark.browser
 
 TOP = 3
-
-
-def search(page, term: str) -> list[str]:
-    """Type `term` into Material's search box; return the result pages' URL paths, best first."""
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill("")
-    box.press_sequentially(term, delay=20)  # fill() alone does not trigger Material's search
-    page.wait_for_selector(".md-search-result__item")
-    hrefs = page.eval_on_selector_all(
-        ".md-search-result__list > .md-search-result__item",
-        "items => items.map(li => (li.querySelector('a.md-search-result__link') || {}).href || '')")
-    return [urlparse(h).path for h in hrefs if h]
 
 
 @pytest.mark.parametrize(("term", "expected"), [
