@@ -75,10 +75,10 @@ def test_units_reads_dir_and_the_environment_too(project, run_cli, monkeypatch):
     mine = project.parent / "mydata" / "catalog" / "catalog.yaml"
     mine.write_text(mine.read_text().replace('"97530"', '"97150"'))
     code, _, err = run_cli("units", "97530=30", "--data", "../mydata", cwd=project)
-    assert code == 1 and "97150" in err  # the codes listed are DIR's
+    assert code == 2 and "97150" in err  # an unknown code is a usage error; the codes listed are DIR's
     monkeypatch.setenv("METDOCS_DATA_DIR", str(project.parent / "mydata"))
     code, _, err = run_cli("units", "97530=30", cwd=project)
-    assert code == 1 and "97150" in err
+    assert code == 2 and "97150" in err
 
 
 def test_bench_makes_its_cases_from_dir(project, run_cli, monkeypatch, tmp_path):
