@@ -22,6 +22,7 @@ from .casepages import case_pages
 from .catalog import load_catalog
 from .forms import load_forms
 from .formsite import form_files
+from .practice import practice_pages
 from .privacy import check_documents
 from .errors import DataError, Location, Problem, sort_problems
 from .load import map_chunks
@@ -208,7 +209,8 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
     with watch("render"):
         from .icd import code_set
         plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
-                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls)]
+                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls),
+                *practice_pages(checked.catalog, checked.cases, directory_urls=directory_urls)]
         clashes = [p for p in plan if (project.docs / p.path).exists()]
         if clashes:
             raise DataError([Problem(Location.of(project.docs / p.path),

@@ -15,6 +15,7 @@ Templates are dumb: they get plain model objects and precomputed links from
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -92,6 +93,14 @@ def link(text, url: str) -> Markup:
     # Characters that would end the link target early are percent-encoded.
     url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
     return Markup(f"[{md_text(text)}]({url})")
+
+
+def json_attr(data) -> Markup:
+    """Data for a page script, as an HTML attribute value: JSON, then HTML-escaped (&, <, >, quotes),
+    so no text in it can end the attribute or open a tag; the script reads it back with
+    JSON.parse(element.getAttribute(...)). Control characters (Markdown's stash markers among them)
+    are escaped by json.dumps."""
+    return Markup(html.escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True))
 
 
 def front_matter_title(text) -> Markup:
