@@ -13,9 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import random
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -56,16 +54,6 @@ def data(checked):
     made = builder_data(checked.catalog, rule_url=lambda rule: f"../../standards/#{rule}")
     assert made is not None
     return made
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required in CI to test claims.js")
-        pytest.skip("node not installed")
-    return path
 
 
 def _tries(ex: dict, rnd: random.Random) -> list[dict]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,16 +26,6 @@ const drills = require(process.argv[2]);
 const job = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 process.stdout.write(JSON.stringify(job.map(j => drills.grade(j.data, j.marks))));
 """
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required in CI to test drills.js")
-        pytest.skip("node not installed")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -171,15 +171,7 @@
 
   /* ---- the practice page ------------------------------------------------------------------- */
 
-  function el(tag, attrs, kids) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (attrs[k] !== null && attrs[k] !== false) node.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
-    });
-    (kids || []).forEach(function (kid) { if (kid) node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid); });
-    return node;
-  }
+  function el(tag, attrs, kids) { return root.metdocsProgress.el(tag, attrs, kids); } // progress.js
 
   function table(caption, heads, rows) {
     return el("table", {}, [el("caption", {text: caption}),

@@ -47,15 +47,7 @@
 
   /* ---- the drill page ------------------------------------------------------------------------ */
 
-  function el(tag, attrs, kids) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (kid) { node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid); });
-    return node;
-  }
+  function el(tag, attrs, kids) { return root.metdocsProgress.el(tag, attrs, kids); } // progress.js
 
   function init() {
     var box = document.querySelector("[data-metdocs-drill]");

@@ -6,6 +6,7 @@
  * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record}}
  * window.metdocsProgress.save(kind, id, record)   kind "drills" or "claims"; adds the time
  * window.metdocsProgress.reset()
+ * window.metdocsProgress.el(tag, attrs, kids)   the DOM builder drills.js and claims.js share
  * Scores are scoped to the site's root folder (Material's __md_scope), so two metdocs sites
  * on one host keep separate scores. Where storage is refused (private windows on some
  * browsers), scores last until the page is closed. ES5 syntax.
@@ -59,20 +60,27 @@
     try { root.localStorage.removeItem(key()); } catch (e) { /* nothing stored */ }
   }
 
-  var api = {load: load, save: save, reset: reset};
-  root.metdocsProgress = api;
-
-  /* ---- the "My progress" page --------------------------------------------------------------- */
-
+  /*
+   * The element builder the practice scripts share (drills.js, claims.js): el("p", {text: "Hi",
+   * "class": "x"}, [kids]). Text always goes in as text, never as markup; an attribute whose
+   * value is null or false is left out, true gives an empty one.
+   */
   function el(tag, attrs, kids) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
+      else if (attrs[k] !== null && attrs[k] !== false) node.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
     });
-    (kids || []).forEach(function (kid) { node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid); });
+    (kids || []).forEach(function (kid) {
+      if (kid) node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid);
+    });
     return node;
   }
+
+  var api = {load: load, save: save, reset: reset, el: el};
+  root.metdocsProgress = api;
+
+  /* ---- the "My progress" page --------------------------------------------------------------- */
 
   function day(iso) { return typeof iso === "string" ? iso.slice(0, 10) : ""; }
 
