@@ -318,7 +318,7 @@ def _claim_view(case: Case, sessions: list, answer: list, source) -> Record:
             found = [a for a in answer if line.where in a["spots"]]
             placed.update(id(a) for a in found)
             lines.append(Record({
-                "date": f"{s.date:%m %d %y}" if s.date else "", "session": s.id, "cpt": line.cpt,
+                "date": f"{s.date:%m %d %y}" if s.date else "", "cpt": line.cpt,
                 "modifiers": " ".join(line.modifiers), "pointers": " ".join(line.pointers), "units": line.units,
                 "supported": sv["payer"].units.get(line.cpt) if sv["payer"] else None,
                 "faults": [a["b"].rule for a in found]}))
@@ -326,7 +326,7 @@ def _claim_view(case: Case, sessions: list, answer: list, source) -> Record:
     forms = [Record({"number": i + 1, "of": count,
                      "lines": lines[i * LINES_PER_FORM:(i + 1) * LINES_PER_FORM]}) for i in range(count)]
     return Record({"box21": box21, "forms": forms, "pos": PLACE_OF_SERVICE, "npi": NPI_PLACEHOLDER, "source": source,
-                   "elsewhere": [a for a in answer if id(a) not in placed], "has_lines": bool(lines)})
+                   "elsewhere": [a for a in answer if id(a) not in placed]})
 
 
 def _quiz(case: Case, cat: Catalog, answer: list) -> Markup:
@@ -341,13 +341,13 @@ def _quiz(case: Case, cat: Catalog, answer: list) -> Markup:
         group = f"Session {s.id} ({s.date or 'no date recorded'})"
         places.append({"id": s.id, "label": group, "group": group, "option": "the session log as a whole"})
         for i, line in enumerate(s.claim, 1):
-            what = f"claim line {i}: {line.cpt} × {line.units}" + (f" {' '.join(line.modifiers)}" if line.modifiers else "")
+            what = f"claim line {i}: {line.cpt} × {line.units}" + "".join(f" {m}" for m in line.modifiers)
             places.append({"id": f"{s.id}/{i}", "label": f"{group}, {what}", "group": group, "option": what})
     where = {p["id"]: p["label"] for p in places}
     rules = sorted(({"id": r.id, "title": r.title} for r in cat.rules if r.id in ENFORCED), key=lambda r: r["title"])
     elements = sorted(({"id": e.id, "title": e.name} for e in cat.elements
                        if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS), key=lambda r: r["title"])
-    key = [{"rule": a["b"].rule, "place": a["b"].session or CASE_PLACE, "title": a["title"], "kind": a["kind"],
+    key = [{"rule": a["b"].rule, "place": a["b"].session or CASE_PLACE, "title": a["title"],
             "where": where.get(a["b"].session or CASE_PLACE, a["b"].session or ""), "lesson": a["note"],
             "findings": a["findings"]} for a in answer]
     data = {"id": case.id, "title": case.title, "places": places, "key": key,

@@ -168,7 +168,8 @@ def generate(data: dict, seed: int, rule: str | None = None) -> dict:
     if problem == "scope-code":
         if data["out_of_scope"]:
             extra = pick(data["out_of_scope"])
-            minutes[extra["code"]] = between(shape["extra_timed_minutes" if extra["timed"] else "extra_untimed_minutes"])
+            span = shape["extra_timed_minutes" if extra["timed"] else "extra_untimed_minutes"]
+            minutes[extra["code"]] = between(span)
         else:
             problem = None
     picked: list[dict] = []

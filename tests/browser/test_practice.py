@@ -58,7 +58,8 @@ def engine():
             continue
         found = case_findings(case, checked.catalog, code_set())
         facts = prose.facts(case, checked.catalog)
-        drills[case.id] = (case, [{"rule": b.rule, "session": b.session, "lesson": " ".join(prose.fill(b.note, facts).split()),
+        drills[case.id] = (case, [{"rule": b.rule, "session": b.session,
+                                   "lesson": " ".join(prose.fill(b.note, facts).split()),
                                    "findings": [f.problem.message for f in found
                                                 if f.problem.rule == b.rule and f.session == b.session]}
                                   for b in case.expected_breaches])
@@ -100,7 +101,8 @@ def _text(page, selector: str) -> list[str]:
 def _item(page, part: str, k: dict) -> str:
     """The text of the result item for declared fault `k` in the right or missed list."""
     place = k["session"] or "@case"
-    return " ".join(page.inner_text(f".metdocs-drill__{part} > li[data-rule='{k['rule']}'][data-place='{place}']").split())
+    item = f".metdocs-drill__{part} > li[data-rule='{k['rule']}'][data-place='{place}']"
+    return " ".join(page.inner_text(item).split())
 
 
 def _accessible(page) -> None:
@@ -132,7 +134,7 @@ def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, w
         assert all(f"Engine finding: {f}" in item for f in k["findings"]) and f"Lesson: {k['lesson']}" in item
     assert _text(page, "p.metdocs-drill__missed") == ["None."] and _text(page, "p.metdocs-drill__wrong") == ["None."]
     saved = _stored(page)["drills"][DRILL]
-    assert (saved["score"], saved["right"], saved["missed"], saved["wrong"], saved["total"]) == (100, len(key), 0, 0, len(key))
+    assert [saved[k] for k in ("score", "right", "missed", "wrong", "total")] == [100, len(key), 0, 0, len(key)]
     _accessible(page)
 
     # Wrong: one fault found, one flagged where the audit finds nothing, the rest missed.
@@ -172,7 +174,8 @@ def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, w
     _accessible(page)
     page.click("text=Reset my progress")
     page.click("text=Yes, delete my scores")
-    page.wait_for_function(f"document.querySelector(\"tr[data-drill='{DRILL}']\").textContent.includes('not tried yet')")
+    page.wait_for_function("id => document.querySelector(`tr[data-drill='${id}']`).textContent"
+                           ".includes('not tried yet')", arg=DRILL)
     assert _stored(page) == {"drills": {}, "claims": {}}
     assert not where.guard.problems(), "\n".join(where.guard.problems())
 
@@ -250,7 +253,7 @@ def test_printing_a_drill_shows_the_answers_and_score_not_the_controls(page, gua
         '.metdocs-drill__marks', '.metdocs-drill__score', '.metdocs-drill__result']
         .map(s => [s, getComputedStyle(document.querySelector(s)).display]))""")
     assert shown[".metdocs-drill__add"] == "none" and shown[".metdocs-drill__buttons"] == "none"
-    assert "none" not in (shown[".metdocs-drill__marks"], shown[".metdocs-drill__score"], shown[".metdocs-drill__result"])
+    assert "none" not in [shown[f".metdocs-drill__{part}"] for part in ("marks", "score", "result")]
     assert "100%" in page.inner_text(".metdocs-drill__score")
     assert guard.problems() == []
 
@@ -264,7 +267,8 @@ def test_without_javascript_the_answer_still_opens_and_no_dead_controls_show(bro
         page.locator("details.metdocs-answer > summary").click()
         assert page.locator("details.metdocs-answer[open] ol").first.is_visible()
         page.goto(site.url + "practice/claim-builder/?seed=3", wait_until="load")
-        assert page.locator("[data-metdocs-nojs]").is_visible() and not page.locator("[data-metdocs-claims]").is_visible()
+        assert page.locator("[data-metdocs-nojs]").is_visible()
+        assert not page.locator("[data-metdocs-claims]").is_visible()
         page.goto(site.url + "practice/progress/", wait_until="load")
         assert page.locator("[data-metdocs-nojs] a").count() >= 5
     finally:
@@ -284,7 +288,8 @@ def _fill(page, ex: dict, given: dict) -> None:
         value = given["units"].get(c["code"])
         page.fill(f"#cb-units-{c['code']}", "" if value is None else str(value))
         for d in ex["diagnoses"]:
-            page.set_checked(f"#cb-ptr-{c['code']}-{d['pointer']}", d["pointer"] in given["pointers"].get(c["code"], []))
+            ticked = d["pointer"] in given["pointers"].get(c["code"], [])
+            page.set_checked(f"#cb-ptr-{c['code']}-{d['pointer']}", ticked)
     if given["billable"]:
         page.check(f"#cb-billable-{given['billable']}")
 

@@ -69,7 +69,8 @@
     if (problem === "scope-code") {
       if (data.out_of_scope.length) {
         extra = pick(data.out_of_scope);
-        minutes[extra.code] = between(extra.timed ? shape.extra_timed_minutes : shape.extra_untimed_minutes);
+        var span = extra.timed ? shape.extra_timed_minutes : shape.extra_untimed_minutes;
+        minutes[extra.code] = between(span);
       } else {
         problem = null;
       }

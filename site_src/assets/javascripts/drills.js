@@ -153,8 +153,8 @@
       result.querySelector("h3").focus();
     });
 
-    function ruleLink(id) {
-      return el("a", {href: standards + "#" + id, text: titles[id] || id});
+    function ruleLink(id, title) {
+      return el("a", {href: standards + "#" + id, text: titles[id] || title || id});
     }
 
     function keyItem(k) {
@@ -162,7 +162,7 @@
       var details = el("ul", {}, found.findings.map(function (f) { return el("li", {text: "Engine finding: " + f}); })
         .concat([el("li", {text: "Lesson: " + found.lesson})]));
       return el("li", {"data-rule": found.rule, "data-place": found.place},
-        [el("strong", {}, [ruleLink(found.rule)]), " (" + found.where + ")", details]);
+        [el("strong", {}, [ruleLink(found.rule, found.title)]), " (" + found.where + ")", details]);
     }
 
     function wrongItem(w) {
