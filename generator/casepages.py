@@ -16,21 +16,33 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import prose
-from .audit import UNIT_RULES, case_findings
+from .audit import ENFORCED, SESSION_LOG, UNIT_RULES, case_findings
+from .claimbuilder import PACKET_SEEDS, builder_data, generate
 from .cases import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
                     reassess_days)
 from .model import Catalog
 from .packets import SLOT
 from .pages import Page, cpt_path, icd_path, measure_path
-from .units import allocate
+from .render import json_attr
+from .sessionlog import ELEMENT_FIELDS
+from .units import RULE_NAMES, allocate
 
-RULE_NAMES = {"cms": "CMS 8-minute rule", "ama": "per-code (midpoint) rule"}
-"""Payer unit_rule -> the name the pages use."""
 EDITIONS = ("student", "instructor")
 UNCATEGORISED = "Other diagnoses"
+CASE_PLACE = "@case"
+"""A drill's place id for faults of the case as a whole (never a session id: ids have no '@')."""
+PLACE_OF_SERVICE = "11"
+"""Box 24B on the claim view: 11 (office), a placeholder the page explains; cases do not record one."""
+NPI_PLACEHOLDER = "NPI on file"
+"""Box 24J: never a real-looking number (cases are synthetic), and never another provider's NPI."""
+LINES_PER_FORM = 6
+"""Service lines one CMS-1500 holds; more lines need another form."""
+CLAIM_FORM_SOURCE = "nucc-1500-manual"
+"""The catalog source the claim view cites, when the catalog has it."""
 
 
 def case_path(case: Case) -> str:
@@ -53,27 +65,29 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True) -> 
     drills = [v for v in views if v["kind"] == "drill"]
     groups = _by_condition(worked, catalog)
     pages = [Page("cases/index.md", "cases_index.md.j2",
-                  {**_common("cases/index.md"), "groups": groups, "cases": worked,
+                  {**page_context("cases/index.md"), "groups": groups, "cases": worked,
                    "by_cpt": _by_code(worked, "cpts"), "by_icd": _by_code(worked, "icd_codes"),
                    "titles": _titles(worked)})]
     for v in worked:
-        pages.append(Page(v["path"], "case.md.j2", {**_common(v["path"], directory_urls), "c": v}))
-    pages.append(Page("drills/index.md", "drills_index.md.j2", {**_common("drills/index.md"), "drills": drills}))
+        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
+    pages.append(Page("drills/index.md", "drills_index.md.j2", {**page_context("drills/index.md"), "drills": drills}))
     for v in drills:
-        pages.append(Page(v["path"], "drill.md.j2", {**_common(v["path"], directory_urls), "c": v}))
+        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
+    data = builder_data(catalog)
+    exercises = [generate(data, seed) for seed in PACKET_SEEDS] if data else []
     for edition in EDITIONS:
         # One packet per edition, filled from the rendered case pages (packets.py). Per-section
         # copies would multiply the biggest pages of a large site; every web page prints
         # cleanly on its own (print.css) instead.
         path = f"print/{edition}/index.md"
         pages.append(Page(path, "print_edition.md.j2",
-                          {**_common(path), "answers": edition == "instructor", "worked": worked,
-                           "drills": drills, "slot": SLOT},
+                          {**page_context(path, directory_urls), "answers": edition == "instructor", "worked": worked,
+                           "drills": drills, "slot": SLOT, "exercises": exercises},
                           in_nav=False))
     return pages
 
 
-def _common(page: str, directory_urls: bool = True) -> dict:
+def page_context(page: str, directory_urls: bool = True) -> dict:
     """What every template gets: `href` relative to this page, `url` (the same as MkDocs would
     rewrite it, for links inside raw HTML), and the path helpers."""
     up = "../" * page.count("/")
@@ -176,6 +190,8 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         changes = measure_changes(case, cat)
         days = reassess_days(cat)
         assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
+        sessions = [_session(s, cat, payer_rule, other_rule) for s in case.sessions]
+        answer = _answer(case, cat, icd, said) if case.kind == "drill" else []
         return {
             "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
             "other_rule": _rule_view(other_rule, rules),
@@ -186,13 +202,15 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
             "precaution_sources": _precaution_sources(case, cat),
             "plan_codes": [Record({"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None})
                            for p in case.plan.codes],
-            "sessions": [_session(s, cat, payer_rule, other_rule) for s in case.sessions],
+            "sessions": sessions,
             "reassessments": [Record({"r": r, "summary": said(r.summary),
                                       "changes": [_change(c) for c in changes if c.reassessment == i]})
                               for i, r in enumerate(case.reassessments)],
             "reassess_days": days,
             "next_due": assessed[-1] + dt.timedelta(days=days),
-            "answer": _answer(case, cat, icd, said) if case.kind == "drill" else [],
+            "answer": answer,
+            "claim": _claim_view(case, sessions, answer, cat.source(CLAIM_FORM_SOURCE)),
+            "quiz": _quiz(case, cat, answer) if case.kind == "drill" else None,
         }
 
     return View({
@@ -272,8 +290,62 @@ def _answer(case: Case, cat: Catalog, icd, said) -> list[dict]:
             "source": cat.source(item.sources[0]) if item and item.sources else None,
             "findings": [f.problem.message for f in found
                          if f.problem.rule == b.rule and f.session == b.session],
+            "spots": {f.problem.where for f in found if f.problem.rule == b.rule and f.session == b.session},
         }))
     return out
+
+
+def _claim_view(case: Case, sessions: list, answer: list, source) -> Record:
+    """The case's claim lines laid out as items 21 and 24 of the CMS-1500 (02/12), six lines a form.
+
+    For a drill, each line also carries the declared faults whose audit finding sits on that line;
+    the rest (on a session's record or the case as a whole) are listed under the form. Only the
+    drill's answer shows those (partials/claim_form.md.j2, `answers`)."""
+    diagnoses = sorted(case.referral.diagnoses if case.referral else (), key=lambda d: d.pointer)
+    box21 = [Record({"letter": d.pointer, "code": d.code, "entry": d.code.replace(".", "")}) for d in diagnoses]
+    lines, placed = [], set()
+    for sv in sessions:
+        s = sv["s"]
+        for line in s.claim:
+            found = [a for a in answer if line.where in a["spots"]]
+            placed.update(id(a) for a in found)
+            lines.append(Record({
+                "date": f"{s.date:%m %d %y}" if s.date else "", "cpt": line.cpt,
+                "modifiers": " ".join(line.modifiers), "pointers": " ".join(line.pointers), "units": line.units,
+                "supported": sv["payer"].units.get(line.cpt) if sv["payer"] else None,
+                "faults": [a["b"].rule for a in found]}))
+    count = max(1, -(-len(lines) // LINES_PER_FORM))
+    forms = [Record({"number": i + 1, "of": count,
+                     "lines": lines[i * LINES_PER_FORM:(i + 1) * LINES_PER_FORM]}) for i in range(count)]
+    return Record({"box21": box21, "forms": forms, "pos": PLACE_OF_SERVICE, "npi": NPI_PLACEHOLDER, "source": source,
+                   "elsewhere": [a for a in answer if id(a) not in placed]})
+
+
+def _quiz(case: Case, cat: Catalog, answer: list) -> Markup:
+    """What a drill page's interactive audit grades with (drills.js), as an HTML-escaped JSON attribute.
+
+    The key is the drill's declared breaches, which `check` proves are exactly what the audit
+    finds, with the audit's own findings and the lesson. A fault is graded by rule and by session
+    (or the case as a whole): marking any claim line of the right session counts.
+    """
+    places = [{"id": CASE_PLACE, "label": "The case as a whole: referral, payer, plan, reassessments", "group": ""}]
+    for s in case.sessions:
+        group = f"Session {s.id} ({s.date or 'no date recorded'})"
+        places.append({"id": s.id, "label": group, "group": group, "option": "the session log as a whole"})
+        for i, line in enumerate(s.claim, 1):
+            what = f"claim line {i}: {line.cpt} × {line.units}" + "".join(f" {m}" for m in line.modifiers)
+            places.append({"id": f"{s.id}/{i}", "label": f"{group}, {what}", "group": group, "option": what})
+    where = {p["id"]: p["label"] for p in places}
+    rules = sorted(({"id": r.id, "title": r.title} for r in cat.rules if r.id in ENFORCED), key=lambda r: r["title"])
+    elements = sorted(({"id": e.id, "title": e.name} for e in cat.elements
+                       if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS), key=lambda r: r["title"])
+    key = [{"rule": a["b"].rule, "place": a["b"].session or CASE_PLACE, "title": a["title"],
+            "where": where.get(a["b"].session or CASE_PLACE, a["b"].session or ""), "lesson": a["note"],
+            "findings": a["findings"]} for a in answer]
+    data = {"id": case.id, "title": case.title, "places": places, "key": key,
+            "rules": [{"group": "Rules the audit checks", "items": rules},
+                      {"group": "Session-log elements", "items": elements}]}
+    return json_attr(data)
 
 
 def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:

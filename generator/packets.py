@@ -6,8 +6,10 @@ large site, so the packet pages carry only a slot, and the plugin fills it
 after MkDocs has rendered each case page (`on_post_page`), from their HTML:
 
 * the student edition drops everything between the answer markers that
-  `partials/drill_answer.md.j2` writes around each answer;
+  `drill.md.j2` writes around each answer;
 * the instructor edition keeps the answers and prints them open;
+* both drop what only works on the web page (between the web-only markers: a drill's
+  interactive audit, whose data holds the answers);
 * ids are prefixed per case so that anchors stay unique in one document, and
   relative links are rewritten from the case page's folder to the packet's.
 """
@@ -20,11 +22,14 @@ from dataclasses import dataclass
 
 ANSWER_START = "<!-- metdocs:answer -->"
 ANSWER_END = "<!-- /metdocs:answer -->"
+WEB_START = "<!-- metdocs:web-only -->"
+WEB_END = "<!-- /metdocs:web-only -->"
 SLOT = '<div class="metdocs-packet-slot"></div>'
 PACKETS = {"print/student/index.md": False, "print/instructor/index.md": True}
 """Packet page -> whether it prints answers."""
 
 _ANSWER = re.compile(re.escape(ANSWER_START) + r".*?" + re.escape(ANSWER_END), re.S)
+_WEB_ONLY = re.compile(re.escape(WEB_START) + r".*?" + re.escape(WEB_END), re.S)
 _ATTR = re.compile(r'(?<=\s)(id|href|src)="([^"]*)"(?=[^<>]*>)')
 """An id, href or src attribute, inside a tag: text holds no raw '<' or '>' (MkDocs escapes them),
 so what is followed by a '>' before any '<' is in a tag. Text that merely reads 'id="x"' stays."""
@@ -47,7 +52,7 @@ def assemble(pieces: list[Piece], packet_dir: str, *, answers: bool) -> str:
     """The packet's content: every piece in order, each starting on a new printed page."""
     parts = []
     for piece in pieces:
-        html = piece.html
+        html = _WEB_ONLY.sub("", piece.html) if WEB_START in piece.html else piece.html
         if answers:
             html = html.replace("<details", "<details open")  # printed open, nothing to click on paper
         else:

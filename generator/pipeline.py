@@ -21,6 +21,7 @@ from .casepages import case_pages
 from .catalog import load_catalog
 from .forms import load_forms
 from .formsite import form_files
+from .practice import practice_pages
 from .privacy import check_documents
 from .envvars import today
 from .errors import DataError, Location, Problem, sort_problems
@@ -267,7 +268,8 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
     with watch("render"):
         from .icd import code_set
         plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
-                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls)]
+                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls),
+                *practice_pages(checked.catalog, checked.cases, directory_urls=directory_urls)]
         clashes = [(layer.docs, p) for p in plan for layer in project.layers if (layer.docs / p.path).exists()]
         if clashes:
             raise DataError([Problem(Location.of(docs / p.path),

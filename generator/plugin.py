@@ -37,8 +37,8 @@ build quadratic in its size; the index page links every child instead.
 
 _memo: dict[tuple, Generated] = {}
 
-_RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*"
-                        r"(?:\n<(?:div|p|table|details|blockquote|ul|ol)[ >][^\n]*)*(?=\n\n|\n?\Z)")
+_RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*"
+                        r"(?:\n<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*)*(?=\n\n|\n?\Z)")
 """Raw HTML blocks, one element per line between blank lines, as the case templates write them (`tight`)."""
 _SET_ASIDE = re.compile(r"<!--metdocs:raw:([0-9]+)-->")
 

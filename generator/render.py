@@ -15,6 +15,7 @@ Templates are dumb: they get plain model objects and precomputed links from
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -106,6 +107,14 @@ def link(text, url: str) -> Markup:
 
 _YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """What JSON leaves raw but YAML refuses in a file (JSON escapes the C0 controls itself)."""
+
+
+def json_attr(data) -> Markup:
+    """Data for a page script, as an HTML attribute value: JSON, then HTML-escaped (&, <, >, quotes),
+    so no text in it can end the attribute or open a tag; the script reads it back with
+    JSON.parse(element.getAttribute(...)). Control characters (Markdown's stash markers among them)
+    are escaped by json.dumps."""
+    return Markup(html.escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True))
 
 
 def front_matter_title(text) -> Markup:

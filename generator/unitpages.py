@@ -7,13 +7,9 @@ so a student never reads a hand-typed number.
 
 from __future__ import annotations
 
-import html
-import json
-
-from markupsafe import Markup
-
 from .model import Catalog
 from .pages import Page
+from .render import json_attr
 from .units import allocate
 
 EXAMPLES = (
@@ -39,7 +35,7 @@ def unit_pages(cat: Catalog) -> list[Page]:
     # The three MET codes first: they are what a MedExPRO bills; the rest are for comparison.
     ordered = sorted(cat.cpt_codes, key=lambda c: (not c.in_scope, c.code))
     codes = [{"code": c.code, "name": c.name, "timed": c.timed, "in_scope": c.in_scope} for c in ordered]
-    data = Markup(html.escape(json.dumps({"codes": codes}, sort_keys=True), quote=True))
+    data = json_attr({"codes": codes})
     return [
         Page("units/index.md", "units_rules.md.j2", {"examples": examples, "rules": rules}),
         Page("units/calculator.md", "calculator.md.j2",

@@ -12,6 +12,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 RULES = ("cms", "ama")
+RULE_NAMES = {"cms": "CMS 8-minute rule", "ama": "per-code (midpoint) rule"}
+"""Each rule's name in running text."""
 MAX_MINUTES = 480  # per code per day; more is "absurd" (callers reject it)
 UNIT = 15  # length of one timed unit in minutes
 _MINUTES_RE = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() rejects

@@ -119,7 +119,9 @@ def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, sit
             assert f"<li>Engine finding: {_shown(m)}</li>" in block, (case.id, m)
         # the answer is the last thing on the page, between the packets' answer markers
         assert page.index(ANSWER_START) < page.index(ANSWER_OPEN) < page.index(ANSWER_END), case.id
-        before = page[:page.index(ANSWER_OPEN)]
+        # ...and nowhere before it but in the interactive audit's data, which no packet prints (packets.py)
+        from generator.packets import WEB_END, WEB_START
+        before = page[:page.index(WEB_START)] + page[page.index(WEB_END):page.index(ANSWER_OPEN)]
         for b in case.expected_breaches:
             assert _shown(_said(case, b.note, checked)) not in before
 
@@ -350,3 +352,105 @@ def test_each_figure_names_its_population_and_fallback(checked, site):
             "population, used as the fallback") in bones
     copd = site["cases/copd-deconditioning.md"]
     assert "MCID 30 metres (measured in people with COPD)" in copd
+
+
+# --- claims shown as claims (CMS-1500 items 21 and 24) ------------------------------------------
+
+def _claim_tables(text: str) -> list[str]:
+    """Each claim view's HTML (partials/claim_form.md.j2, one line), in page order."""
+    views = text.split('<section class="metdocs-claim" data-search-exclude>')[1:]
+    return [re.split(r"\n|</details>", part, maxsplit=1)[0] for part in views]
+
+
+def _rows(table_html: str) -> list[list[str]]:
+    return [[html.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+            for r in re.findall(r"<tr>(.*?)</tr>", table_html)]
+
+
+def test_every_case_and_drill_shows_its_claim_as_a_cms1500(checked, site):
+    from generator.casepages import LINES_PER_FORM, NPI_PLACEHOLDER, PLACE_OF_SERVICE
+    for case in checked.cases:
+        page = site[case_path(case)]
+        record = page.split(ANSWER_START)[0]
+        views = _claim_tables(record)
+        assert len(views) == 1, case.id
+        view = views[0]
+        assert "CMS-1500 (02/12)" in view and "ICD Ind. 0 (ICD-10-CM)" in view
+        assert '<th scope="col">' in view and "<caption>" in view  # accessible table markup
+        tables = re.findall(r"<table[^>]*>(.*?)</table>", view)
+        box21 = _rows(tables[0])[1:]
+        dx = sorted(case.referral.diagnoses if case.referral else (), key=lambda d: d.pointer)
+        if dx:
+            assert box21 == [[d.pointer, d.code.replace(".", ""), d.code] for d in dx], case.id
+        lines = [(s, ln) for s in case.sessions for ln in s.claim]
+        shown = [r for t in tables[1:] for r in _rows(t)[1:]]
+        assert len(tables) - 1 == max(1, -(-len(lines) // LINES_PER_FORM)), case.id
+        for (s, ln), row in zip(lines, shown, strict=True):
+            date = s.date.strftime("%m %d %y")
+            assert row[1:] == [date, date, PLACE_OF_SERVICE, ln.cpt, " ".join(ln.modifiers) or "none",
+                               " ".join(ln.pointers) or "none", str(ln.units), NPI_PLACEHOLDER], (case.id, s.id, row)
+        assert [r[0] for r in shown] == [str(i % LINES_PER_FORM + 1) for i in range(len(lines))]
+        assert "Faults the audit finds" not in record  # the answer columns stay in the answer
+
+
+def test_drill_answer_claim_places_every_declared_fault(checked, site, icd):
+    for case in _drills(checked):
+        page = site[case_path(case)]
+        answer = page[page.index(ANSWER_START):page.index(ANSWER_END)]
+        views = _claim_tables(answer)
+        assert len(views) == 1 and "Faults the audit finds on this line" in views[0], case.id
+        rows = [r for t in re.findall(r"<table[^>]*>(.*?)</table>", views[0])[1:] for r in _rows(t)[1:]]
+        on_lines = [rule for r in rows for rule in r[-1].split(", ") if r[-1] != "none"]
+        listed = re.findall(r"<li>([a-z0-9-]+): ", views[0])
+        assert sorted(on_lines + listed) == sorted(b.rule for b in case.expected_breaches), case.id
+        lines = [(s, ln) for s in case.sessions for ln in s.claim]
+        found = case_findings(case, checked.catalog, icd)
+        for (s, ln), row in zip(lines, rows, strict=True):
+            at_line = sorted({f.problem.rule for f in found if f.problem.where == ln.where and f.session == s.id
+                              and (f.problem.rule, s.id) in {(b.rule, b.session) for b in case.expected_breaches}})
+            assert sorted(r for r in row[-1].split(", ") if r != "none") == at_line, (case.id, s.id, row)
+
+
+# --- interactive drills: the grading data the page carries ---------------------------------------
+
+def _quiz(page: str) -> dict:
+    import json
+    m = re.search(r'data-metdocs-drill="([^"]*)"', page)
+    assert m, "no drill data"
+    return json.loads(html.unescape(m.group(1)))
+
+
+def test_drill_quiz_key_is_the_declared_breaches_with_the_engine_findings(checked, site, icd):
+    from generator.audit import ENFORCED
+    from generator.packets import WEB_END, WEB_START
+    rule_ids = {r.id for r in checked.catalog.rules if r.id in ENFORCED}
+    for case in _drills(checked):
+        page = site[case_path(case)]
+        assert page.index(WEB_START) < page.index("data-metdocs-drill") < page.index(WEB_END) < page.index(ANSWER_START)
+        quiz = _quiz(page)
+        assert quiz["id"] == case.id and quiz["title"] == case.title
+        assert [(k["rule"], k["place"]) for k in quiz["key"]] == [(b.rule, b.session or "@case")
+                                                                  for b in case.expected_breaches]
+        assert [k["lesson"] for k in quiz["key"]] == [_said(case, b.note, checked) for b in case.expected_breaches]
+        found = case_findings(case, checked.catalog, icd)
+        for k in quiz["key"]:
+            want = [f.problem.message for f in found if f.problem.rule == k["rule"]
+                    and (f.session or "@case") == k["place"]]
+            assert k["findings"] == want and want, (case.id, k["rule"])
+        places = [p["id"] for p in quiz["places"]]
+        assert places == ["@case", *(x for s in case.sessions
+                                     for x in [s.id, *(f"{s.id}/{i}" for i in range(1, len(s.claim) + 1))])]
+        options = {r["id"] for g in quiz["rules"] for r in g["items"]}
+        assert rule_ids <= options and {b.rule for b in case.expected_breaches} <= options, case.id
+
+
+def test_hostile_drill_text_cannot_break_the_embedded_data(checked, icd):
+    drill = _drills(checked)[0]
+    evil = 'Title </div><script>alert(1)</script> "quoted" & \'single\' \u2028 {x}'
+    bad = dataclasses.replace(drill, title=evil)
+    pages = _render_all(checked.catalog, [bad, *[c for c in checked.cases if c is not drill]], icd)
+    page = pages[case_path(bad)]
+    attr = re.search(r'data-metdocs-drill="([^"]*)"', page).group(1)
+    assert "<" not in attr and ">" not in attr and "'" not in attr
+    assert _quiz(page)["title"] == evil
+    assert "<script>alert" not in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.packets import ANSWER_END, ANSWER_START, Piece, assemble, url_dir
+from generator.packets import ANSWER_END, ANSWER_START, WEB_END, WEB_START, Piece, assemble, url_dir
 
 DRILL = (f'<h1 id="title">Drill</h1><p>See <a href="../../cpt/97110/">97110</a> and <a href="#title">top</a>.</p>'
          f'{ANSWER_START}<details class="success"><p>The secret</p></details>{ANSWER_END}')
@@ -46,3 +46,13 @@ def test_same_depth_shortcut_equals_the_general_rewrite():
     assert 'href="../sibling/"' not in out and 'href="../../cases/sibling/"' in out
     assert 'href="../cpt/97110/"' in via_shallower and 'href="../../cpt/97110/"' not in via_shallower
     assert 'href="../../cases/c/here/"' in out and 'href="../../cases/c/img.png"' in out
+
+
+def test_web_only_parts_are_in_neither_edition():
+    """A drill's interactive audit carries its answers in its data: no packet prints it."""
+    html = (f'<p>Record</p>{WEB_START}<div data-metdocs-drill="{{&quot;key&quot;: [&quot;The secret&quot;]}}">'
+            f'<label for="dq-rule">Rule</label></div>{WEB_END}<p>After</p>')
+    for answers in (False, True):
+        out = assemble([Piece("d1", "drills/d1", html)], "print/student", answers=answers)
+        assert "Record" in out and "After" in out
+        assert "The secret" not in out and "data-metdocs-drill" not in out and "dq-rule" not in out

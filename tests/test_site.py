@@ -169,8 +169,44 @@ def test_packets_have_unique_ids_and_working_links(site):
         for url in re.findall(r'href="([^"#][^"]*)"', html):
             if url.startswith(("http:", "https:", "mailto:")):
                 continue
-            target = (page.parent / url.split("#")[0]).resolve()
+            target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
             assert target.exists() or (target / "index.html").exists(), url
+
+
+def test_packets_show_every_claim_and_the_claim_builder_exercises(site):
+    """The CMS-1500 view of every case and drill is in both packets; the drills' answer views, the
+    exercises' answers and nothing of the interactive audit is in the student packet."""
+    from generator.claimbuilder import PACKET_SEEDS, builder_data, generate
+    from generator.pipeline import Project, check
+    checked = check(Project.at(REPO))
+    drills = sum(1 for c in checked.cases if c.kind == "drill")
+    student = (site / "print" / "student" / "index.html").read_text()
+    instructor = (site / "print" / "instructor" / "index.html").read_text()
+    assert student.count('<section class="metdocs-claim" data-search-exclude>') == len(checked.cases)
+    assert instructor.count('<section class="metdocs-claim" data-search-exclude>') == len(checked.cases) + drills
+    assert "Faults the audit finds" not in student and "Faults the audit finds" in instructor
+    for packet in (student, instructor):
+        assert "data-metdocs-drill" not in packet and 'id="dq-' not in packet
+    data = builder_data(checked.catalog)
+    student_text = " ".join(_text(site / "print" / "student" / "index.html").split())
+    instructor_text = " ".join(_text(site / "print" / "instructor" / "index.html").split())
+    for seed in PACKET_SEEDS:
+        ex = generate(data, seed)
+        for packet in (student, instructor):
+            assert f'<strong>Exercise {seed}</strong> (<a href="../../practice/claim-builder/?seed={seed}">' in packet
+        said = " ".join(ex["explain"]["billable"].split())
+        assert said in instructor_text and said not in student_text, seed
+        for c in ex["codes"]:
+            row = f"{c['code']} {c['name']} {c['minutes']} {ex['answer']['units'][c['code']]} "
+            assert row in instructor_text and f"{c['code']} {c['name']} {c['minutes']} " in student_text, (seed, row)
+
+
+def test_claim_views_stay_out_of_the_search_index(search_index):
+    """The CMS-1500 view repeats the session logs' claim lines: indexing it would only add noise."""
+    from generator.casepages import NPI_PLACEHOLDER
+    cases = [d for d in search_index if d["location"].startswith("cases/")]
+    assert cases and any("97110" in d["text"] for d in cases)
+    assert not [d["location"] for d in search_index if NPI_PLACEHOLDER in d["text"] or "ICD Ind." in d["text"]]
 
 
 def _gz(path: Path) -> int:
@@ -179,10 +215,14 @@ def _gz(path: Path) -> int:
 
 
 def test_size_budgets(site):
-    """First visit to a form page under 200 KB gzipped; the search index under 150 KB gzipped; the
-    ICD-10-CM code set loaded on demand only."""
+    """First visit to a form page, a case, a drill or a practice page under 200 KB gzipped; the search
+    index under 150 KB gzipped; the ICD-10-CM code set loaded on demand only."""
     assert _gz(site / "search" / "search_index.json") < 150_000
-    for page in (site / "forms").glob("*/index.html"):
+    pages = [*(site / "forms").glob("*/index.html"), *(site / "drills").glob("*/index.html"),
+             *list((site / "cases").glob("*/index.html"))[:3], site / "practice" / "claim-builder" / "index.html",
+             site / "practice" / "progress" / "index.html"]
+    assert len(pages) > 15
+    for page in pages:
         total = _gz(page)
         for url in re.findall(r'(?:src|href)="([^"]+\.(?:js|css|json))"', page.read_text()):
             asset = (page.parent / url).resolve()

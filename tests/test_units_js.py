@@ -7,9 +7,7 @@ every result (units, totals, explanation) is compared with Python's for both rul
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,16 +58,6 @@ def _random_visits(n: int, seed: int = 97110) -> list[tuple[dict[str, int], list
     visits += [({}, []), ({"97110": 0, "97112": 0}, ["97110", "97112"]),
                ({"97150": 40, "97161": 0}, []), ({"97110": MAX_MINUTES}, ["97110"])]
     return visits
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required in CI to test units.js")
-        pytest.skip("node not installed")
-    return path
 
 
 @pytest.fixture(scope="module")

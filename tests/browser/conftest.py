@@ -15,6 +15,7 @@ import functools
 import http.server
 import os
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,31 @@ import pytest
 # conftest module is in sys.modules under that name depends on collection order.
 REPO = Path(__file__).resolve().parent.parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}  # passes/incomplete stay summarised: much faster
+
+
+def axe_violations(result) -> list[str]:
+    """One line per WCAG 2.1 A/AA violation in an axe result (AxeResults)."""
+    out = []
+    for v in result.response["violations"]:
+        targets = "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        out.append(f"axe {v['id']} [{v['impact']}] x{len(v['nodes'])}: {v['help']} -> {targets}{more}")
+    return out
+
+
+def axe_check(page) -> list[str]:
+    """Run axe on the page as it is now (after a script changed it, say)."""
+    from axe_playwright_python.base import AxeResults
+    from axe_playwright_python.sync_playwright import Axe
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(Axe().axe_script)
+    # From file:// axe cannot fetch the stylesheets it preloads (CORS), and says so on the console.
+    options = {**AXE_OPTIONS, "preload": False} if page.url.startswith("file:") else AXE_OPTIONS
+    return axe_violations(AxeResults(page.evaluate("options => axe.run(document, options)", options)))
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -120,7 +146,11 @@ class Guard:
                 + [f"page error: {m}" for m in self.page_errors])
 
 
-def install_guard(context, page, allowed_prefixes: tuple[str, ...]) -> Guard:
+def install_guard(context, page, allowed_prefixes: tuple[str, ...], pattern: str = "**/*") -> Guard:
+    """Abort and record requests matching `pattern` that do not start with an allowed prefix.
+
+    From file:// pass pattern "http*://**/*": routing file:// requests themselves makes Chromium
+    refuse the XMLHttpRequests Material's offline search makes to its own files."""
     guard = Guard(allowed_prefixes + ALLOWED_SCHEMES)
 
     def handle(route):
@@ -131,7 +161,7 @@ def install_guard(context, page, allowed_prefixes: tuple[str, ...]) -> Guard:
             guard.blocked.append(url)
             route.abort("blockedbyclient")
 
-    context.route("**/*", handle)
+    context.route(pattern, handle)
     page.on("console", lambda msg: guard.console_errors.append(f"{msg.text} @ {page.url}")
             if msg.type == "error" else None)
     page.on("pageerror", lambda err: guard.page_errors.append(f"{err} @ {page.url}"))
@@ -142,3 +172,35 @@ def install_guard(context, page, allowed_prefixes: tuple[str, ...]) -> Guard:
 def guard(context, page, site) -> Guard:
     """Allow only the local server (and data:/blob:); abort + record anything else."""
     return install_guard(context, page, (site.url,))
+
+
+@pytest.fixture(scope="session")
+def offline_root(tmp_path_factory) -> Path:
+    """Build the offline edition once, unzip the zip elsewhere, return the unzipped site folder
+    (test_offline.py, and test_practice.py's file:// runs)."""
+    from generator.cli import main
+
+    out = tmp_path_factory.mktemp("offline-build")
+    site_dir = out / "site-offline"
+    saved = os.environ.pop("METDOCS_OFFLINE", None)
+    try:
+        assert main(["build", "--offline", "--config", str(REPO / "mkdocs.yml"),
+                     "--site-dir", str(site_dir)]) == 0
+        assert os.environ.get("METDOCS_OFFLINE") is None, "build must restore METDOCS_OFFLINE"
+    finally:
+        if saved is not None:
+            os.environ["METDOCS_OFFLINE"] = saved
+    archive = out / "site-offline.zip"
+    assert archive.is_file()
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert names == sorted(names), "zip members must be in a deterministic (sorted) order"
+        assert not [n for n in zf.infolist() if n.date_time != (1980, 1, 1, 0, 0, 0)]
+        dest = tmp_path_factory.mktemp("offline-unzipped")
+        zf.extractall(dest)
+    root = dest / "site-offline"
+    assert (root / "search" / "search_index.js").is_file()
+    assert (root / "cpt" / "97112.html").is_file(), "offline build must not use directory URLs"
+    html = (root / "index.html").read_text(encoding="utf-8")
+    assert "unpkg.com" not in html and "assets/vendor/iframe-worker/shim.js" in html
+    return root

@@ -2,48 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from browser_search import search_results
-from conftest import REPO
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def offline_root(tmp_path_factory) -> Path:
-    """Build the offline edition, unzip the zip elsewhere, return the unzipped site folder."""
-    from generator.cli import main
-
-    out = tmp_path_factory.mktemp("offline-build")
-    site_dir = out / "site-offline"
-    saved = os.environ.pop("METDOCS_OFFLINE", None)
-    try:
-        assert main(["build", "--offline", "--config", str(REPO / "mkdocs.yml"),
-                     "--site-dir", str(site_dir)]) == 0
-        assert os.environ.get("METDOCS_OFFLINE") is None, "build must restore METDOCS_OFFLINE"
-    finally:
-        if saved is not None:
-            os.environ["METDOCS_OFFLINE"] = saved
-    archive = out / "site-offline.zip"
-    assert archive.is_file()
-    with zipfile.ZipFile(archive) as zf:
-        names = zf.namelist()
-        assert names == sorted(names), "zip members must be in a deterministic (sorted) order"
-        assert not [n for n in zf.infolist() if n.date_time != (1980, 1, 1, 0, 0, 0)]
-        dest = tmp_path_factory.mktemp("offline-unzipped")
-        zf.extractall(dest)
-    root = dest / "site-offline"
-    assert (root / "search" / "search_index.js").is_file()
-    assert (root / "cpt" / "97112.html").is_file(), "offline build must not use directory URLs"
-    html = (root / "index.html").read_text(encoding="utf-8")
-    assert "unpkg.com" not in html and "assets/vendor/iframe-worker/shim.js" in html
-    return root
 
 
 def test_offline_zip_works_from_file_urls(page, offline_root):

@@ -10,19 +10,9 @@ import pytest
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import AXE_OPTIONS, axe_violations as _violations
+
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-               "resultTypes": ["violations"]}  # passes/incomplete stay summarised: much faster
-
-
-def _violations(result) -> list[str]:
-    out = []
-    for v in result.response["violations"]:
-        targets = "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
-        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
-        out.append(f"axe {v['id']} [{v['impact']}] x{len(v['nodes'])}: {v['help']} -> {targets}{more}")
-    return out
 
 
 def test_every_page_is_local_error_free_and_accessible(page, guard, site):

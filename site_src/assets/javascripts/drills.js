@@ -1,0 +1,208 @@
+/*
+ * metdocs audit drills, interactive: on a drill page the student marks each fault (where it is,
+ * and the rule it breaks), checks the audit, and sees what was right, missed and flagged wrongly,
+ * each with the audit engine's finding and the lesson. The key is written into the page at build
+ * time (casepages._quiz): the drill's declared breaches, which `metdocs check` proves are exactly
+ * what the audit finds. The score is saved per drill by progress.js. ES5 syntax.
+ *
+ * grade(data, marks) is pure (node: require("./drills.js").grade).
+ */
+(function (root) {
+  "use strict";
+
+  var has = Object.prototype.hasOwnProperty;
+
+  /* A claim line ("s2/1") counts for its session ("s2"): faults are graded by rule and session. */
+  function scopeOf(place) {
+    var i = place.indexOf("/");
+    return i < 0 ? place : place.slice(0, i);
+  }
+
+  function percent(part, whole) { return whole ? Math.floor((200 * part + whole) / (2 * whole)) : 0; }
+
+  /*
+   * marks: [{place, rule}]. Returns {right: [{mark, key}], missed: [{key}], wrong: [{mark}], total, score}
+   * with key the index in data.key. The score is right / (faults + wrong flags): marking every rule
+   * everywhere cannot score well.
+   */
+  function grade(data, marks) {
+    var keyed = {}, seen = {}, right = [], wrong = [], missed = [];
+    data.key.forEach(function (k, i) { keyed[k.rule + "\n" + k.place] = i; });
+    marks.forEach(function (m) {
+      var id = m.rule + "\n" + scopeOf(m.place);
+      if (has.call(seen, id)) return;
+      seen[id] = true;
+      if (has.call(keyed, id)) right.push({mark: m, key: keyed[id]});
+      else wrong.push({mark: m});
+    });
+    data.key.forEach(function (k, i) { if (!has.call(seen, k.rule + "\n" + k.place)) missed.push({key: i}); });
+    return {right: right, missed: missed, wrong: wrong, total: data.key.length,
+            score: percent(right.length, data.key.length + wrong.length)};
+  }
+
+  var api = {grade: grade};
+  if (root) root.metdocsDrills = api;
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (!root || typeof document === "undefined") return;
+
+  /* ---- the drill page ------------------------------------------------------------------------ */
+
+  function el(tag, attrs, kids) { return root.metdocsProgress.el(tag, attrs, kids); } // progress.js
+
+  function init() {
+    var box = document.querySelector("[data-metdocs-drill]");
+    if (!box || box.getAttribute("data-ready")) return;
+    var data = JSON.parse(box.getAttribute("data-metdocs-drill"));
+    var standards = box.getAttribute("data-standards") || "";
+    var progressUrl = box.getAttribute("data-progress") || "";
+    var places = {}, titles = {};
+    data.places.forEach(function (p) { places[p.id] = p.label; });
+    data.rules.forEach(function (g) { g.items.forEach(function (r) { titles[r.id] = r.title; }); });
+    var marks = [];
+
+    var placeSelect = el("select", {id: "dq-place"});
+    var groups = {};
+    data.places.forEach(function (p) {
+      if (!p.group) { placeSelect.appendChild(el("option", {value: p.id, text: p.label})); return; }
+      if (!groups[p.group]) placeSelect.appendChild(groups[p.group] = el("optgroup", {label: p.group}));
+      groups[p.group].appendChild(el("option", {value: p.id, text: p.option}));
+    });
+    var ruleSelect = el("select", {id: "dq-rule"}, [el("option", {value: "", text: "Choose a rule"})].concat(
+      data.rules.map(function (g) {
+        return el("optgroup", {label: g.group}, g.items.map(function (r) { return el("option", {value: r.id, text: r.title}); }));
+      })));
+    var note = el("p", {"class": "metdocs-drill__note", role: "status", "aria-live": "polite"});
+    var add = el("button", {type: "button", "class": "md-button", text: "Add this fault"});
+    var list = el("ol", {"class": "metdocs-drill__marks", "aria-labelledby": "dq-marked"});
+    var none = el("p", {"class": "metdocs-drill__none", text: "None yet."});
+    var check = el("button", {type: "submit", "class": "md-button metdocs-primary", text: "Check my audit"});
+    var clear = el("button", {type: "button", "class": "md-button", text: "Start again"});
+    var score = el("p", {"class": "metdocs-drill__score", role: "status", "aria-live": "polite"});
+    var result = el("div", {"class": "metdocs-drill__result"});
+    var form = el("form", {"class": "metdocs-drill__form", novalidate: ""}, [
+      el("fieldset", {"class": "metdocs-drill__add"}, [
+        el("legend", {text: "Mark a fault"}),
+        el("div", {"class": "metdocs-drill__field"}, [el("label", {"for": "dq-place", text: "Where is it?"}), placeSelect]),
+        el("div", {"class": "metdocs-drill__field"}, [el("label", {"for": "dq-rule", text: "Which rule does it break?"}), ruleSelect]),
+        add, note]),
+      el("h3", {id: "dq-marked", text: "Faults you marked"}), list, none,
+      el("div", {"class": "metdocs-drill__buttons"}, [check, clear])]);
+
+    box.textContent = "";
+    box.appendChild(el("h2", {id: "dq-title", text: "Your audit"}));
+    box.appendChild(el("p", {}, ["Mark each fault you find: where it is (the case as a whole, a session log or one claim line) " +
+      "and the rule it breaks. Then check your audit: your browser grades it against the audit engine's findings. " +
+      "A fault on a claim line counts for its session. Your score is kept in this browser only ",
+      el("a", {href: progressUrl, text: "(see My progress)"}), "."]));
+    box.appendChild(form);
+    box.appendChild(score);
+    box.appendChild(result);
+
+    function drawMarks() {
+      list.textContent = "";
+      marks.forEach(function (m, i) {
+        var what = places[m.place] + ": " + titles[m.rule];
+        var remove = el("button", {type: "button", "class": "metdocs-drill__remove", "aria-label": "Remove: " + what, text: "Remove"});
+        remove.addEventListener("click", function () {
+          marks.splice(i, 1);
+          drawMarks();
+          note.textContent = "Removed: " + what + ".";
+          var next = list.querySelectorAll("button")[Math.min(i, marks.length - 1)];
+          (next || placeSelect).focus();
+        });
+        list.appendChild(el("li", {"data-place": m.place, "data-rule": m.rule}, [el("span", {text: what}), " ", remove]));
+      });
+      none.hidden = marks.length > 0;
+    }
+
+    add.addEventListener("click", function () {
+      var mark = {place: placeSelect.value, rule: ruleSelect.value};
+      if (!mark.rule) {
+        note.textContent = "Choose the rule the fault breaks first.";
+        ruleSelect.focus();
+        return;
+      }
+      if (marks.some(function (m) { return m.place === mark.place && m.rule === mark.rule; })) {
+        note.textContent = "You already marked that fault.";
+        return;
+      }
+      marks.push(mark);
+      drawMarks();
+      note.textContent = "Added: " + places[mark.place] + ": " + titles[mark.rule] + ".";
+      ruleSelect.value = "";
+    });
+
+    clear.addEventListener("click", function () {
+      marks = [];
+      drawMarks();
+      result.textContent = "";
+      score.textContent = "";
+      box.removeAttribute("data-score");
+      note.textContent = "All marks cleared. Your saved score stays until you check again.";
+      placeSelect.focus();
+    });
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var graded = grade(data, marks);
+      show(graded, null);
+      if (root.metdocsProgress) {
+        root.metdocsProgress.save("drills", data.id, {title: data.title, score: graded.score, right: graded.right.length,
+          missed: graded.missed.length, wrong: graded.wrong.length, total: graded.total, marks: marks.slice()});
+      }
+      result.querySelector("h3").focus();
+    });
+
+    function ruleLink(id, title) {
+      return el("a", {href: standards + "#" + id, text: titles[id] || title || id});
+    }
+
+    function keyItem(k) {
+      var found = data.key[k.key];
+      var details = el("ul", {}, found.findings.map(function (f) { return el("li", {text: "Engine finding: " + f}); })
+        .concat([el("li", {text: "Lesson: " + found.lesson})]));
+      return el("li", {"data-rule": found.rule, "data-place": found.place},
+        [el("strong", {}, [ruleLink(found.rule, found.title)]), " (" + found.where + ")", details]);
+    }
+
+    function wrongItem(w) {
+      var m = w.mark;
+      var elsewhere = data.key.filter(function (k) { return k.rule === m.rule; }).map(function (k) { return k.where; });
+      var why = "The audit engine finds no breach of this rule there" +
+        (elsewhere.length ? "; it finds one at: " + elsewhere.join("; ") + "." : ", nor anywhere else in this record.");
+      return el("li", {"data-rule": m.rule, "data-place": m.place},
+        [el("strong", {}, [ruleLink(m.rule)]), " (" + places[m.place] + ")", el("ul", {}, [el("li", {text: why})])]);
+    }
+
+    function show(graded, when) {
+      box.setAttribute("data-score", String(graded.score));
+      score.textContent = "Your audit: " + graded.score + "%. " + graded.right.length + " of " + graded.total +
+        " faults found, " + graded.missed.length + " missed, " + graded.wrong.length + " flagged wrongly.";
+      result.textContent = "";
+      result.appendChild(el("h3", {id: "dq-results", tabindex: "-1",
+        text: "Your result: " + graded.score + "%" + (when ? " (checked on " + when + ")" : "")}));
+      result.appendChild(el("p", {text: graded.right.length + " of " + graded.total + " faults found; " + graded.missed.length +
+        " missed; " + graded.wrong.length + " flagged wrongly. The score is the faults found out of all the faults plus the wrong flags."}));
+      [["Right", "right", graded.right, keyItem], ["Missed", "missed", graded.missed, keyItem],
+       ["Flagged wrongly", "wrong", graded.wrong, wrongItem]].forEach(function (part) {
+        result.appendChild(el("h4", {text: part[0] + " (" + part[2].length + ")"}));
+        result.appendChild(part[2].length ? el("ul", {"class": "metdocs-drill__" + part[1]}, part[2].map(part[3]))
+                                          : el("p", {"class": "metdocs-drill__" + part[1], text: "None."}));
+      });
+      result.appendChild(el("p", {}, [el("a", {href: progressUrl, text: "See all your scores"})]));
+    }
+
+    // Back on a drill already checked: its marks and result as they were saved.
+    var saved = root.metdocsProgress ? root.metdocsProgress.load().drills[data.id] : null;
+    if (saved && Array.isArray(saved.marks)) {
+      marks = saved.marks.filter(function (m) { return m && has.call(places, m.place) && has.call(titles, m.rule); });
+      show(grade(data, marks), typeof saved.at === "string" ? saved.at.slice(0, 10) : null);
+    }
+    drawMarks();
+    box.hidden = false;
+    box.setAttribute("data-ready", "1");
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(init);
+  else document.addEventListener("DOMContentLoaded", init);
+})(typeof window !== "undefined" ? window : null);

@@ -1,0 +1,170 @@
+/*
+ * metdocs practice progress: the scores a student's drills and claim-builder exercises got,
+ * kept in this browser's localStorage only (nothing is sent anywhere), and the "My progress"
+ * page (practice/progress/) that lists them, with a reset.
+ *
+ * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record}}
+ * window.metdocsProgress.save(kind, id, record)   kind "drills" or "claims"; adds the time
+ * window.metdocsProgress.reset()
+ * window.metdocsProgress.el(tag, attrs, kids)   the DOM builder drills.js and claims.js share
+ * Scores are scoped to the site's root folder (Material's __md_scope), so two metdocs sites
+ * on one host keep separate scores. Where storage is refused (private windows on some
+ * browsers), scores last until the page is closed. ES5 syntax.
+ */
+(function (root) {
+  "use strict";
+
+  var KEY = "metdocs-progress-v1";
+  var memory = null; // used when localStorage is unavailable
+
+  function key() {
+    var scope = root.__md_scope;
+    return (scope && scope.pathname ? scope.pathname : "/") + ":" + KEY;
+  }
+
+  function empty() { return {drills: {}, claims: {}}; }
+
+  function load() {
+    var raw = null;
+    try { raw = root.localStorage.getItem(key()); } catch (e) { raw = memory; }
+    if (raw === null) raw = memory;
+    try {
+      var data = raw ? JSON.parse(raw) : empty();
+      if (!data || typeof data !== "object") return empty();
+      data.drills = data.drills && typeof data.drills === "object" ? data.drills : {};
+      data.claims = data.claims && typeof data.claims === "object" ? data.claims : {};
+      return data;
+    } catch (e) {
+      return empty(); // unreadable (edited by hand?): start afresh rather than fail the page
+    }
+  }
+
+  function store(data) {
+    var raw = JSON.stringify(data);
+    memory = raw;
+    try { root.localStorage.setItem(key(), raw); return true; } catch (e) { return false; }
+  }
+
+  function save(kind, id, record) {
+    var data = load();
+    var copy = {};
+    Object.keys(record).forEach(function (k) { copy[k] = record[k]; });
+    copy.at = new Date().toISOString();
+    data[kind] = data[kind] || {};
+    data[kind][id] = copy;
+    return store(data);
+  }
+
+  function reset() {
+    memory = null;
+    try { root.localStorage.removeItem(key()); } catch (e) { /* nothing stored */ }
+  }
+
+  /*
+   * The element builder the practice scripts share (drills.js, claims.js): el("p", {text: "Hi",
+   * "class": "x"}, [kids]). Text always goes in as text, never as markup; an attribute whose
+   * value is null or false is left out, true gives an empty one.
+   */
+  function el(tag, attrs, kids) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (attrs[k] !== null && attrs[k] !== false) node.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+    });
+    (kids || []).forEach(function (kid) {
+      if (kid) node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid);
+    });
+    return node;
+  }
+
+  var api = {load: load, save: save, reset: reset, el: el};
+  root.metdocsProgress = api;
+
+  /* ---- the "My progress" page --------------------------------------------------------------- */
+
+  function day(iso) { return typeof iso === "string" ? iso.slice(0, 10) : ""; }
+
+  function head(cells) {
+    return el("tr", {}, cells.map(function (c) { return el("th", {scope: "col", text: c}); }));
+  }
+
+  function render(box, data) {
+    var saved = load();
+    box.textContent = "";
+    var done = data.drills.filter(function (d) { return saved.drills[d.id]; });
+    box.appendChild(el("h2", {id: "drills", text: "Audit drills"}));
+    var total = done.reduce(function (sum, d) { return sum + (Number(saved.drills[d.id].score) || 0); }, 0);
+    box.appendChild(el("p", {"class": "metdocs-progress__summary",
+      text: done.length + " of " + data.drills.length + " drills checked" +
+            (done.length ? "; average score " + Math.floor((2 * total + done.length) / (2 * done.length)) + "%." : ".")}));
+    var drills = el("table", {"class": "metdocs-progress__drills"}, [el("caption", {text: "Your drill scores"}),
+      head(["Drill", "Score", "Faults found", "Missed", "Flagged wrongly", "Last checked"])]);
+    data.drills.forEach(function (d) {
+      var r = saved.drills[d.id];
+      var link = el("a", {href: d.url, text: d.title});
+      drills.appendChild(el("tr", {"data-drill": d.id}, [el("th", {scope: "row"}, [link])].concat(r ? [
+        el("td", {text: r.score + "%"}), el("td", {text: r.right + " of " + r.total}), el("td", {text: String(r.missed)}),
+        el("td", {text: String(r.wrong)}), el("td", {text: day(r.at)})] : [el("td", {colspan: "5", text: "not tried yet"})])));
+    });
+    box.appendChild(drills);
+
+    box.appendChild(el("h2", {id: "claim-builder", text: "Claim builder"}));
+    var keys = Object.keys(saved.claims).sort(function (a, b) {
+      return (saved.claims[b].at || "") < (saved.claims[a].at || "") ? -1 : 1;
+    });
+    if (!keys.length) {
+      box.appendChild(el("p", {}, ["No exercise checked yet. ", el("a", {href: data.claims_url, text: "Open the claim builder"}), "."]));
+    } else {
+      var claims = el("table", {"class": "metdocs-progress__claims"}, [el("caption", {text: "Claim builder exercises you checked"}),
+        head(["Exercise", "Unit rule", "Score", "Steps right", "Last checked"])]);
+      keys.forEach(function (k) {
+        var r = saved.claims[k];
+        var url = data.claims_url + "?seed=" + encodeURIComponent(r.seed) + "&rule=" + encodeURIComponent(r.rule);
+        claims.appendChild(el("tr", {"data-exercise": k}, [el("th", {scope: "row"}, [el("a", {href: url, text: "Exercise " + r.seed})]),
+          el("td", {text: String(r.rule_name || r.rule)}), el("td", {text: r.score + "%"}),
+          el("td", {text: r.right + " of " + r.total}), el("td", {text: day(r.at)})]));
+      });
+      box.appendChild(claims);
+    }
+
+    box.appendChild(el("h2", {id: "reset", text: "Start again"}));
+    var status = el("p", {"class": "metdocs-progress__status", role: "status", "aria-live": "polite"});
+    var ask = el("button", {type: "button", "class": "md-button", text: "Reset my progress"});
+    var confirm = el("div", {"class": "metdocs-progress__confirm", hidden: ""}, [
+      el("p", {id: "metdocs-reset-question", text: "Delete every saved score in this browser? This cannot be undone."}),
+      el("button", {type: "button", "class": "md-button metdocs-primary", "data-yes": "", "aria-describedby": "metdocs-reset-question",
+                    text: "Yes, delete my scores"}),
+      el("button", {type: "button", "class": "md-button", "data-no": "", text: "Keep them"})]);
+    box.appendChild(el("p", {text: "Scores are kept in this browser only; nothing is sent anywhere."}));
+    box.appendChild(ask);
+    box.appendChild(confirm);
+    box.appendChild(status);
+    ask.addEventListener("click", function () {
+      confirm.hidden = false;
+      confirm.querySelector("[data-no]").focus();
+    });
+    confirm.querySelector("[data-no]").addEventListener("click", function () {
+      confirm.hidden = true;
+      ask.focus();
+    });
+    confirm.querySelector("[data-yes]").addEventListener("click", function () {
+      reset();
+      render(box, data);
+      box.querySelector(".metdocs-progress__status").textContent = "Your saved scores were deleted.";
+      box.querySelector("h2").focus();
+    });
+  }
+
+  function init() {
+    var box = document.querySelector("[data-metdocs-progress]");
+    if (!box || box.getAttribute("data-ready")) return;
+    var nojs = document.querySelector("[data-metdocs-nojs]");
+    if (nojs) nojs.hidden = true;
+    box.hidden = false;
+    render(box, JSON.parse(box.getAttribute("data-metdocs-progress")));
+    box.setAttribute("data-ready", "1");
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(init);
+  else document.addEventListener("DOMContentLoaded", init);
+})(window);

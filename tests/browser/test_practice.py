@@ -1,0 +1,385 @@
+"""Practice in the browser: graded audit drills, the claim builder and the "My progress" page.
+
+Each test that matters runs twice: on the served site and on the offline edition from file://
+(`where`). Expected answers come from the Python engines (the audit, prose, claimbuilder), never
+from the page itself. Tests wait for the state they assert (data-ready, data-score ...).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Guard, axe_check, install_guard
+
+pytestmark = pytest.mark.browser
+
+DRILL = "drill-medicare-gp-modifier"  # case-level and session faults, on claim lines and off them
+
+
+@dataclass
+class Where:
+    kind: str
+    base: str | Path
+    guard: Guard
+
+    def url(self, path: str, query: str = "") -> str:
+        """`path` is a page's docs path without '.md' ('drills/x', 'practice/progress')."""
+        if self.kind == "served":
+            return f"{self.base}{path}/{query}"
+        return (self.base / f"{path}.html").as_uri() + query
+
+
+@pytest.fixture(params=["served", "file"])
+def where(request, context, page) -> Where:
+    if request.param == "served":
+        site = request.getfixturevalue("site")
+        return Where("served", site.url, install_guard(context, page, (site.url,)))
+    root = request.getfixturevalue("offline_root")
+    return Where("file", root, install_guard(context, page, (), pattern="http*://**/*"))
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """The checked project, the drills' expected answers and the claim builder's data."""
+    from generator import prose
+    from generator.audit import case_findings
+    from generator.claimbuilder import builder_data
+    from generator.icd import code_set
+    from generator.pipeline import Project, check
+    checked = check(Project.at(REPO))
+    assert checked.ok
+    drills = {}
+    for case in checked.cases:
+        if case.kind != "drill":
+            continue
+        found = case_findings(case, checked.catalog, code_set())
+        facts = prose.facts(case, checked.catalog)
+        drills[case.id] = (case, [{"rule": b.rule, "session": b.session,
+                                   "lesson": " ".join(prose.fill(b.note, facts).split()),
+                                   "findings": [f.problem.message for f in found
+                                                if f.problem.rule == b.rule and f.session == b.session]}
+                                  for b in case.expected_breaches])
+    return checked, drills, builder_data(checked.catalog)
+
+
+def _open_drill(page, where: Where, drill_id: str) -> None:
+    page.goto(where.url(f"drills/{drill_id}"), wait_until="load")
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+
+
+def _mark(page, place: str, rule: str) -> None:
+    count = page.locator(".metdocs-drill__marks > li").count()
+    page.select_option("#dq-place", place)
+    page.select_option("#dq-rule", rule)
+    page.click(".metdocs-drill__add button")
+    page.wait_for_function("n => document.querySelectorAll('.metdocs-drill__marks > li').length === n", arg=count + 1)
+
+
+def _check(page) -> int:
+    page.evaluate("document.querySelector('[data-metdocs-drill]').removeAttribute('data-score')")
+    page.click("text=Check my audit")
+    page.wait_for_selector("[data-metdocs-drill][data-score]")
+    return int(page.get_attribute("[data-metdocs-drill]", "data-score"))
+
+
+def _place(case, session: str | None, on_line: bool) -> str:
+    """Where to mark a fault: the case, the session, or (on_line) the session's first claim line."""
+    if session is None:
+        return "@case"
+    s = next(s for s in case.sessions if s.id == session)
+    return f"{session}/1" if on_line and s.claim else session
+
+
+def _text(page, selector: str) -> list[str]:
+    return [" ".join(t.split()) for t in page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")]
+
+
+def _item(page, part: str, k: dict) -> str:
+    """The text of the result item for declared fault `k` in the right or missed list."""
+    place = k["session"] or "@case"
+    item = f".metdocs-drill__{part} > li[data-rule='{k['rule']}'][data-place='{place}']"
+    return " ".join(page.inner_text(item).split())
+
+
+def _accessible(page) -> None:
+    """axe finds no WCAG 2.1 A/AA violation in the page as the script left it."""
+    found = axe_check(page)
+    assert not found, "\n".join(found)
+
+
+def _stored(page) -> dict:
+    return page.evaluate("window.metdocsProgress.load()")
+
+
+def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, where, engine):
+    from generator.claimbuilder import percent
+    _, drills, _ = engine
+    case, key = drills[DRILL]
+    assert len(key) >= 3 and any(k["session"] is None for k in key)
+    _open_drill(page, where, DRILL)
+    assert _stored(page)["drills"] == {}
+
+    # Right: every declared fault, half of them marked on a claim line of the session.
+    for i, k in enumerate(key):
+        _mark(page, _place(case, k["session"], on_line=i % 2 == 0), k["rule"])
+    assert _check(page) == 100
+    right = _text(page, ".metdocs-drill__right > li")
+    assert len(right) == len(key)
+    for k in key:  # each with the engine's finding and the lesson
+        item = _item(page, "right", k)
+        assert all(f"Engine finding: {f}" in item for f in k["findings"]) and f"Lesson: {k['lesson']}" in item
+    assert _text(page, "p.metdocs-drill__missed") == ["None."] and _text(page, "p.metdocs-drill__wrong") == ["None."]
+    saved = _stored(page)["drills"][DRILL]
+    assert [saved[k] for k in ("score", "right", "missed", "wrong", "total")] == [100, len(key), 0, 0, len(key)]
+    _accessible(page)
+
+    # Wrong: one fault found, one flagged where the audit finds nothing, the rest missed.
+    page.click("text=Start again")
+    page.wait_for_selector("p.metdocs-drill__none:not([hidden])")
+    _mark(page, _place(case, key[0]["session"], on_line=False), key[0]["rule"])
+    assert not any(k["rule"] == "home-program" for k in key)
+    _mark(page, case.sessions[0].id, "home-program")  # a rule the audit finds broken nowhere here
+    score = _check(page)
+    assert score == percent(1, len(key) + 1)
+    assert len(_text(page, ".metdocs-drill__right > li")) == 1
+    missed = _text(page, ".metdocs-drill__missed > li")
+    assert len(missed) == len(key) - 1
+    for k in key[1:]:
+        item = _item(page, "missed", k)
+        assert f"Engine finding: {k['findings'][0]}" in item and f"Lesson: {k['lesson']}" in item, k["rule"]
+    wrong = _text(page, ".metdocs-drill__wrong > li")
+    assert len(wrong) == 1 and "finds no breach of this rule there" in wrong[0]
+    saved = _stored(page)["drills"][DRILL]
+    assert (saved["score"], saved["right"], saved["missed"], saved["wrong"]) == (score, 1, len(key) - 1, 1)
+
+    # Back on the page later: the marks and the result as saved.
+    _open_drill(page, where, DRILL)
+    page.wait_for_selector("[data-metdocs-drill][data-score]")
+    assert page.get_attribute("[data-metdocs-drill]", "data-score") == str(score)
+    assert page.locator(".metdocs-drill__marks > li").count() == 2
+
+    # My progress lists it, and the reset forgets it.
+    page.goto(where.url("practice/progress"), wait_until="load")
+    page.wait_for_selector("[data-metdocs-progress][data-ready]")
+    row = " ".join(page.inner_text(f"tr[data-drill='{DRILL}']").split())
+    assert f"{score}%" in row and f"1 of {len(key)}" in row
+    others = [d for d in drills if d != DRILL]
+    for d in others:
+        assert "not tried yet" in page.inner_text(f"tr[data-drill='{d}']")
+    assert f"1 of {len(drills)} drills checked" in page.inner_text(".metdocs-progress__summary")
+    _accessible(page)
+    page.click("text=Reset my progress")
+    page.click("text=Yes, delete my scores")
+    page.wait_for_function("id => document.querySelector(`tr[data-drill='${id}']`).textContent"
+                           ".includes('not tried yet')", arg=DRILL)
+    assert _stored(page) == {"drills": {}, "claims": {}}
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_every_drill_can_be_completed_right(page, guard, site, engine):
+    _, drills, _ = engine
+    for drill_id, (case, key) in drills.items():
+        page.goto(f"/drills/{drill_id}/", wait_until="load")
+        page.wait_for_selector("[data-metdocs-drill][data-ready]")
+        for k in key:
+            _mark(page, _place(case, k["session"], on_line=False), k["rule"])
+        assert _check(page) == 100, drill_id
+    assert sorted(_stored(page)["drills"]) == sorted(drills)
+    assert guard.problems() == []
+
+
+def _choose(page, selector: str, value: str) -> None:
+    """Pick an option of the focused <select> with the keyboard only (Home, then arrow down)."""
+    index = page.eval_on_selector(selector, "(s, v) => [...s.options].findIndex(o => o.value === v)", value)
+    assert index >= 0, (selector, value)
+    page.keyboard.press("Home")
+    for _ in range(index):
+        page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector(selector, "s => s.value") == value
+
+
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+
+
+def test_a_drill_by_keyboard_alone(page, guard, site, engine):
+    _, drills, _ = engine
+    case, key = drills["drill-units-over-minutes"]
+    page.goto("/drills/drill-units-over-minutes/", wait_until="load")
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    page.focus("#dq-place")  # the start; from here on only keys
+    for k in key:
+        assert _focused(page) == "dq-place"
+        _choose(page, "#dq-place", _place(case, k["session"], on_line=True))
+        page.keyboard.press("Tab")
+        assert _focused(page) == "dq-rule"
+        _choose(page, "#dq-rule", k["rule"])
+        page.keyboard.press("Tab")
+        assert _focused(page) == "Add this fault"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+    assert page.locator(".metdocs-drill__marks > li").count() == len(key)
+    for _ in range(20):
+        if _focused(page) == "Check my audit":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-metdocs-drill][data-score='100']")
+    assert _focused(page) == "dq-results"  # the result is announced where focus lands
+    # Remove a mark by keyboard: the button says what it removes.
+    first = page.locator(".metdocs-drill__remove").first
+    assert first.get_attribute("aria-label").startswith("Remove: Session s2")
+    first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.metdocs-drill__marks > li').length === 1")
+    assert guard.problems() == []
+
+
+def test_printing_a_drill_shows_the_answers_and_score_not_the_controls(page, guard, site, engine):
+    _, drills, _ = engine
+    case, key = drills["drill-units-over-minutes"]
+    page.goto("/drills/drill-units-over-minutes/", wait_until="load")
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    for k in key:
+        _mark(page, _place(case, k["session"], on_line=False), k["rule"])
+    _check(page)
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => Object.fromEntries(['.metdocs-drill__add', '.metdocs-drill__buttons',
+        '.metdocs-drill__marks', '.metdocs-drill__score', '.metdocs-drill__result']
+        .map(s => [s, getComputedStyle(document.querySelector(s)).display]))""")
+    assert shown[".metdocs-drill__add"] == "none" and shown[".metdocs-drill__buttons"] == "none"
+    assert "none" not in [shown[f".metdocs-drill__{part}"] for part in ("marks", "score", "result")]
+    assert "100%" in page.inner_text(".metdocs-drill__score")
+    assert guard.problems() == []
+
+
+def test_without_javascript_the_answer_still_opens_and_no_dead_controls_show(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "drills/drill-no-referral/", wait_until="load")
+        assert not page.locator("[data-metdocs-drill]").is_visible()
+        page.locator("details.metdocs-answer > summary").click()
+        assert page.locator("details.metdocs-answer[open] ol").first.is_visible()
+        page.goto(site.url + "practice/claim-builder/?seed=3", wait_until="load")
+        assert page.locator("[data-metdocs-nojs]").is_visible()
+        assert not page.locator("[data-metdocs-claims]").is_visible()
+        page.goto(site.url + "practice/progress/", wait_until="load")
+        assert page.locator("[data-metdocs-nojs] a").count() >= 5
+    finally:
+        context.close()
+
+
+# --- the claim builder ----------------------------------------------------------------------------
+
+def _open_exercise(page, where: Where, seed: int, rule: str | None) -> None:
+    page.goto(where.url("practice/claim-builder", f"?seed={seed}" + (f"&rule={rule}" if rule else "")),
+              wait_until="load")
+    page.wait_for_selector(f"[data-metdocs-claims][data-ready][data-seed='{seed}']")
+
+
+def _fill(page, ex: dict, given: dict) -> None:
+    for c in ex["codes"]:
+        value = given["units"].get(c["code"])
+        page.fill(f"#cb-units-{c['code']}", "" if value is None else str(value))
+        for d in ex["diagnoses"]:
+            ticked = d["pointer"] in given["pointers"].get(c["code"], [])
+            page.set_checked(f"#cb-ptr-{c['code']}-{d['pointer']}", ticked)
+    if given["billable"]:
+        page.check(f"#cb-billable-{given['billable']}")
+
+
+def _submit_claim(page) -> dict:
+    page.evaluate("document.querySelector('[data-metdocs-claims]').removeAttribute('data-score')")
+    page.click("text=Check my claim")
+    page.wait_for_selector("[data-metdocs-claims][data-score]")
+    return {"score": int(page.get_attribute("[data-metdocs-claims]", "data-score")),
+            "steps": page.eval_on_selector_all("[data-step]", "els => els.map(e => [e.dataset.step, e.dataset.ok])")}
+
+
+def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
+    from generator.claimbuilder import PROBLEMS, generate, grade
+    _, _, data = engine
+    rnd = random.Random(42)
+    runs = [(42, None), (1, "cms"), (1, "ama"), (7, None), (13, None), (16, "cms")]
+    for seed, rule in runs:
+        ex = generate(data, seed, rule)
+        _open_exercise(page, where, seed, rule)
+        tables = page.locator(".metdocs-claims table")
+        rows = "t => [...t.rows].slice(1).map(r => [...r.cells].map(c => c.textContent))"
+        assert tables.nth(0).evaluate(rows) == [[c["code"], c["name"], str(c["minutes"])] for c in ex["codes"]]
+        assert tables.nth(1).evaluate(rows) == [[d["pointer"], d["code"], d["title"]] for d in ex["diagnoses"]]
+        right = {"units": dict(ex["answer"]["units"]), "pointers": ex["answer"]["pointers"],
+                 "billable": ex["answer"]["billable"]}
+        _fill(page, ex, right)
+        assert _submit_claim(page)["score"] == 100
+        assert ex["explain"]["billable"] in " ".join(page.inner_text("[data-step='billable']").split())
+        for _ in range(2):
+            letters_ = [d["pointer"] for d in ex["diagnoses"]]
+            given = {"units": {c["code"]: rnd.choice([ex["answer"]["units"][c["code"]], rnd.randint(0, 5), None])
+                               for c in ex["codes"]},
+                     "pointers": {c["code"]: rnd.sample(letters_, rnd.randint(0, len(letters_))) for c in ex["codes"]},
+                     "billable": rnd.choice(["yes", *PROBLEMS, "no-units"])}
+            _fill(page, ex, given)
+            got = _submit_claim(page)
+            want = grade(ex, given)
+            assert got["score"] == want["score"], (seed, rule, given)
+            assert got["steps"] == ([["units", str(u["ok"]).lower()] for u in want["units"]]
+                                    + [["pointers", str(p["ok"]).lower()] for p in want["pointers"]]
+                                    + [["billable", str(want["billable"]["ok"]).lower()]])
+        saved = _stored(page)["claims"][f"{seed}:{ex['rule']}"]
+        assert saved["seed"] == seed and saved["score"] == want["score"]
+    _accessible(page)
+    page.goto(where.url("practice/progress"), wait_until="load")
+    page.wait_for_selector("[data-metdocs-progress][data-ready]")
+    assert page.locator("tr[data-exercise]").count() == len({(s, generate(data, s, r)["rule"]) for s, r in runs})
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, engine):
+    from generator.claimbuilder import generate
+    _, _, data = engine
+    page.goto("/practice/claim-builder/?seed=5", wait_until="load")
+    page.wait_for_selector("[data-metdocs-claims][data-ready][data-seed='5']")
+    page.focus("#cb-seed")  # the start; from here on only keys
+    page.keyboard.press("Control+A")
+    page.keyboard.type("42")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-metdocs-claims][data-seed='42']")
+    assert "seed=42" in page.url
+    assert _focused(page) == "cb-exercise"
+    ex = generate(data, 42)
+    for c in ex["codes"]:
+        page.keyboard.press("Tab")
+        assert _focused(page) == f"cb-units-{c['code']}"
+        page.keyboard.type(str(ex["answer"]["units"][c["code"]]))
+    for c in ex["codes"]:
+        for d in ex["diagnoses"]:
+            page.keyboard.press("Tab")
+            assert _focused(page) == f"cb-ptr-{c['code']}-{d['pointer']}"
+            if d["pointer"] in ex["answer"]["pointers"][c["code"]]:
+                page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "cb-billable-yes"
+    page.keyboard.press("Space")
+    reasons = [r["id"] for r in data["reasons"]]
+    for _ in range(reasons.index(ex["answer"]["billable"])):
+        page.keyboard.press("ArrowDown")
+    assert _focused(page) == f"cb-billable-{ex['answer']['billable']}"
+    page.keyboard.press("Tab")
+    assert _focused(page) == "Check my claim"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-metdocs-claims][data-score='100']")
+    assert _focused(page) == "cb-results"
+    # Printing shows the answers given and the score, not the controls to change them.
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.metdocs-claims__seed')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('.metdocs-claims__answer')).display") != "none"
+    assert page.input_value(f"#cb-units-{ex['codes'][0]['code']}") == str(ex["answer"]["units"][ex["codes"][0]["code"]])
+    assert "100%" in page.inner_text(".metdocs-claims__summary")
+    assert guard.problems() == []

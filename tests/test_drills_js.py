@@ -1,0 +1,95 @@
+"""drills.js grades a drill's audit by rule and by session, from the data the drill page carries.
+
+The key and places come from the shipped drills (casepages._quiz); node runs grade() on the
+right answer, on answers given on claim lines, and on hundreds of random ones, and every result
+is checked against the grading rule written out here in Python.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.claimbuilder import percent
+
+ROOT = Path(__file__).resolve().parents[1]
+DRILLS_JS = ROOT / "site_src" / "assets" / "javascripts" / "drills.js"
+
+RUNNER = r"""
+const fs = require("fs");
+const drills = require(process.argv[2]);
+const job = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+process.stdout.write(JSON.stringify(job.map(j => drills.grade(j.data, j.marks))));
+"""
+
+
+@pytest.fixture(scope="module")
+def quizzes() -> list[dict]:
+    from generator.casepages import case_pages
+    from generator.icd import code_set
+    from generator.pipeline import Project, check
+    checked = check(Project.at(ROOT))
+    views = [p.context["c"] for p in case_pages(checked.catalog, checked.cases, code_set())
+             if p.template == "drill.md.j2"]
+    assert views
+    return [json.loads(html.unescape(str(v["quiz"]))) for v in views]
+
+
+def _expected(data: dict, marks: list[dict]) -> dict:
+    key = [(k["rule"], k["place"]) for k in data["key"]]
+    given = []
+    for m in marks:
+        pair = (m["rule"], m["place"].split("/")[0])
+        if pair not in given:
+            given.append(pair)
+    right = [p for p in given if p in key]
+    wrong = [p for p in given if p not in key]
+    return {"right": len(right), "missed": len([k for k in key if k not in given]), "wrong": len(wrong),
+            "score": percent(len(right), len(key) + len(wrong))}
+
+
+def _run(node, tmp_path, jobs):
+    (tmp_path / "job.json").write_text(json.dumps(jobs), encoding="utf-8")
+    (tmp_path / "run.js").write_text(RUNNER, encoding="utf-8")
+    proc = subprocess.run([node, str(tmp_path / "run.js"), str(DRILLS_JS), str(tmp_path / "job.json")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_grading_follows_the_rule_by_rule_and_session(node, tmp_path, quizzes):
+    rnd = random.Random(16)
+    jobs = []
+    for data in quizzes:
+        places = [p["id"] for p in data["places"]]
+        rules = [r["id"] for g in data["rules"] for r in g["items"]]
+        lines = {p: [q for q in places if q.startswith(p + "/")] for p in places}
+        exact = [{"place": k["place"], "rule": k["rule"]} for k in data["key"]]
+        on_lines = [{"place": (lines.get(k["place"]) or [k["place"]])[0], "rule": k["rule"]} for k in data["key"]]
+        jobs += [{"data": data, "marks": exact}, {"data": data, "marks": on_lines + exact}, {"data": data, "marks": []}]
+        for _ in range(40):
+            marks = [{"place": rnd.choice(places), "rule": rnd.choice(rules)} for _ in range(rnd.randint(1, 6))]
+            marks += rnd.sample(exact, rnd.randint(0, len(exact)))
+            jobs.append({"data": data, "marks": marks})
+    results = _run(node, tmp_path, jobs)
+    assert len(results) == len(jobs) >= 400
+    for job, got in zip(jobs, results):
+        want = _expected(job["data"], job["marks"])
+        assert {"right": len(got["right"]), "missed": len(got["missed"]), "wrong": len(got["wrong"]),
+                "score": got["score"]} == want, (job["data"]["id"], job["marks"])
+        assert got["total"] == len(job["data"]["key"])
+    for i in range(0, len(quizzes) * 43, 43):  # exact, on claim lines, empty: for every drill
+        assert results[i]["score"] == 100 and results[i + 1]["score"] == 100, jobs[i]["data"]["id"]
+        assert results[i + 2]["score"] == 0 and len(results[i + 2]["missed"]) == len(jobs[i]["data"]["key"])
+
+
+def test_flagging_everything_scores_badly(node, tmp_path, quizzes):
+    data = max(quizzes, key=lambda q: len(q["key"]))
+    marks = [{"place": p["id"], "rule": r["id"]} for p in data["places"] for g in data["rules"] for r in g["items"]]
+    got = _run(node, tmp_path, [{"data": data, "marks": marks}])[0]
+    assert len(got["missed"]) == 0 and got["score"] < 10, got["score"]
