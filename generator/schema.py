@@ -63,7 +63,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 RESERVED_IDS = frozenset({"index", "standards", "scope", "cpt", "icd10", "pairing", "measures", "sources", "units",
-                          "forms", "cases", "drills", "print", "examples", "assets", "search", "404", "sitemap"})
+                          "forms", "cases", "drills", "practice", "print", "examples", "assets", "search", "404",
+                          "sitemap"})
 """Names of the site's own pages and folders (every section, `index`, MkDocs' search, 404 and sitemap).
 An entry's id names its page (measures/<id>/, cases/<id>/, forms/<id>/) or its anchor, so it may
 not be one of these (tests/test_site.py checks the list against the built site's folders)."""

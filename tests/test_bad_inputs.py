@@ -136,7 +136,7 @@ EXPECTED = {
         "data/cases/twin.yml:1:1: error: expected each case or drill id once, found 'twin' again (first defined at data/cases/twin.yaml:1:1)",
     ],
     ('cases', 'cpt'): [
-        "data/cases/cpt.yaml:3:5: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "data/cases/cpt.yaml:3:5: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('cases', 'dob-in-words'): [
         'data/cases/dob-in-words.yaml:94:15: error: expected synthetic case text with no real identifiers, found what looks like a date of birth; remove or fictionalise it',
@@ -175,7 +175,7 @@ EXPECTED = {
         'data/cases/group-size-zero.yaml:58:5: error: expected group_size from 1 to 99, found 0',
     ],
     ('cases', 'index'): [
-        "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('cases', 'measure-value-huge'): [
         "data/cases/measure-value-huge.yaml:37:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+300",
@@ -260,7 +260,7 @@ EXPECTED = {
         "templates/forms/session-log.yml:4:16: error: expected one form per document type, found 'session-log' also in form 'session-log' (templates/forms/session-log.yaml)",
     ],
     ('forms', 'form-id-index'): [
-        "templates/forms/index.yaml:2:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "templates/forms/index.yaml:2:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('forms', 'form-label-bidi-override'): [
         'templates/forms/session-log.yaml:18:34: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds) at character 8 of the text; remove it',

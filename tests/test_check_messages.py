@@ -138,19 +138,19 @@ EXPECTED = {
         '4:21: error: expected plain text, found U+FDD0 (a Unicode noncharacter); remove it',
     ],
     'reserved_category_id': [
-        "6:9: error: 'id' must not be 'assets', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "6:9: error: 'id' must not be 'assets', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_element_id': [
-        "10:9: error: 'id' must not be 'search', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "10:9: error: 'id' must not be 'search', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_measure_id': [
-        "9:9: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "9:9: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_rule_id': [
-        "6:9: error: 'id' must not be 'forms', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "6:9: error: 'id' must not be 'forms', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'reserved_source_id': [
-        "3:9: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, print, scope, search, sitemap, sources, standards, units); choose another id",
+        "3:9: error: 'id' must not be 'cpt', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     'superscript_cpt_code': [
         '6:11: error: \'code\' must be a quoted 5-digit CPT code such as "97110"; found \'9711²\'',
