@@ -27,9 +27,24 @@ repeating group hold the row's baseline and current values), and the next
 reassessment date. A row's pointer to a referral diagnosis offers the codes
 typed into the diagnoses table (`sdc-questionnaire-answerExpression`). Choices
 are Codings (CPT, ICD-10-CM, our outcome-measure and answer code systems); a
-number with a unit carries `questionnaire-unit` (UCUM where one exists). The
-outcome-measure columns carry no fixed unit: it follows the measure chosen in
-the row, and the measure's Coding display names it ("Timed Up and Go (s)").
+number with a fixed unit carries `questionnaire-unit` (UCUM where one exists).
+
+Outcome-measure values (the number columns of a table with an `options_from:
+measures` column: baseline, now, change) have a unit that follows the measure
+chosen in the row, so they are `quantity` items offering every catalog measure
+unit as `questionnaire-unitOption` (UCUM where one exists; a count or score is a
+UCUM annotation, `{stands}`, `{score_0-56}`). The web form and `metdocs fill`
+answer them with `valueQuantity`: the value plus the row measure's unit, system
+and code. Records saved before (`valueDecimal`) still load. `questionnaire-unit`
+is not used on them: it names one fixed unit, and LHC-Forms 40 refuses it on a
+quantity item.
+
+The change is computed on the numbers (`.value`). LHC-Forms 40 cannot give a
+computed quantity the row's unit: FHIRPath quantity arithmetic comes back as a
+string it cannot take, and a number gets the item's default unit. So the change
+item offers `ROW_UNIT` ("unit of the row's measure") first, as that default, and
+never a wrong unit; a record that already carries the change's unit (saved by
+the web form) keeps it while LHC-Forms recomputes the value.
 """
 
 from __future__ import annotations
@@ -60,23 +75,30 @@ ITEM_TYPE = {"text": "string", "long-text": "text", "date": "date", "time": "tim
 
 ANSWER_KEY = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
               "decimal": "valueDecimal", "integer": "valueInteger", "boolean": "valueBoolean",
-              "choice": "valueCoding", "open-choice": "valueCoding"}
+              "choice": "valueCoding", "open-choice": "valueCoding", "quantity": "valueQuantity"}
 """R4 item type -> the QuestionnaireResponse answer's value[x]."""
 
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 MEASURE_SYSTEM = f"{BASE_URL}/CodeSystem/outcome-measures"
+ROW_UNIT = {"display": "unit of the row's measure"}
+"""The first unit offered on a computed measure value (the change): see the module docstring."""
 ELEMENT_SYSTEM = f"{BASE_URL}/CodeSystem/documentation-elements"
 UCUM = "http://unitsofmeasure.org"
 UCUM_CODES = {"minutes": "min", "min": "min", "beats/min": "/min", "mmHg": "mm[Hg]", "s": "s", "m": "m",
-              "m/s": "m/s", "kg": "kg", "%": "%"}
-"""Units written in form files -> UCUM codes; a unit not listed goes out as display text only."""
+              "m/s": "m/s", "kg": "kg", "%": "%",
+              # the catalog's outcome-measure units, by their words before any "(range)"
+              "seconds": "s", "metres": "m", "metres per second": "m/s", "percent": "%",
+              "points": "{score}", "stands in 30 seconds": "{stands}"}
+"""Units written in form files and the measure catalog -> UCUM codes (`{...}` is a UCUM annotation:
+a count or score with no physical unit). A unit not listed goes out as display text only."""
 
 SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-"
 CALCULATED = SDC + "calculatedExpression"
 ANSWER_EXPRESSION = SDC + "answerExpression"
 VARIABLE = "http://hl7.org/fhir/StructureDefinition/variable"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+UNIT_OPTION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption"
 
 
 def link_id(name: str) -> str:
@@ -155,11 +177,43 @@ def _calculation(form: Form, f: FormField, catalog: Catalog) -> str | None:
     return f"iif({_answers(form, rule.id)}.code = 'cms', {cms}, {per_code})"
 
 
-def _unit(unit: str) -> dict:
-    coding = {"display": unit}
-    if unit in UCUM_CODES:
-        coding = {"system": UCUM, "code": UCUM_CODES[unit], "display": unit}
-    return {"url": UNIT, "valueCoding": coding}
+def unit_coding(unit: str) -> dict:
+    """A unit's Coding: UCUM when the words are known, else display only. A range in brackets goes
+    into an annotation ("points (0-56)" -> `{score_0-56}`): renderers tell units apart by code, and
+    a 0-56 score is not a 0-100 one."""
+    words, _, scale = unit.partition(" (")
+    code = UCUM_CODES.get(unit) or UCUM_CODES.get(words)
+    if code and scale and code.startswith("{"):
+        code = f"{code[:-1]}_{scale.rstrip(')').replace(' ', '')}}}"
+    return {"system": UCUM, "code": code, "display": unit} if code else {"display": unit}
+
+
+def measure_columns(f: FormField) -> frozenset[str]:
+    """The columns of a table that hold an outcome measure's values: its number columns, when a
+    column names the measure (`options_from: measures`). Their unit is the chosen measure's."""
+    if f.type != "table" or not any(c.options_from == "measures" for c in f.columns):
+        return frozenset()
+    return frozenset(c.id for c in f.columns if c.type == "number")
+
+
+def measure_column(f: FormField) -> str:
+    """The id of the column that names a row's measure."""
+    return next(c.id for c in f.columns if c.options_from == "measures")
+
+
+def measure_units(catalog: Catalog) -> list[dict]:
+    """The catalog's measure units as Codings, each once, in catalog order."""
+    units = dict.fromkeys(m.unit for m in catalog.measures)
+    return [unit_coding(u) for u in units]
+
+
+def measure_quantity(catalog: Catalog, measure_id: str) -> dict:
+    """The unit part of a measure value's valueQuantity: `unit`, and `system` + `code` when UCUM."""
+    m = next((m for m in catalog.measures if m.id == measure_id), None)
+    if m is None:
+        return {}
+    coding = unit_coding(m.unit)
+    return {"unit": m.unit, **({"system": coding["system"], "code": coding["code"]} if "code" in coding else {})}
 
 
 def _options(form: Form, owner: FormField, item: FormField | Column, catalog: Catalog) -> list[dict]:
@@ -176,7 +230,7 @@ def _icd_options(catalog: Catalog) -> list[dict]:
 
 
 def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str, catalog: Catalog,
-                expression: str | None) -> dict:
+                expression: str | None, quantity: bool = False) -> dict:
     """What a field and a table column share: type, answer options, unit, a calculation."""
     item = {"linkId": link, "text": it.caption, "type": ITEM_TYPE[it.type]}
     extensions = []
@@ -188,8 +242,14 @@ def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str,
         item["answerOption"] = _options(form, owner, it, catalog)
     elif it.type == "icd10":
         item["answerOption"] = _icd_options(catalog)
-    if it.unit and it.type in ("number", "integer"):
-        extensions.append(_unit(it.unit))
+    if quantity:
+        # The unit follows the measure chosen in the row: offer every catalog unit (LHC-Forms
+        # accepts questionnaire-unit only on decimal/integer items, unitOption only on quantity).
+        item["type"] = "quantity"
+        first = [ROW_UNIT] if expression else []
+        extensions += [{"url": UNIT_OPTION, "valueCoding": c} for c in first + measure_units(catalog)]
+    elif it.unit and it.type in ("number", "integer"):
+        extensions.append({"url": UNIT, "valueCoding": unit_coding(it.unit)})
     if expression:
         item["readOnly"] = True
         extensions.append({"url": CALCULATED, "valueExpression": _expression(expression)})
@@ -201,7 +261,7 @@ def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str,
 def _cell(form: Form, f: FormField, col: Column, catalog: Catalog) -> dict:
     change = f.calculate == "change" and col.id == "change"
     child = _answerable(form, f, col, f"{f.id}.{col.id}", catalog,
-                        "(%current - %baseline).round(3)" if change else None)
+                        "(%current - %baseline).round(3)" if change else None, col.id in measure_columns(f))
     if f.required and col.required:
         # Inside the repeating group: each row must fill it, and the first row exists from the start.
         child["required"] = True
@@ -223,7 +283,7 @@ def _item(form: Form, f: FormField, catalog: Catalog) -> dict:
     if f.type == "table":
         if f.calculate == "change":
             item["extension"] = [{"url": VARIABLE, "valueExpression": _expression(
-                f"%context.item.where(linkId={_quoted(f.id + '.' + c)}).answer.value", c)}
+                f"%context.item.where(linkId={_quoted(f.id + '.' + c)}).answer.value.value", c)}
                 for c in ("baseline", "current")]
         children += [_cell(form, f, col, catalog) for col in f.columns]
     if children:
@@ -310,8 +370,10 @@ def answer_map(form: Form, catalog: Catalog) -> dict:
         parts = [(f, f)] if f.type != "table" else [(f, c) for c in f.columns]
         for owner, item in parts:
             link = f.id if item is f else f"{f.id}.{item.id}"
-            kind = ITEM_TYPE[item.type]
-            entry = {"value": ANSWER_KEY[kind]}
+            quantity = item is not f and item.id in measure_columns(f)
+            entry = {"value": ANSWER_KEY["quantity" if quantity else ITEM_TYPE[item.type]]}
+            if quantity:
+                entry["unit_from"] = measure_column(f)  # the row's measure names the unit
             if item.type == "choice":
                 entry["system"] = answer_system(form, owner, item)
                 entry["display"] = dict(choice_options(item, catalog))
@@ -322,7 +384,12 @@ def answer_map(form: Form, catalog: Catalog) -> dict:
     return out
 
 
-def _answer(entry: dict, raw) -> dict | None:
+def _number(raw):
+    return float(raw) if "." in str(raw) else int(raw)
+
+
+def _answer(entry: dict, raw, unit: dict | None = None) -> dict | None:
+    """One answer from a control's value; `unit` is the row measure's (`measure_quantity`) for a quantity."""
     key = entry["value"]
     if isinstance(raw, str):
         raw = raw.strip()  # as the web form does: surrounding blanks are never part of an answer
@@ -339,7 +406,9 @@ def _answer(entry: dict, raw) -> dict | None:
     if key == "valueInteger":
         return {key: int(raw)}
     if key == "valueDecimal":
-        return {key: float(raw) if "." in str(raw) else int(raw)}
+        return {key: _number(raw)}
+    if key == "valueQuantity":
+        return {key: {"value": _number(raw), **(unit or {})}}
     if key == "valueTime":
         return {key: raw if len(raw) == 8 else f"{raw}:00"}
     return {key: str(raw)}
@@ -360,8 +429,10 @@ def questionnaire_response(form: Form, catalog: Catalog, values: dict, *, status
                 continue
             for r in range(f.rows):
                 row = []
+                unit = measure_quantity(catalog, str(values.get(f"{f.id}.{r}.{measure_column(f)}") or "")) \
+                    if measure_columns(f) else None
                 for c in f.columns:
-                    a = _answer(answers[f"{f.id}.{c.id}"], values.get(f"{f.id}.{r}.{c.id}"))
+                    a = _answer(answers[f"{f.id}.{c.id}"], values.get(f"{f.id}.{r}.{c.id}"), unit)
                     if a:
                         row.append({"linkId": f"{f.id}.{c.id}", "answer": [a]})
                 if row:

@@ -88,6 +88,8 @@ def _value(item: dict):
             return v.get("code", "")
         if key == "valueTime":
             return str(v)[:5]
+        if key == "valueQuantity":
+            return v.get("value", "") if isinstance(v, dict) else ""
         if key.startswith("value"):
             return v
     return ""

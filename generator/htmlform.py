@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .fhir import answer_map, canonical
+from .fhir import answer_map, canonical, measure_quantity
 from .forms import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from .model import Catalog
 from .render import md_text
@@ -189,7 +189,8 @@ def page_data(form: Form, catalog: Catalog, icd_asset: dict | None = None) -> di
         "fields": [field(f, s.id) for s in form.sections for f in s.fields],
         "answers": answer_map(form, catalog),
         "measures": {m.id: {"name": m.name, "unit": m.unit, "better": m.better,
-                            "meaningful_change": m.meaningful_change, "change_kind": m.change_kind}
+                            "meaningful_change": m.meaningful_change, "change_kind": m.change_kind,
+                            "quantity": measure_quantity(catalog, m.id)}
                      for m in catalog.measures},
         "one_on_one_codes": [c.code for c in catalog.cpt_codes if c.one_on_one],
         "icd": icd_asset or {},

@@ -307,6 +307,32 @@ def test_fill_turns_a_version_1_file_into_a_response(tmp_path, run_cli):
     assert answers["sessions_total"] == {"valueInteger": 11}
 
 
+def test_fill_reads_measure_quantities_and_earlier_decimals(tmp_path, run_cli):
+    """A progress report saved with units (valueQuantity) and one saved before them (valueDecimal)
+    both fill the PDF with the numbers, and come out with the measure's unit."""
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    url = "https://metdocs.example.org/fhir/Questionnaire/progress-report|1.0.0"
+    tug = {"system": "https://metdocs.example.org/fhir/CodeSystem/outcome-measures", "code": "tug"}
+    seconds = {"unit": "seconds", "system": "http://unitsofmeasure.org", "code": "s"}
+    for kind, value in [("new", lambda v: {"valueQuantity": {"value": v, **seconds}}),
+                        ("earlier", lambda v: {"valueDecimal": v})]:
+        saved = tmp_path / f"{kind}.json"
+        saved.write_text(json.dumps({"resourceType": "QuestionnaireResponse", "questionnaire": url, "status": "in-progress",
+                                     "item": [{"linkId": "measurements", "item": [{"linkId": "measures", "item": [
+                                         {"linkId": "measures.measure", "answer": [{"valueCoding": tug}]},
+                                         {"linkId": "measures.baseline", "answer": [value(14)]},
+                                         {"linkId": "measures.current", "answer": [value(11.5)]}]}]}]}))
+        pdf, fhir = tmp_path / f"{kind}.pdf", tmp_path / f"{kind}-again.json"
+        code, _, err = run_cli("fill", str(saved), "--pdf", str(pdf), "--fhir", str(fhir), cwd=ROOT)
+        assert code == 0, err
+        fields = pypdf.PdfReader(pdf).get_fields()
+        assert (fields["measures.0.baseline"]["/V"], fields["measures.0.current"]["/V"]) == ("14", "11.5"), kind
+        again = json.loads(fhir.read_text())
+        QuestionnaireResponse.model_validate(again)
+        answers = {it["linkId"]: it["answer"][0] for it in _items(again["item"]) if "answer" in it}
+        assert answers["measures.current"] == {"valueQuantity": {"value": 11.5, **seconds}}, kind
+
+
 @pytest.mark.parametrize("content, message", [
     ("{not json", "expected a saved form (JSON), found JSONDecodeError"),
     ('{"resourceType": "Patient"}', "expected a FHIR QuestionnaireResponse saved by a metdocs form"),

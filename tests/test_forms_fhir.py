@@ -11,13 +11,15 @@ import datetime as dt
 
 import pytest
 
-from generator.fhir import CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, UNIT, canonical, questionnaire, questionnaire_response
+from generator.fhir import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION, VARIABLE, canonical,
+                           questionnaire, questionnaire_response)
 from generator.forms import CPT_YEAR
 
 R4B = pytest.importorskip("fhir.resources.R4B.questionnaire")
 VALUE_FOR_TYPE = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
                   "decimal": ("valueDecimal", "valueInteger"), "integer": "valueInteger", "boolean": "valueBoolean",
-                  "choice": "valueCoding", "open-choice": ("valueCoding", "valueString")}
+                  "choice": "valueCoding", "open-choice": ("valueCoding", "valueString"),
+                  "quantity": "valueQuantity"}
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +114,9 @@ def test_computed_items_carry_calculated_expressions(forms, catalog):
     assert "units').answer.value.sum()" in calc("session-log", "units_billed")
     for form_id in ("progress-report", "discharge-summary"):
         assert calc(form_id, "measures.change") == "(%current - %baseline).round(3)"
+        # The row's values are quantities: the variables take their numbers.
+        group = next(i for i in _items(questionnaire(forms[form_id], catalog)["item"]) if i["linkId"] == "measures")
+        assert [e["valueExpression"]["expression"].endswith(".answer.value.value") for e in _ext(group, VARIABLE)] == [True, True]
     assert calc("progress-report", "next_reassessment_due").endswith("linkId='measured_date').answer.value + 30 days")
     assert calc("initial-assessment", "reassessment_due").endswith("+ 30 days")
     # The per-code pointer offers the diagnoses typed on the form.
@@ -167,3 +172,68 @@ def test_responses_validate_and_match_their_questionnaire(forms, catalog):
     assert check_against(questionnaire(form, catalog), bad)
     for f in forms.values():  # every form builds an empty response too
         QuestionnaireResponse.model_validate(questionnaire_response(f, catalog, {}))
+
+
+def _measure_value_links(form):
+    """From the definition, not from generator.fhir: a table that names a measure in a column holds
+    that measure's values in its number columns."""
+    return {f"{f.id}.{c.id}" for f in form.fields() if f.type == "table"
+            and any(c.options_from == "measures" for c in f.columns) for c in f.columns if c.type == "number"}
+
+
+def test_every_measure_value_carries_the_measure_units(forms, catalog):
+    """The unit of a measure value follows the measure chosen in its row: every value item offers
+    every catalog measure's unit (questionnaire-unitOption), with the UCUM code where one exists."""
+    want = {m.unit for m in catalog.measures}
+    assert {"seconds", "metres", "metres per second"} <= want
+    seen = 0
+    for form in forms.values():
+        q = questionnaire(form, catalog)
+        R4B.Questionnaire.model_validate(q)
+        by_link = {it["linkId"]: it for it in _items(q["item"])}
+        for link in _measure_value_links(form):
+            it = by_link[link]
+            seen += 1
+            options = [e["valueCoding"] for e in _ext(it, UNIT_OPTION)]
+            assert options or _ext(it, UNIT), (form.id, link)
+            assert it["type"] == "quantity" and not _ext(it, UNIT), (form.id, link)  # LHC-Forms: unit is for decimals
+            assert {o["display"] for o in options} - {ROW_UNIT["display"]} == want, (form.id, link)
+            by_display = {o["display"]: o for o in options}
+            assert by_display["seconds"] == {"system": UCUM, "code": "s", "display": "seconds"}
+            assert by_display["metres per second"]["code"] == "m/s" and by_display["metres"]["code"] == "m"
+            assert by_display["percent (0-100)"]["code"] == "%"
+            coded = [(o.get("system"), o.get("code")) for o in options if "code" in o]
+            assert len(coded) == len(set(coded)), f"{link}: two units share a code, a renderer cannot tell them apart"
+            # The computed change offers the row's unit first: LHC-Forms gives a computed value its first unit.
+            assert (options[0] == ROW_UNIT) == bool(_ext(it, CALCULATED)), (form.id, link)
+    assert seen == 7  # initial assessment 1, progress report 3, discharge summary 3
+
+
+def test_a_response_carries_each_measure_value_with_its_measure_unit(forms, catalog):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    rows = [("tug", "14", "11.5", "-2.5"), ("berg", "40", "46", "6"), ("odi", "30", "22", "-8")]
+    for form_id in ("progress-report", "discharge-summary"):
+        form = forms[form_id]
+        values = {"client_name": "Alex Example"}
+        for r, (m, base, now, change) in enumerate(rows):
+            values.update({f"measures.{r}.measure": m, f"measures.{r}.baseline": base,
+                           f"measures.{r}.current": now, f"measures.{r}.change": change})
+        values["measures.3.baseline"] = "7"  # no measure chosen: a number with no unit, not a wrong one
+        qr = questionnaire_response(form, catalog, values, status="completed", authored="2026-03-02T10:00:00Z")
+        QuestionnaireResponse.model_validate(qr)
+        assert check_against(questionnaire(form, catalog), qr) == []
+        groups = [g for g in _items(qr["item"]) if g["linkId"] == "measures"]
+        got = [{c["linkId"]: c["answer"][0] for c in g["item"]} for g in groups]
+        assert got[0]["measures.baseline"] == {"valueQuantity": {"value": 14, "unit": "seconds", "system": UCUM, "code": "s"}}
+        assert got[0]["measures.change"] == {"valueQuantity": {"value": -2.5, "unit": "seconds", "system": UCUM, "code": "s"}}
+        assert got[1]["measures.current"]["valueQuantity"] == {"value": 46, "unit": "points (0-56)", "system": UCUM,
+                                                               "code": "{score_0-56}"}
+        odi = next(m for m in catalog.measures if m.id == "odi")
+        assert got[2]["measures.current"]["valueQuantity"]["unit"] == odi.unit
+        assert got[3]["measures.baseline"] == {"valueQuantity": {"value": 7}}
+    # An initial assessment's results too.
+    ia = questionnaire_response(forms["initial-assessment"], catalog,
+                                {"baseline_measures.0.measure": "gait-speed", "baseline_measures.0.baseline": "0.8"})
+    QuestionnaireResponse.model_validate(ia)
+    (cell,) = [c for c in _items(ia["item"]) if c["linkId"] == "baseline_measures.baseline"]
+    assert cell["answer"][0]["valueQuantity"] == {"value": 0.8, "unit": "metres per second", "system": UCUM, "code": "m/s"}

@@ -267,6 +267,53 @@ def test_a_file_saved_by_version_1_still_loads(page, guard, tmp_path):
     assert guard.problems() == []
 
 
+def test_measure_values_are_saved_with_their_unit_and_earlier_decimals_load(page, guard, catalog, tmp_path):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    open_form(page, "progress-report")
+    fill(page, {"client_name": "Alex Example", "measures.0.measure": "tug", "measures.0.baseline": "14",
+                "measures.0.current": "11.5", "measures.1.measure": "gait-speed", "measures.1.baseline": "0.8",
+                "measures.1.current": "0.95"})
+    saved, _ = save(page, tmp_path, "progress-report")
+    QuestionnaireResponse.model_validate(saved)
+    rows = [{c["linkId"]: c["answer"][0] for c in g["item"]} for g in _groups(saved, "measures")]
+    seconds = {"unit": "seconds", "system": "http://unitsofmeasure.org", "code": "s"}
+    assert rows[0]["measures.baseline"] == {"valueQuantity": {"value": 14, **seconds}}
+    assert rows[0]["measures.change"] == {"valueQuantity": {"value": -2.5, **seconds}}
+    assert rows[1]["measures.current"] == {"valueQuantity": {"value": 0.95, "unit": "metres per second",
+                                                             "system": "http://unitsofmeasure.org", "code": "m/s"}}
+    # A response saved before measure values had units (valueDecimal) still loads, and works out the change.
+    earlier = json.loads(json.dumps(saved))
+    for g in _groups(earlier, "measures"):
+        for c in g["item"]:
+            if "valueQuantity" in c["answer"][0]:
+                c["answer"] = [{"valueDecimal": c["answer"][0]["valueQuantity"]["value"]}]
+    assert "valueQuantity" not in json.dumps(earlier)
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(earlier))
+    page.reload(wait_until="load")
+    page.wait_for_selector(".mf-wrap[data-form='progress-report'][data-mf-bound]")
+    load(page, path)
+    assert [ctl(page, f"measures.0.{c}").input_value() for c in ("measure", "baseline", "current", "change")] == \
+        ["tug", "14", "11.5", "-2.5"]
+    assert ctl(page, "measures.1.current").input_value() == "0.95"
+    again, _ = save(page, tmp_path, "progress-report")  # and is saved again with the units
+    assert _groups(again, "measures") == _groups(saved, "measures")
+    assert guard.problems() == []
+
+
+def _groups(qr: dict, link: str) -> list:
+    out = []
+
+    def walk(items):
+        for it in items:
+            if it["linkId"] == link and "item" in it:
+                out.append(it)
+            else:
+                walk(it.get("item", []))
+    walk(qr["item"])
+    return out
+
+
 # 2. session log: totals and units under the chosen rule --------------------------------------------
 
 UNIT_CASES = [

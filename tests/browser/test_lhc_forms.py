@@ -5,7 +5,8 @@ test serves it with a tiny local page and drives it in Chromium, with no request
 host. Each Questionnaire is loaded with a response generator.fhir builds from a filled-in record;
 LHC-Forms must then show, from the Questionnaire's FHIRPath alone, what the engine computes:
 total timed minutes, the units the chosen rule allows (CMS pooled or per code), the units billed,
-each change against baseline and the next reassessment date. Its own response validates as R4.
+each change against baseline and the next reassessment date. Measure values are quantities: the
+page shows each one's unit, and LHC-Forms' own response (which validates as R4) keeps them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, install_guard
-from generator.fhir import questionnaire, questionnaire_response
+from generator.fhir import ROW_UNIT, measure_quantity, questionnaire, questionnaire_response
 from generator.units import allocate
 
 pytestmark = pytest.mark.browser
@@ -118,6 +119,9 @@ def test_session_log_units_and_totals(page, context, harness, forms, catalog, ru
 
 def test_change_against_baseline_and_due_dates(page, context, harness, forms, catalog):
     from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    def unit(measure_id):
+        return measure_quantity(catalog, measure_id)
     guard = install_guard(context, page, (harness,))
     rows = [("tug", 14, 11.5), ("chair-stand-30s", 8, 12), ("gait-speed", 0.8, 0.85)]
     for form_id in ("progress-report", "discharge-summary"):
@@ -127,11 +131,36 @@ def test_change_against_baseline_and_due_dates(page, context, harness, forms, ca
             values.update({f"measures.{r}.measure": m, f"measures.{r}.baseline": str(base),
                            f"measures.{r}.current": str(now)})
         render(page, harness, questionnaire(form, catalog), questionnaire_response(form, catalog, values))
-        assert computed(page, "measures.change") == [round(now - base, 3) for _, base, now in rows], form_id
+        change = computed(page, "measures.change")
+        assert [c["value"] for c in change] == [round(now - base, 3) for _, base, now in rows], form_id
+        # LHC-Forms gives a computed quantity its first unit: the neutral one, never another measure's.
+        assert {c["unit"] for c in change} == {ROW_UNIT["display"]}, form_id
+        # The typed values keep their measure's unit, and the page shows it beside each value.
+        for link in ("measures.baseline", "measures.current"):
+            got = computed(page, link)
+            assert [(q["value"], q["unit"], q.get("code")) for q in got] == [
+                (v, unit(m)["unit"], unit(m).get("code")) for m, *pair in rows
+                for v in [pair[0 if link.endswith("baseline") else 1]]], (form_id, link)
+        shown = page.eval_on_selector_all("input[id^='unit_measures.baseline/']", "es => es.map(e => e.value)")
+        assert shown == [unit(m)["unit"] for m, _, _ in rows], form_id
+        assert page.locator("input[id^='measures.change/']").first.input_value() == f"{rows[0][2] - rows[0][1]:g}"
         if form_id == "progress-report":
             want = (date(2026, 1, 31) + timedelta(days=30)).isoformat()
             assert computed(page, "next_reassessment_due") == [want]
         QuestionnaireResponse.model_validate(response(page))
+    # A record saved by the web form carries the change with its unit: LHC-Forms keeps the unit and
+    # works the value out again when a value changes.
+    form = forms["progress-report"]
+    values = {"measures.0.measure": "tug", "measures.0.baseline": "14", "measures.0.current": "11.5",
+              "measures.0.change": "-2.5"}
+    render(page, harness, questionnaire(form, catalog), questionnaire_response(form, catalog, values))
+    assert computed(page, "measures.change") == [{"value": -2.5, **unit("tug")}]
+    now = page.locator("input[id^='measures.current/']").first
+    now.fill("10")
+    now.press("Tab")
+    page.wait_for_function("() => document.querySelector(\"input[id^='measures.change/']\").value === '-4'")
+    assert computed(page, "measures.change") == [{"value": -4, **unit("tug")}]
+    QuestionnaireResponse.model_validate(response(page))
     form = forms["initial-assessment"]
     render(page, harness, questionnaire(form, catalog),
            questionnaire_response(form, catalog, {"assessment_date": "2026-02-15"}))

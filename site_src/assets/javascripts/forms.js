@@ -522,7 +522,8 @@
 
   /* ---- save and load: a FHIR R4 QuestionnaireResponse ----------------------------------------- */
 
-  function answer(entry, c) {
+  /* `unit`: for a measure value (valueQuantity), the row measure's {unit, system, code}. */
+  function answer(entry, c, unit) {
     var key = entry.value, v = c.type === "checkbox" ? c.checked : text(c);
     if (key === "valueBoolean") return v === true ? {valueBoolean: true} : null;
     if (v === "") return null;
@@ -534,8 +535,21 @@
     }
     if (key === "valueInteger") return /^-?[0-9]+$/.test(v) ? {valueInteger: parseInt(v, 10)} : {valueString: v};
     if (key === "valueDecimal") return isFinite(v) ? {valueDecimal: +v} : {valueString: v};
+    if (key === "valueQuantity") {
+      if (!isFinite(v)) return {valueString: v};
+      var q = {value: +v};
+      for (var k in unit || {}) if (has.call(unit, k)) q[k] = unit[k];
+      return {valueQuantity: q};
+    }
     if (key === "valueTime") return {valueTime: v.length === 5 ? v + ":00" : v};
     var o = {}; o[key] = v; return o;
+  }
+
+  /* The unit of a table row's measure values: the measure chosen in the row names it. */
+  function rowUnit(form, data, f, r) {
+    var from = f.columns.map(function (c) { return data.answers[f.id + "." + c.id].unit_from; }).filter(Boolean)[0];
+    var m = from && data.measures[text(cell(form, f.id, r, from))];
+    return m ? m.quantity : null;
   }
 
   function response(form, data, complete) {
@@ -551,9 +565,9 @@
           return;
         }
         for (var r = 0; r < f.rows; r++) {
-          var row = [];
+          var row = [], unit = rowUnit(form, data, f, r);
           f.columns.forEach(function (col) {
-            var a2 = answer(data.answers[f.id + "." + col.id], cell(form, f.id, r, col.id));
+            var a2 = answer(data.answers[f.id + "." + col.id], cell(form, f.id, r, col.id), unit);
             if (a2) row.push({linkId: f.id + "." + col.id, answer: [a2]});
           });
           if (row.length) group.push({linkId: f.id, item: row});
@@ -604,6 +618,7 @@
     if (has.call(a, "valueCoding")) return a.valueCoding.code || "";
     if (has.call(a, "valueBoolean")) return a.valueBoolean === true;
     if (has.call(a, "valueTime")) return String(a.valueTime).slice(0, 5);
+    if (has.call(a, "valueQuantity")) return a.valueQuantity.value === undefined ? "" : a.valueQuantity.value;
     for (var k in a) if (has.call(a, k) && k.indexOf("value") === 0) return a[k];
     return "";
   }
