@@ -218,3 +218,30 @@ def test_problems_from_many_files_are_all_listed_sorted(tmp_path, run_cli):
     assert len(lines) == 6
     keys = [(line.split(":")[0], int(line.split(":")[1])) for line in lines]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("indent, deep", [(128, False), (129, True), (300, True)])
+def test_indentation_past_the_nesting_limit_is_found_before_parsing(tmp_path, indent, deep):
+    from generator.load import MAX_DEPTH, load_file
+    path = tmp_path / "deep.yaml"
+    path.write_text("sources:\n  - id: a\n    title: ok\n" + "#\n" + " " * indent + "# far in\n")
+    doc, problems = load_file(path)
+    messages = [(p.where.line, p.where.column, p.message) for p in problems]
+    if deep:
+        assert indent > 2 * MAX_DEPTH
+        assert messages == [(5, indent + 1, f"expected at most {MAX_DEPTH} levels of nesting, "
+                                            f"found {indent} spaces of indentation")]
+    else:
+        assert doc is not None and messages == []
+
+
+def test_odd_characters_are_found_among_plain_ascii_and_other_scripts(tmp_path):
+    from generator.load import load_file
+    path = tmp_path / "odd.yaml"
+    path.write_text('sources:\n  - id: a\n    title: "Gait → speed ≥ 0.8 m/s"\n    note: "x\\u202ey"\n'
+                    "    url: https://example.org/\u0085\n", encoding="utf-8")
+    _, problems = load_file(path)
+    assert [(p.where.line, p.where.column) for p in problems] == [(5, 30)]
+    path.write_text('sources:\n  - id: a\n    title: "Gait → speed ≥ 0.8 m/s"\n    note: "x\\u202ey"\n')
+    _, problems = load_file(path)
+    assert [(p.where.line, "found U+202E" in p.message) for p in problems] == [(4, True)]
