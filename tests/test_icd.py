@@ -163,3 +163,19 @@ def test_web_asset_holds_every_code_and_a_leaf_is_a_code_no_other_extends(cs):
     for i, code in enumerate(codes):
         extended = i + 1 < len(codes) and codes[i + 1].startswith(code)
         assert rows[code] == (not extended), code
+
+
+def test_web_asset_is_kept_next_to_the_cache_and_made_again_when_missing(tmp_path, cache_dir):
+    import shutil
+    mine = tmp_path / "cache"
+    mine.mkdir()
+    shutil.copy(cache_dir / f"icd10cm-{RELEASE}.sqlite", mine)
+    fresh = CodeSet(mine).web_asset()
+    kept = list(mine.glob(f"icd10cm-{RELEASE}.web*.js"))
+    assert len(kept) == 1 and kept[0].read_bytes() == fresh[1]
+    assert CodeSet(mine).web_asset() == fresh  # read back
+    kept[0].write_bytes(b"/* stale */")
+    assert CodeSet(mine).web_asset()[1] == b"/* stale */", "the kept copy is what is served"
+    kept[0].unlink()
+    assert CodeSet(mine).web_asset() == fresh and kept[0].read_bytes() == fresh[1]
+    assert not list(mine.glob(".web-*")), "no temporary file left behind"
