@@ -90,7 +90,23 @@ def allocate(minutes: Mapping[str, int], timed: Callable[[str], bool] | Collecti
             raise ValueError(f"code {code!r}: expected a non-empty string")
         _check_minutes(code, minutes[code], limit=MAX_MINUTES)
     codes = sorted(minutes)
-    timed_flags = {c: bool(is_timed(c)) for c in codes}  # ask once: the predicate may be costly
+    # One visit is allocated by the audit, the case page and the prose placeholders alike: the
+    # same question, asked about five times per session of every case, is answered once.
+    key = (rule, tuple((c, minutes[c], bool(is_timed(c))) for c in codes))
+    known = _ANSWERS.get(key)
+    if known is None:
+        if len(_ANSWERS) >= 65536:  # a long `serve` session sees many visits: stay bounded
+            _ANSWERS.clear()
+        known = _ANSWERS[key] = _allocate(dict(minutes), codes, dict((c, t) for c, _, t in key[1]), rule)
+    return known
+
+
+_ANSWERS: dict = {}
+"""(rule, ((code, minutes, timed), ...)) -> Allocation. Allocations are never changed after they
+are made (no caller writes to `units`), so one can be shared."""
+
+
+def _allocate(minutes: dict[str, int], codes: list[str], timed_flags: dict[str, bool], rule: str) -> Allocation:
     timed_codes = [c for c in codes if timed_flags[c]]
     units = {c: 0 for c in codes}
     total_timed = sum(minutes[c] for c in timed_codes)
