@@ -199,3 +199,15 @@ def test_a_course_page_replaces_the_shipped_one_and_the_rest_is_shipped(course, 
     for shipped in ("assets/stylesheets/metdocs.css", "assets/javascripts/calculator.js", "units/calculator/index.html",
                     "cases/post-tka-clean/index.html", f"cases/{EXAMPLE_ID}/index.html"):
         assert (site / shipped).is_file(), shipped
+
+
+@pytest.mark.parametrize("inside", ["data", "templates", "site_src"])
+def test_a_course_cannot_build_into_the_shipped_folders_it_builds_on(course, run_cli, inside):
+    """The shipped data, templates and pages are a course's input folders too (sitedir.protected_for)."""
+    from generator.shipped import ROOT
+    target = ROOT / inside / "site-from-a-course"
+    before = sorted(p.name for p in (ROOT / inside).iterdir())
+    code, _, err = run_cli("build", "--site-dir", str(target), cwd=course)
+    assert code == 2 and "Traceback" not in err, err
+    assert "input folder" in err and inside in err, err
+    assert not target.exists() and sorted(p.name for p in (ROOT / inside).iterdir()) == before
