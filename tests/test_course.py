@@ -202,12 +202,17 @@ def test_a_course_page_replaces_the_shipped_one_and_the_rest_is_shipped(course, 
 
 
 @pytest.mark.parametrize("inside", ["data", "templates", "site_src"])
-def test_a_course_cannot_build_into_the_shipped_folders_it_builds_on(course, run_cli, inside):
-    """The shipped data, templates and pages are a course's input folders too (sitedir.protected_for)."""
+def test_a_course_cannot_build_into_the_shipped_folders_it_builds_on(course, inside):
+    """The shipped data, templates and pages are a course's input folders too (sitedir.protected_for).
+
+    Asked of the guard itself, not of a whole build: a build that wrongly went ahead would
+    write into the repository's own folders."""
+    from generator import sitedir
+    from generator.errors import UsageError
     from generator.shipped import ROOT
-    target = ROOT / inside / "site-from-a-course"
-    before = sorted(p.name for p in (ROOT / inside).iterdir())
-    code, _, err = run_cli("build", "--site-dir", str(target), cwd=course)
-    assert code == 2 and "Traceback" not in err, err
-    assert "input folder" in err and inside in err, err
-    assert not target.exists() and sorted(p.name for p in (ROOT / inside).iterdir()) == before
+    config = course / "mkdocs.yml"
+    protected = sitedir.protected_for(Project.for_config(config), config)
+    for target in (ROOT / inside, ROOT / inside / "site-from-a-course"):
+        with pytest.raises(UsageError, match="input folder"):
+            sitedir.check_target(target, protected)
+    sitedir.check_target(course.parent / "elsewhere", protected)  # a folder of its own is fine
