@@ -449,6 +449,7 @@ def cmd_bench(args) -> int:
 
 def cmd_fill(args) -> int:
     from .fill import filled_pdf, read_saved, response_json
+    from .fsguard import write_atomically
     from .pipeline import check
     if not args.pdf and not args.fhir:
         print("metdocs fill: error: expected --pdf FILE, --fhir FILE or both, found neither", file=sys.stderr)
@@ -463,9 +464,7 @@ def cmd_fill(args) -> int:
     if args.fhir:
         outputs.append((args.fhir, response_json(form, checked.catalog, values)))
     for path, data in outputs:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomically(path, data)
         print(f"Wrote {display_path(path)} ({form.title}, version {form.version})", file=sys.stderr)
     return 0
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from .errors import Location, Problem
@@ -143,3 +144,18 @@ def scan(folders: dict[Path, tuple[int, tuple[str, ...]]], roots: tuple[Path, ..
                         else:
                             stack.append(path)
     return problems
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` so that readers see the old file or the whole new one, never a part,
+    and nothing is left behind when writing fails. The file is made readable by all (0644)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; what we write is meant to be read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import cache_dir as default_cache_dir
+from .fsguard import write_atomically
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july",
            "august", "september", "october", "november", "december")
@@ -230,14 +231,7 @@ class CodeSet:
             return name, cached.read_bytes()
         script = self._web_script()
         with contextlib.suppress(OSError):  # an unwritable cache only costs the time again
-            fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".web-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(script)
-                os.replace(tmp, cached)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_atomically(cached, script)
         return name, script
 
     def _web_script(self) -> bytes:

@@ -9,12 +9,11 @@ rename, so a failed run leaves the previous export as it was.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ..archive import write_zip
 from ..errors import DataError, UsageError, display_path
+from ..fsguard import write_atomically
 from .moodle import moodle_xml
 from .qti import qti_package
 from .questions import Question, questions
@@ -50,18 +49,6 @@ def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        written.append(_write_atomically(out / name, data))
+        written.append(write_atomically(out / name, data))
     return written, qs
 
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; an export is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
