@@ -72,17 +72,17 @@ def prose_fields(case: Case):
 def facts(case: Case, catalog) -> dict[str, str]:
     """Every placeholder this case defines, with the text the page shows for it (do not change it:
     the audit, the case page and the quiz export share one answer per case)."""
-    hit = _FACTS.get(id(case))
-    if hit is not None and hit[0] is case and hit[1] is catalog:
-        return hit[2]
-    if len(_FACTS) >= 65536:  # a long `serve` session loads many versions of the cases
+    if _FACTS.get("catalog") is not catalog:  # a new build (a `serve` reload): forget the last one's
         _FACTS.clear()
-    out = _facts(case, catalog)
-    _FACTS[id(case)] = (case, catalog, out)  # holding both keeps their ids from being reused
-    return out
+        _FACTS["catalog"] = catalog
+    hit = _FACTS.get(id(case))
+    if hit is None or hit[0] is not case:
+        hit = _FACTS[id(case)] = (case, _facts(case, catalog))  # holding the case keeps its id from being reused
+    return hit[1]
 
 
-_FACTS: dict[int, tuple] = {}
+_FACTS: dict = {}
+"""The catalog they were worked out with, and id(case) -> (case, facts): one build's cases at most."""
 
 
 def _facts(case: Case, catalog) -> dict[str, str]:
