@@ -50,7 +50,7 @@ def case_path(case: Case) -> str:
     return f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
 
 
-def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True) -> list[Page]:
+def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, findings: dict | None = None) -> list[Page]:
     """The case and drill pages, their indexes, and the student and instructor print editions.
 
     Args:
@@ -59,8 +59,11 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True) -> 
         icd: The ICD-10-CM code set (`icd.code_set()`), for official titles.
         directory_urls: MkDocs' `use_directory_urls`; case and drill pages are raw HTML
             (which MkDocs does not rewrite), so their links are final URLs in that style.
+        findings: drill id -> its raw audit findings (`Checked.findings`); a drill missing
+            from it is audited here.
     """
-    views = [_view(c, catalog, icd) for c in sorted(cases, key=lambda c: c.id)]
+    findings = findings or {}
+    views = [_view(c, catalog, icd, findings.get(c.id)) for c in sorted(cases, key=lambda c: c.id)]
     worked = [v for v in views if v["kind"] == "worked"]
     drills = [v for v in views if v["kind"] == "drill"]
     groups = _by_condition(worked, catalog)
@@ -134,11 +137,17 @@ def _rule_view(unit_rule: str, rules: dict) -> dict:
 
 class Record(dict):
     """A dict whose keys also read as attributes. Jinja reads `x.key` as getattr(x, "key") first and
-    x["key"] only after an AttributeError; a plain dict raised one for every value a page shows."""
+    x["key"] only after an AttributeError; a plain dict raised one for every value a page shows.
 
-    __slots__ = ()
+    The record is its own attribute dictionary, so getattr finds a key at once (no failed
+    lookup, no Python-level __getattr__: about a twentieth of a 1,000-case build). A key named
+    like a dict method (`items`, `get`) would hide that method from attribute access; none is."""
 
-    def __getattr__(self, name):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+    def __getattr__(self, name):  # only for a key not there yet: a View's lazy rest
         try:
             return self[name]
         except KeyError:
@@ -165,7 +174,7 @@ class View(Record):
         raise KeyError(key)
 
 
-def _view(case: Case, cat: Catalog, icd) -> dict:
+def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
     """Everything a template shows about one case, computed once."""
     dx_by_code = {d.code: d for d in cat.diagnoses}
     cats = {c.id: c for c in cat.categories}
@@ -191,7 +200,7 @@ def _view(case: Case, cat: Catalog, icd) -> dict:
         days = reassess_days(cat)
         assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
         sessions = [_session(s, cat, payer_rule, other_rule) for s in case.sessions]
-        answer = _answer(case, cat, icd, said) if case.kind == "drill" else []
+        answer = _answer(case, cat, icd, said, found) if case.kind == "drill" else []
         return {
             "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
             "other_rule": _rule_view(other_rule, rules),
@@ -276,9 +285,11 @@ def _precaution_sources(case: Case, cat: Catalog) -> list:
     return out
 
 
-def _answer(case: Case, cat: Catalog, icd, said) -> list[dict]:
-    """Each declared breach with its rule, source, note and the engine's own finding messages."""
-    found = case_findings(case, cat, icd)
+def _answer(case: Case, cat: Catalog, icd, said, found: list | None = None) -> list[dict]:
+    """Each declared breach with its rule, source, note and the engine's own finding messages
+    (`found`: the audit's raw findings when the check kept them)."""
+    if found is None:
+        found = case_findings(case, cat, icd)
     out = []
     for b in case.expected_breaches:
         rule = next((r for r in cat.rules if r.id == b.rule), None)

@@ -320,13 +320,14 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, first=None) -> tuple
     Args:
         cases_dir: Folder of case YAML files.
         scan: `scan(document) -> problems`, run on every file that is valid YAML (the privacy guard).
-        audit: `audit(case) -> problems`, run on every case that passed the format rules. Its
+        audit: `audit(case) -> result` (problems, or whatever the caller wants back), run on every
+            case that passed the format rules. Its
             results are only meaningful if the data turns out to have no errors; the caller decides.
         first: a job of the caller's to run in this process meanwhile (`load.map_chunks`).
 
     Returns:
         (cases, problems, per_case): problems as from `load_cases` followed by the `scan` problems in
-        file order; per_case holds, for each case in `cases`, its `audit` problems, or None
+        file order; per_case holds, for each case in `cases`, its `audit` result, or None
         when `audit` raised (the caller then audits that case itself, and sees the error).
 
     Many files are worked through in parallel (`load.map_chunks`); the result is the same.

@@ -470,7 +470,9 @@ class _Writer:
         else:  # free text, numbers, dates, codes; a pointer to a diagnosis is written as its code
             self.text_box(name, rect, tip, required=required)
 
-    def draw(self) -> tuple[bytes, int]:
+    def draw(self, *, save: bool = True) -> tuple[bytes, int]:
+        """(the PDF, its page count); with `save` false only the count (writing the file out is
+        most of the time, and the first pass needs only the count)."""
         form = self.form
         self.text(form.title, "Helvetica-Bold", 15)
         self.y -= 3
@@ -485,6 +487,8 @@ class _Writer:
                 self.pending = s  # drawn by the first field's need(), on the page that field lands on
                 self.section(fields)
         pages = self.page
+        if not save:
+            return b"", pages
         self.c.showPage()
         self.c.save()
         return self.buf.getvalue(), pages
@@ -543,7 +547,7 @@ def _column_widths(columns: tuple[Column, ...], catalog: Catalog) -> list[float]
 
 def form_pdf(form: Form, catalog: Catalog) -> bytes:
     """The fillable PDF of `form`: same field names as the HTML page, identical bytes on every run."""
-    _, pages = _Writer(form, catalog, None).draw()   # first pass: how many pages ("of M")
+    _, pages = _Writer(form, catalog, None).draw(save=False)   # first pass: how many pages ("of M")
     data, again = _Writer(form, catalog, pages).draw()
     assert again == pages, "the page count changed between the two passes"
     return data

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pages as planner
-from .audit import audit_case, audit_cases, unenforced
+from . import prose
+from .audit import audit_cases, audit_for_pages, unenforced
 from .cases import screen_cases
 from .casepages import case_pages
 from .catalog import load_catalog
@@ -89,6 +90,8 @@ class Checked:
     """The worked cases (see cases.py), audited."""
     forms: tuple = ()
     """The document templates (see forms.py), coverage-checked."""
+    findings: dict = field(default_factory=dict)
+    """Drill id -> the audit's raw findings from this check (`audit.case_findings`), for the answers."""
 
     @property
     def ok(self) -> bool:
@@ -192,21 +195,26 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
     #    split over processes for many cases (see cases.screen_cases); its time counts as "load".
     with watch("load"):
         catalog_ok = not any(p.is_error for p in problems)
-        audit = (lambda case: audit_case(case, catalog, icd, today=day)) if catalog_ok else None
+        audit = (lambda case: audit_for_pages(case, catalog, icd, today=day)) if catalog_ok else None
         cases, case_problems, audited = _screen_layers(project, audit, meanwhile)
+    findings: dict = {}
     with watch("validate"):
         problems += case_problems
         # Only with no errors so far (so the catalog was sound and `audit` ran in the pass above).
         if not any(p.is_error for p in problems):
             if all(a is not None for a in audited):
-                problems += sort_problems(p for a in audited for p in a)  # = audit_cases(cases, ...)
+                problems += sort_problems(p for probs, _, _ in audited for p in probs)  # = audit_cases(cases, ...)
+                findings = {c.id: found for c, (_, found, _) in zip(cases, audited) if found}
+                for c, (_, _, known) in zip(cases, audited):
+                    if known is not None:
+                        prose.remember(c, catalog, known)
             else:  # an audit raised in the pass: run them here, where the error surfaces
                 problems += audit_cases(cases, catalog, icd, today=day)
     # 5. document templates: shape, and coverage of every element their document type requires
     with watch("load"):
         forms, form_problems = _forms_of_layers(project, catalog)
     problems += form_problems
-    return Checked(catalog, problems, tuple(cases), tuple(forms))
+    return Checked(catalog, problems, tuple(cases), tuple(forms), findings)
 
 
 def _screen_layers(project: Project, audit, meanwhile) -> tuple[list, list[Problem], list]:
@@ -268,7 +276,8 @@ def _generate(project: Project, *, strict: bool, timings: dict[str, float] | Non
     with watch("render"):
         from .icd import code_set
         plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
-                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls),
+                *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls,
+                               findings=checked.findings),
                 *practice_pages(checked.catalog, checked.cases, directory_urls=directory_urls)]
         clashes = [(layer.docs, p) for p in plan for layer in project.layers if (layer.docs / p.path).exists()]
         if clashes:

@@ -272,3 +272,28 @@ def test_no_case_prose_has_a_hand_written_engine_figure(cases, real):
         known = prose.facts(case, catalog)
         for label, text in prose.prose_fields(case):
             assert prose.check_text(label, text, known, rules, values) == [], (case.id, label)
+
+
+# The figure patterns as first written: readable, but `re` tries them at every position. prose.py
+# keeps faster forms (a character class first, the lookbehind after it) that must find the same.
+_READABLE = {
+    "_DATE": r"\b\d{4}-\d{2}-\d{2}\b",
+    "_COUNT": r"(?<![\w.\-])(?!\d{5}\b)(\d+(?:\.\d+)?)(?:\s*\+\s*\d+(?:\.\d+)?)*\s+(?:[a-z]+\s+)?"
+              r"(units?|minutes?|mins?|days?|sessions?)\b",
+    "_DAY": r"(?i)\bday\s+\d+\b",
+    "_MEASURE": r"(?<![\w.\-])(?!\d{5}\b)(\d+(?:\.\d+)?)\s*(s|seconds?|points?|stands?|m/s|m|metres|meters)(?![\w/])",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_READABLE))
+def test_fast_figure_patterns_find_what_the_readable_ones_do(name):
+    import random
+    readable, fast = re.compile(_READABLE[name]), getattr(prose, name)
+    pieces = [*"0123456789" * 3, *" .-+→>/:_x" * 2, "day", "Day", "DAY", "units", "min", "s", "m", "m/s",
+              "points", "2026-01-05", "12345", "->", "é", "١", "a", " seconds", "\n"]
+    rng = random.Random(name)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    texts += [line for f in sorted((ROOT / "data").rglob("*.yaml")) for line in f.read_text(encoding="utf-8").splitlines()]
+    differ = [t for t in texts if [(m.span(), m.groups()) for m in readable.finditer(t)]
+              != [(m.span(), m.groups()) for m in fast.finditer(t)]]
+    assert differ == [], differ[:5]
