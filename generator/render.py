@@ -155,6 +155,9 @@ def environment(templates_dir: Path | list[Path]) -> Environment:
         lstrip_blocks=True,
         autoescape=False,  # output is Markdown; escaping is done by finalize (see the module doc)
         finalize=_finalize,
+        # Each build makes its own environment, so a template cannot change under it: no stat()
+        # of every template and partial on every page (a thousand pages ask for them each).
+        auto_reload=False,
     )
     env.bytecode_cache = template_cache(env)  # compiled templates, reused by later builds
     env.filters["raw"] = Markup  # for literal Markdown written in the template itself
