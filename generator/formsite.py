@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 
 from .archive import write_zip
+from .cache import cached_file, fingerprint
 from .fhir import questionnaire_json
 from .forms import CPT_NOTICE, DISCLAIMER, Form
 from .htmlform import form_html, form_page
@@ -134,6 +135,11 @@ Nothing you type is sent anywhere; saved files stay where you save them.
 """
 
 
+def _whole_pdf(data: bytes) -> bool:
+    """A cached PDF as form_pdf writes one: its header, and its end-of-file marker (not cut short)."""
+    return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+
+
 def form_files(forms: list[Form], catalog: Catalog, *, icd=None, assets: Path | None = None) -> dict[str, str | bytes]:
     """All files of the forms section, keyed by docs-relative path.
 
@@ -155,9 +161,13 @@ def form_files(forms: list[Form], catalog: Catalog, *, icd=None, assets: Path | 
         name, script = icd.web_asset()
         icd_asset = {"asset": name, "release": icd.release, "fy": icd.fiscal_year}
         out[f"{FOLDER}/{name}"] = script
+    catalog_key = fingerprint("form_pdf", catalog)  # once: it is the bigger part of each form's key
     for f in forms:
         out[f"{FOLDER}/{f.id}.md"] = form_page(f, catalog, icd_asset)
-        downloads[f"{f.id}.pdf"] = form_pdf(f, catalog)
+        # Drawing the PDFs is most of this stage, and the same form, catalog and code draw the same
+        # bytes: they are kept between builds (cache.py), by content, not by where the files lie.
+        downloads[f"{f.id}.pdf"] = cached_file("pdf", fingerprint(catalog_key, f), lambda f=f: form_pdf(f, catalog),
+                                               valid=_whole_pdf)
         downloads[f"{f.id}.questionnaire.json"] = questionnaire_json(f, catalog)
     out.update({f"{FOLDER}/{name}": data for name, data in downloads.items()})
     if offline:

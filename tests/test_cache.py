@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.pdf import form_pdf
 from generator.pipeline import Project, generate
 from generator.render import environment, render
 
@@ -89,3 +90,75 @@ def test_the_whole_site_is_the_same_with_a_warm_cache(cache, tiny_project):
     warm = generate(Project.at(tiny_project)).files
     assert cache.is_dir() and list(cache.iterdir())
     assert warm == cold
+
+
+# --- the forms' PDFs ------------------------------------------------------------------------------
+
+@pytest.fixture
+def drawn(monkeypatch) -> list:
+    """Every form the build draws (instead of taking from the cache), by id."""
+    from generator import formsite
+    seen, draw = [], formsite.form_pdf
+
+    def counting(form, catalog):
+        seen.append(form.id)
+        return draw(form, catalog)
+
+    monkeypatch.setattr(formsite, "form_pdf", counting)
+    return seen
+
+
+def _pdfs(forms, catalog) -> dict[str, bytes]:
+    from generator.formsite import form_files
+    return {k: v for k, v in form_files(list(forms), catalog).items() if k.endswith(".pdf")}
+
+
+def test_a_second_build_draws_no_pdf_and_gets_the_same_bytes(cache, shipped_forms, icd_catalog, drawn):
+    first = _pdfs(shipped_forms.values(), icd_catalog)
+    assert sorted(drawn) == sorted(shipped_forms)
+    drawn.clear()
+    assert _pdfs(shipped_forms.values(), icd_catalog) == first
+    assert drawn == []
+    assert first == {f"forms/{f.id}.pdf": form_pdf(f, icd_catalog) for f in shipped_forms.values()}
+
+
+def test_an_edited_form_or_catalog_is_drawn_again(cache, shipped_forms, icd_catalog, drawn):
+    import dataclasses
+    form = shipped_forms["session-log"]
+    _pdfs([form], icd_catalog)
+    edited = dataclasses.replace(form, title=form.title + " (edited)")
+    assert _pdfs([edited], icd_catalog) == {"forms/session-log.pdf": form_pdf(edited, icd_catalog)}
+    cpt = icd_catalog.cpt_codes[0]
+    catalog = dataclasses.replace(icd_catalog, cpt_codes=(dataclasses.replace(cpt, name=cpt.name + " x"),
+                                                          *icd_catalog.cpt_codes[1:]))
+    _pdfs([form], catalog)
+    assert drawn == ["session-log"] * 3
+
+
+def test_the_same_form_from_another_place_is_not_drawn_again(cache, shipped_forms, icd_catalog, drawn):
+    import dataclasses
+    from generator.errors import Location
+    form = shipped_forms["session-log"]
+    first = _pdfs([form], icd_catalog)
+    moved = dataclasses.replace(form, where=Location("elsewhere/session-log.yaml", 1, 1))
+    assert _pdfs([moved], icd_catalog) == first
+    assert drawn == ["session-log"]
+
+
+def test_a_damaged_pdf_entry_is_drawn_afresh(cache, shipped_forms, icd_catalog, drawn):
+    form = shipped_forms["session-log"]
+    first = _pdfs([form], icd_catalog)
+    entry, = (cache.parent / "pdf").iterdir()
+    entry.write_bytes(entry.read_bytes()[:1000])  # cut short, as by a full disk
+    assert _pdfs([form], icd_catalog) == first
+    assert entry.read_bytes() == first["forms/session-log.pdf"]
+    assert drawn == ["session-log", "session-log"]
+
+
+def test_pdfs_are_drawn_when_the_cache_cannot_be_made(tmp_path, shipped_forms, icd_catalog, monkeypatch, drawn):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("METDOCS_CACHE_DIR", str(blocker))
+    form = shipped_forms["session-log"]
+    assert _pdfs([form], icd_catalog) == {"forms/session-log.pdf": form_pdf(form, icd_catalog)}
+    assert _pdfs([form], icd_catalog) and drawn == ["session-log", "session-log"]
