@@ -140,8 +140,9 @@ class Record(dict):
     x["key"] only after an AttributeError; a plain dict raised one for every value a page shows.
 
     The record is its own attribute dictionary, so getattr finds a key at once (no failed
-    lookup, no Python-level __getattr__: about a twentieth of a 1,000-case build). A key named
-    like a dict method (`items`, `get`) would hide that method from attribute access; none is."""
+    lookup, no Python-level __getattr__: about a twentieth of our stages' work at 1,000 cases).
+    A key named like a dict method (`items`, `get`) would hide that method from attribute
+    access; none is."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,7 +47,8 @@ _NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z_]+)?(?::[a-z0-9.-]+)?")
 # Each pattern opens with a character class and checks what stands before it with a lookbehind
 # placed after that first character: `re` then jumps from candidate to candidate instead of
 # trying every position (twice as fast; these run on every piece of prose of every case).
-# `\d(?<![\w.\-]\d)(?!\d{4}\b)` is "a number not glued to a word, dot or hyphen, and not a 5-digit code".
+# `\d(?<![\w.\-]\d)(?!\d{4}\b)` reads "a number not glued to a word, dot or hyphen, and not a
+# 5-digit code".
 _DATE = re.compile(r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}\b")
 _COUNT = re.compile(r"(\d(?<![\w.\-]\d)(?!\d{4}\b)\d*(?:\.\d+)?)(?:\s*\+\s*\d+(?:\.\d+)?)*\s+(?:[a-z]+\s+)?"
                     r"(units?|minutes?|mins?|days?|sessions?)\b")
