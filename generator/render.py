@@ -36,7 +36,7 @@ _MD_ANY = re.compile(r"[&<>\\`*_\[\]{}|#!]")
 _BLOCK_START = re.compile(r"[-+=?~:]|\d+[.)](?=\s|$)")
 """What starts a block when it opens a line (list, rule, setext underline, details, fence, ...).
 A value may open a line (`- {{ item }}`), so its first character is written as an entity there.
-`\d`, not [0-9]: Python-Markdown's list pattern takes a digit of any script ("９1. x" is a list)."""
+`\\d`, not [0-9]: Python-Markdown's list pattern takes a digit of any script ("９1. x" is a list)."""
 
 
 _PLACEHOLDERS = str.maketrans("", "", "\x02\x03")
