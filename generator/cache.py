@@ -18,6 +18,8 @@ from pathlib import Path
 from jinja2 import Environment
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from .fsguard import write_atomically
+
 
 def cache_dir() -> Path:
     """$METDOCS_CACHE_DIR, else $XDG_CACHE_HOME/metdocs, else ~/.cache/metdocs."""
@@ -146,7 +148,6 @@ def cached_file(kind: str, key: str, make, *, valid=lambda data: True) -> bytes:
         return data
     data = make()
     try:
-        from .fsguard import write_atomically
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
     except OSError:  # full disk, read-only cache: the build goes on without it

@@ -321,8 +321,8 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, first=None) -> tuple
         cases_dir: Folder of case YAML files.
         scan: `scan(document) -> problems`, run on every file that is valid YAML (the privacy guard).
         audit: `audit(case) -> result` (problems, or whatever the caller wants back), run on every
-            case that passed the format rules. Its
-            results are only meaningful if the data turns out to have no errors; the caller decides.
+            case that passed the format rules. Its results are only meaningful if the data turns
+            out to have no errors; the caller decides.
         first: a job of the caller's to run in this process meanwhile (`load.map_chunks`).
 
     Returns:

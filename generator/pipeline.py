@@ -204,8 +204,9 @@ def _check(project: Project, *, strict: bool, on: dt.date | None, timings: dict[
         if not any(p.is_error for p in problems):
             if all(a is not None for a in audited):
                 problems += sort_problems(p for probs, _, _ in audited for p in probs)  # = audit_cases(cases, ...)
-                findings = {c.id: found for c, (_, found, _) in zip(cases, audited) if found}
-                for c, (_, _, known) in zip(cases, audited):
+                for c, (_, found, known) in zip(cases, audited):
+                    if found:
+                        findings[c.id] = found
                     if known is not None:
                         prose.remember(c, catalog, known)
             else:  # an audit raised in the pass: run them here, where the error surfaces

@@ -77,12 +77,10 @@ def prose_fields(case: Case):
 def facts(case: Case, catalog) -> dict[str, str]:
     """Every placeholder this case defines, with the text the page shows for it (do not change it:
     the audit, the case page and the quiz export share one answer per case)."""
-    if _FACTS.get("catalog") is not catalog:  # a new build (a `serve` reload): forget the last one's
-        _FACTS.clear()
-        _FACTS["catalog"] = catalog
-    hit = _FACTS.get(id(case))
+    memo = _memo_for(catalog)
+    hit = memo.get(id(case))
     if hit is None or hit[0] is not case:
-        hit = _FACTS[id(case)] = (case, _facts(case, catalog))  # holding the case keeps its id from being reused
+        hit = memo[id(case)] = (case, _facts(case, catalog))  # holding the case keeps its id from being reused
     return hit[1]
 
 
@@ -98,10 +96,16 @@ def worked_out(case: Case, catalog) -> dict[str, str] | None:
 
 def remember(case: Case, catalog, known: dict[str, str]) -> None:
     """Keep facts worked out elsewhere (by a helper process of the check) for `facts` to return."""
+    _memo_for(catalog)[id(case)] = (case, known)
+
+
+def _memo_for(catalog) -> dict:
+    """_FACTS, emptied first when `catalog` is not the one it holds facts for (a new build, a
+    `serve` reload: forget the last one's)."""
     if _FACTS.get("catalog") is not catalog:
         _FACTS.clear()
         _FACTS["catalog"] = catalog
-    _FACTS[id(case)] = (case, known)
+    return _FACTS
 
 
 def _facts(case: Case, catalog) -> dict[str, str]:
