@@ -1,7 +1,7 @@
-"""`python -m generator` runs the metdocs command."""
+"""`python -m metdocs` runs the metdocs command."""
 
 import sys
 
-from .cli import main
+from metdocs.cli.main import main
 
 sys.exit(main())

@@ -2,7 +2,7 @@
 data/, templates/, site_src/ and mkdocs.yml inside the package.
 
 The design keeps those folders at the top of the repository, where a source checkout (and
-an editable install) uses them in place. A wheel gets copies in `generator/_shipped/`, and
+an editable install) uses them in place. A wheel gets copies in `metdocs/_shipped/`, and
 an sdist carries the folders themselves so that a wheel built from it gets them too.
 `shipped.py` finds whichever is there. Only setuptools is imported: this module runs in
 the isolated build environment, before any of metdocs' dependencies exist.
@@ -18,7 +18,7 @@ from setuptools.command.sdist import sdist
 
 FOLDERS = ("data", "templates", "site_src")
 FILES = ("mkdocs.yml",)
-TARGET = Path("generator", "_shipped")
+TARGET = Path("metdocs", "_shipped")  # inside the installed package (folder generator/ in the source)
 
 
 def shipped_files(root: Path) -> list[str]:
@@ -31,7 +31,7 @@ def shipped_files(root: Path) -> list[str]:
 
 
 class BuildPy(build_py):
-    """build_py, plus the shipped project copied into build/lib/generator/_shipped/."""
+    """build_py, plus the shipped project copied into build/lib/metdocs/_shipped/."""
 
     def run(self):
         super().run()

@@ -3,10 +3,11 @@ mkdocs.yml that metdocs comes with.
 
 In a source checkout (an editable install included) they are the repository's own top-level
 folders, next to this package. An installed wheel carries copies of them as package data in
-`generator/_shipped/` (written by the build hook in `_packaging.py`).
+`metdocs/_shipped/` (written by the build hook in `_packaging.py`).
 
 A course project made by `metdocs new` builds on them by reference: its mkdocs.yml says
-`INHERIT: !!python/name:generator.shipped.MKDOCS_YML` (see `course.py`).
+`INHERIT: !!python/name:metdocs.shipped.MKDOCS_YML` (see `files/course.py`). That name is
+public: it must not move.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def update_golden(request) -> bool:
 
 
 def _shipped_catalog():
-    from generator.catalog import load_catalog
+    from metdocs.catalog.assemble import load_catalog
     cat, problems = load_catalog(REPO / "data" / "catalog")
     assert cat is not None, [str(p) for p in problems]
     return cat
@@ -40,8 +40,8 @@ def catalog():
 @pytest.fixture(scope="session")
 def icd_catalog():
     """The shipped catalog with its official ICD-10-CM titles, as the build has it."""
-    from generator.icd import code_set
-    from generator.model import Catalog
+    from metdocs.catalog.icd import code_set
+    from metdocs.catalog.model import Catalog
     cat = _shipped_catalog()
     return Catalog(**{**cat.__dict__, "icd": {d.code: code_set().lookup(d.code) for d in cat.diagnoses}})
 
@@ -49,7 +49,7 @@ def icd_catalog():
 @pytest.fixture(scope="session")
 def shipped_forms(icd_catalog) -> dict:
     """The shipped form definitions by id, checked against the catalog."""
-    from generator.forms import load_forms
+    from metdocs.forms.definition import load_forms
     loaded, problems = load_forms(REPO / "templates" / "forms", icd_catalog)
     assert not [p for p in problems if p.is_error], problems
     return {f.id: f for f in loaded}
@@ -83,7 +83,7 @@ def built_project(built_tiny, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The shipped project's site, built once per test session with `metdocs build` (strict MkDocs)."""
-    from generator.cli import main
+    from metdocs.cli.main import main
     out = tmp_path_factory.mktemp("built") / "site"
     code = main(["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)])
     assert code == 0
@@ -112,7 +112,7 @@ def shipped_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
     """Run `metdocs ARGS` in a folder; return (exit code, stdout, stderr)."""
-    from generator.cli import main
+    from metdocs.cli.main import main
 
     def run(*args: str, cwd: Path | None = None):
         if cwd is not None:

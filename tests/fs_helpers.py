@@ -55,10 +55,10 @@ def site_bytes(site: Path) -> dict[str, bytes]:
 
 
 def metdocs(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> tuple[int, str, str]:
-    """Run `python -m generator ARGS` in `cwd`; (exit code, stdout, stderr). A hang fails the test."""
+    """Run `python -m metdocs ARGS` in `cwd`; (exit code, stdout, stderr). A hang fails the test."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     full_env = {k: v for k, v in full_env.items() if v is not None}
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env,
+    proc = subprocess.run([sys.executable, "-m", "metdocs", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout, proc.stderr
 

@@ -1,4 +1,4 @@
-"""Tests for generator.cases (the worked-case format) and generator.audit (the case audit).
+"""Tests for metdocs.cases.model (the worked-case format) and metdocs.rules.audit.core (the case audit).
 
 Unit tests run the clean shipped case, changed one thing at a time, against a small
 catalog built here in Python, so they do not move when data/catalog/ is edited. The
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.audit import ELEMENT_FIELDS, ENFORCED, audit_case, audit_cases, measure_changes
-from generator.cases import Activity, ClaimLine, ExpectedBreach, ProgressReport, load_cases
-from generator.schema import Text
-from generator.icd import IcdInfo
-from generator.model import (Catalog, Category, ChangeFigure, Cpt, Cutoff, Diagnosis, Element, Measure, Pairing,
+from metdocs.rules.audit.core import ELEMENT_FIELDS, ENFORCED, audit_case, audit_cases, measure_changes
+from metdocs.cases.model import Activity, ClaimLine, ExpectedBreach, ProgressReport, load_cases
+from metdocs.catalog.schema import Text
+from metdocs.catalog.icd import IcdInfo
+from metdocs.catalog.model import (Catalog, Category, ChangeFigure, Cpt, Cutoff, Diagnosis, Element, Measure, Pairing,
                              Population, Rule, Source, Threshold)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,8 +339,8 @@ def test_load_reports_id_and_shape_problems(tmp_path):
 
 @pytest.fixture(scope="module")
 def real():
-    from generator.catalog import load_catalog
-    from generator.icd import code_set
+    from metdocs.catalog.assemble import load_catalog
+    from metdocs.catalog.icd import code_set
     catalog, problems = load_catalog(ROOT / "data" / "catalog")
     assert catalog is not None, [str(p) for p in problems]
     return catalog, code_set()
@@ -504,7 +504,7 @@ def test_dates_of_service_outside_the_code_set_year(clean):
     [p] = audit_case(clean, CAT, CodeSetOf("FY2025"))  # a code set a year older than the dates
     assert (p.rule, p.severity, p.where) == ("billable-icd10-leaf", "warning", clean.sessions[0].where)
     assert "FY2025 (2024-10-01 to 2025-09-30)" in p.message and "falls in FY2026" in p.message
-    from generator.icd import fiscal_year_of
+    from metdocs.catalog.icd import fiscal_year_of
     assert (fiscal_year_of(dt.date(2026, 9, 30)), fiscal_year_of(dt.date(2026, 10, 1))) == ("FY2026", "FY2027")
 
 
@@ -567,7 +567,7 @@ def _say(case, text, field="payable"):
 
 
 def test_placeholders_render_and_unknown_ones_are_located(clean):
-    from generator import prose
+    from metdocs.rules import prose
     known = prose.facts(clean, CAT)
     assert prose.fill("s1: {s1.minutes:97530} + {s1.minutes:97110} min = {s1.units} units", known) == \
         "s1: 24 + 23 min = 3 units"
@@ -598,7 +598,7 @@ def test_rule_thresholds_and_cut_offs_may_be_written(clean):
 # --- the catalog's rules are all enforced or marked for review --------------------------------------
 
 def test_every_shipped_rule_is_enforced_or_reviewed(real):
-    from generator.audit import unenforced
+    from metdocs.rules.audit.core import unenforced
     catalog, _ = real
     assert unenforced(catalog) == []
     ids = {r.id for r in catalog.rules}
@@ -608,7 +608,7 @@ def test_every_shipped_rule_is_enforced_or_reviewed(real):
 
 
 def test_unenforced_rule_is_an_error():
-    from generator.audit import unenforced
+    from metdocs.rules.audit.core import unenforced
     lone = Rule("new-rule", "New", "s", "all", ("src",), D, D)
     [p] = unenforced(make_catalog(rules=(*CAT.rules, lone)))
     assert "'new-rule'" in p.message and "review:" in p.message
@@ -619,7 +619,7 @@ def test_unenforced_rule_is_an_error():
 
 def test_every_rule_the_audit_cites_is_registered():
     import re as _re
-    source = (ROOT / "generator" / "audit.py").read_text()
+    source = (ROOT / "generator" / "rules" / "audit" / "core.py").read_text()
     cited = set(_re.findall(r'ctx\.breach\([^,]+,\s*"([a-z0-9-]+)"', source))
     cited |= set(_re.findall(r': "([a-z0-9-]+)"', source.split("UNIT_RULES = ", 1)[1].split("\n", 1)[0]))
     assert cited and cited <= set(ENFORCED), cited - set(ENFORCED)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import REPO
-from generator.bench import PHASES, format_report, synthesise
-from generator.cases import load_cases
+from metdocs.bench.run import PHASES, format_report, synthesise
+from metdocs.cases.model import load_cases
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.pdf import form_pdf
-from generator.pipeline import Project, generate
-from generator.render import environment, render
+from metdocs.forms.pdf.layout import form_pdf
+from metdocs.site.pipeline import Project, generate
+from metdocs.pages.render import environment, render
 
 PAGE = "{% for x in items %}{{ x }} {% endfor %}\n"
 
@@ -97,7 +97,7 @@ def test_the_whole_site_is_the_same_with_a_warm_cache(cache, tiny_project):
 @pytest.fixture
 def drawn(monkeypatch) -> list:
     """Every form the build draws (instead of taking from the cache), by id."""
-    from generator import formsite
+    from metdocs.forms import sitefiles as formsite
     seen, draw = [], formsite.form_pdf
 
     def counting(form, catalog):
@@ -109,7 +109,7 @@ def drawn(monkeypatch) -> list:
 
 
 def _pdfs(forms, catalog) -> dict[str, bytes]:
-    from generator.formsite import form_files
+    from metdocs.forms.sitefiles import form_files
     return {k: v for k, v in form_files(list(forms), catalog).items() if k.endswith(".pdf")}
 
 
@@ -137,7 +137,7 @@ def test_an_edited_form_or_catalog_is_drawn_again(cache, shipped_forms, icd_cata
 
 def test_the_same_form_from_another_place_is_not_drawn_again(cache, shipped_forms, icd_catalog, drawn):
     import dataclasses
-    from generator.errors import Location
+    from metdocs.errors import Location
     form = shipped_forms["session-log"]
     first = _pdfs([form], icd_catalog)
     moved = dataclasses.replace(form, where=Location("elsewhere/session-log.yaml", 1, 1))

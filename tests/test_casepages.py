@@ -1,8 +1,8 @@
-"""Tests for generator.casepages: worked-case and drill pages and the print editions.
+"""Tests for metdocs.pages.casepages: worked-case and drill pages and the print editions.
 
 They render the shipped data (data/cases/, data/catalog/) with the shipped templates, so a
 template that drops an answer, leaks one into the student packet, or types a number by hand
-fails here. The last tests check the case-kind validation in generator.cases.
+fails here. The last tests check the case-kind validation in metdocs.cases.model.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from generator import prose, render
-from generator.audit import case_findings
-from generator.casepages import case_pages, case_path
-from generator.cases import _kind_rules
-from generator.icd import code_set
-from generator.packets import ANSWER_END, ANSWER_START
-from generator.pipeline import Project, check
-from generator.units import allocate
+from metdocs.rules import prose
+
+from metdocs.pages import render
+from metdocs.rules.audit.core import case_findings
+from metdocs.pages.casepages import case_pages, case_path
+from metdocs.cases.model import _kind_rules
+from metdocs.catalog.icd import code_set
+from metdocs.pages.packets import ANSWER_END, ANSWER_START
+from metdocs.site.pipeline import Project, check
+from metdocs.rules.units import allocate
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script>"
@@ -120,7 +122,7 @@ def test_drill_answer_lists_exactly_the_declared_breaches_collapsed(checked, sit
         # the answer is the last thing on the page, between the packets' answer markers
         assert page.index(ANSWER_START) < page.index(ANSWER_OPEN) < page.index(ANSWER_END), case.id
         # ...and nowhere before it but in the interactive audit's data, which no packet prints (packets.py)
-        from generator.packets import WEB_END, WEB_START
+        from metdocs.pages.packets import WEB_END, WEB_START
         before = page[:page.index(WEB_START)] + page[page.index(WEB_END):page.index(ANSWER_OPEN)]
         for b in case.expected_breaches:
             assert _shown(_said(case, b.note, checked)) not in before
@@ -131,7 +133,7 @@ def case_catalog_rules(checked):
 
 
 def test_packet_pages_carry_the_slot_the_plugin_fills(site):
-    from generator.packets import SLOT
+    from metdocs.pages.packets import SLOT
     for edition in ("student", "instructor"):
         assert SLOT in site[f"print/{edition}/index.md"]
     assert "answers are in the instructor edition" in site["print/student/index.md"]
@@ -252,7 +254,7 @@ def test_every_link_on_case_and_drill_pages_resolves(tmp_path, offline):
     """Raw HTML parts of a case page are not rewritten by MkDocs: every relative link must still land."""
     from urllib.parse import unquote
 
-    from generator.cli import main
+    from metdocs.cli.main import main
     out = tmp_path / "site"
     args = ["build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(out)] + (["--offline"] if offline else [])
     assert main(args) == 0
@@ -273,7 +275,8 @@ def test_every_link_on_case_and_drill_pages_resolves(tmp_path, offline):
 
 def test_parallel_check_and_generate_equal_the_serial_ones(monkeypatch):
     """Many cases are worked through in forked processes (load.map_chunks): same output, same order."""
-    from generator import load, pipeline
+    from metdocs.catalog import load
+    from metdocs.site import pipeline
     serial_checked, serial = check(Project.at(REPO)), pipeline.generate(Project.at(REPO))
     pools = []
 
@@ -299,7 +302,7 @@ def test_raw_blocks_set_aside_come_back_byte_for_byte(site):
     """The plugin hides a case page's raw HTML blocks from Markdown (plugin.set_aside): same HTML out."""
     import markdown
 
-    from generator.plugin import put_back, set_aside
+    from metdocs.site.plugin import put_back, set_aside
     exts = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
     pages = [p for p in site if p.split("/")[0] in ("cases", "drills") and not p.endswith("index.md")]
     assert pages
@@ -368,7 +371,7 @@ def _rows(table_html: str) -> list[list[str]]:
 
 
 def test_every_case_and_drill_shows_its_claim_as_a_cms1500(checked, site):
-    from generator.casepages import LINES_PER_FORM, NPI_PLACEHOLDER, PLACE_OF_SERVICE
+    from metdocs.pages.casepages import LINES_PER_FORM, NPI_PLACEHOLDER, PLACE_OF_SERVICE
     for case in checked.cases:
         page = site[case_path(case)]
         record = page.split(ANSWER_START)[0]
@@ -421,8 +424,8 @@ def _quiz(page: str) -> dict:
 
 
 def test_drill_quiz_key_is_the_declared_breaches_with_the_engine_findings(checked, site, icd):
-    from generator.audit import ENFORCED
-    from generator.packets import WEB_END, WEB_START
+    from metdocs.rules.audit.core import ENFORCED
+    from metdocs.pages.packets import WEB_END, WEB_START
     rule_ids = {r.id for r in checked.catalog.rules if r.id in ENFORCED}
     for case in _drills(checked):
         page = site[case_path(case)]

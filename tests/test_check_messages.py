@@ -222,7 +222,7 @@ def test_problems_from_many_files_are_all_listed_sorted(tmp_path, run_cli):
 
 @pytest.mark.parametrize("indent, deep", [(128, False), (129, True), (300, True)])
 def test_indentation_past_the_nesting_limit_is_found_before_parsing(tmp_path, indent, deep):
-    from generator.load import MAX_DEPTH, load_file
+    from metdocs.catalog.load import MAX_DEPTH, load_file
     path = tmp_path / "deep.yaml"
     path.write_text("sources:\n  - id: a\n    title: ok\n" + "#\n" + " " * indent + "# far in\n")
     doc, problems = load_file(path)
@@ -236,7 +236,7 @@ def test_indentation_past_the_nesting_limit_is_found_before_parsing(tmp_path, in
 
 
 def test_odd_characters_are_found_among_plain_ascii_and_other_scripts(tmp_path):
-    from generator.load import load_file
+    from metdocs.catalog.load import load_file
     path = tmp_path / "odd.yaml"
     path.write_text('sources:\n  - id: a\n    title: "Gait → speed ≥ 0.8 m/s"\n    note: "x\\u202ey"\n'
                     "    url: https://example.org/\u0085\n", encoding="utf-8")

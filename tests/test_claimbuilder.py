@@ -1,4 +1,4 @@
-"""The claim builder: the Python engine (generator/claimbuilder.py) and its browser port (claims.js).
+"""The claim builder: the Python engine (generator/rules/claimbuilder.py) and its browser port (claims.js).
 
 * Both ports give the same visit, answers, explanations and grades on 600 seeds, each under the
   seed's own unit rule and forced to each of the two rules (1,800 exercises), with the right
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.claimbuilder import (PACKET_SEEDS, PROBLEM_RULES, PROBLEMS, SHAPE, builder_data, generate, grade,
+from metdocs.rules.claimbuilder import (PACKET_SEEDS, PROBLEM_RULES, PROBLEMS, SHAPE, builder_data, generate, grade,
                                     mulberry32, percent)
-from generator.units import RULES, allocate
+from metdocs.rules.units import RULES, allocate
 
 ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "site_src" / "assets" / "javascripts"
@@ -43,7 +43,7 @@ process.stdout.write(JSON.stringify({out, draws}));
 
 @pytest.fixture(scope="module")
 def checked():
-    from generator.pipeline import Project, check
+    from metdocs.site.pipeline import Project, check
     result = check(Project.at(ROOT))
     assert result.ok
     return result
@@ -166,9 +166,9 @@ def test_grading_counts_each_step(data):
 
 def test_answers_agree_with_the_audit_engine(data, checked):
     """Bill each visit as the builder says and audit it: the audit flags exactly the builder's problem."""
-    from generator.audit import EVAL_OR_MANUAL, case_findings
-    from generator.cases import Activity, ClaimLine, Payer, Referral, ReferralDiagnosis, Session
-    from generator.icd import code_set
+    from metdocs.rules.audit.core import EVAL_OR_MANUAL, case_findings
+    from metdocs.cases.model import Activity, ClaimLine, Payer, Referral, ReferralDiagnosis, Session
+    from metdocs.catalog.icd import code_set
 
     cat, icd = checked.catalog, code_set()
     template = next(c for c in checked.cases if c.kind == "worked")

@@ -108,7 +108,7 @@ def test_rebuild_after_one_case_change_keeps_unchanged_files(shipped_copy, run_c
 
 
 def test_every_command_is_in_the_readme():
-    from generator.cli import COMMANDS
+    from metdocs.cli.main import COMMANDS
     readme = (REPO / "README.md").read_text()
     for name in COMMANDS:
         assert f"`metdocs {name}" in readme, name
@@ -119,7 +119,7 @@ def test_rules_lists_every_rule_with_source_review_date_and_enforcement(run_cli)
     code, out, _ = run_cli("rules", "--json", cwd=REPO)
     assert code == 0
     rows = json.loads(out)
-    from generator.catalog import load_catalog
+    from metdocs.catalog.assemble import load_catalog
     catalog, _ = load_catalog(REPO / "data" / "catalog")
     assert {r["id"] for r in rows if r["kind"] == "rule"} == {r.id for r in catalog.rules}
     for r in rows:

@@ -61,7 +61,7 @@ def test_codes_a_medexpro_may_not_bill_are_marked(run_cli):
 
 
 def test_help_examples_bill_only_in_scope_codes(run_cli, catalog):
-    from generator.cli import EPILOG
+    from metdocs.cli.main import EPILOG
     out_of_scope = {c.code for c in catalog.cpt_codes if not c.in_scope}
     shown = {code for line in EPILOG.splitlines() if "metdocs units" in line
              for code in re.findall(r"\b(\d{5})=", line)}

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import prose
-from generator.audit import audit_case, case_findings
-from generator.cases import cutoffs_for, exceeds, figure_for, load_cases, measure_changes
-from generator.schema import Text
+from metdocs.rules import prose
+from metdocs.rules.audit.core import audit_case, case_findings
+from metdocs.cases.model import cutoffs_for, exceeds, figure_for, load_cases, measure_changes
+from metdocs.catalog.schema import Text
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "data" / "cases"
@@ -24,8 +24,8 @@ CASES = ROOT / "data" / "cases"
 
 @pytest.fixture(scope="module")
 def real():
-    from generator.catalog import load_catalog
-    from generator.icd import code_set
+    from metdocs.catalog.assemble import load_catalog
+    from metdocs.catalog.icd import code_set
     catalog, problems = load_catalog(ROOT / "data" / "catalog")
     assert catalog is not None, [str(p) for p in problems]
     return catalog, code_set()
@@ -258,7 +258,7 @@ def test_diabetes_case_checks_glucose_and_feet(cases):
 
 def test_shipped_dates_of_service_are_in_the_code_set_year(cases, real):
     _, icd = real
-    from generator.icd import fiscal_year_of
+    from metdocs.catalog.icd import fiscal_year_of
     for case in cases.values():
         for s in case.sessions:
             assert fiscal_year_of(s.date) == icd.fiscal_year, (case.id, s.id, s.date)

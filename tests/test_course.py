@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.course import EXAMPLE_ID, builds_on_shipped, new_course
-from generator.pipeline import Project, check
+from metdocs.files.course import EXAMPLE_ID, builds_on_shipped, new_course
+from metdocs.site.pipeline import Project, check
 
 from conftest import REPO
 
@@ -207,9 +207,9 @@ def test_a_course_cannot_build_into_the_shipped_folders_it_builds_on(course, ins
 
     Asked of the guard itself, not of a whole build: a build that wrongly went ahead would
     write into the repository's own folders."""
-    from generator import sitedir
-    from generator.errors import UsageError
-    from generator.shipped import ROOT
+    from metdocs.files import sitedir
+    from metdocs.errors import UsageError
+    from metdocs.shipped import ROOT
     config = course / "mkdocs.yml"
     protected = sitedir.protected_for(Project.for_config(config), config)
     for target in (ROOT / inside, ROOT / inside / "site-from-a-course"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import cpus
+from metdocs.work import cpus
 
 
 @pytest.fixture

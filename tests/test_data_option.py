@@ -82,7 +82,7 @@ def test_units_reads_dir_and_the_environment_too(project, run_cli, monkeypatch):
 
 
 def test_bench_makes_its_cases_from_dir(project, run_cli, monkeypatch, tmp_path):
-    from generator import bench
+    from metdocs.bench import run as bench
     from conftest import REPO
 
     mine = tmp_path / "benchdata"
@@ -108,7 +108,7 @@ def test_serve_builds_from_dir(project):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", "../mydata",
+    proc = subprocess.Popen([sys.executable, "-m", "metdocs", "serve", "--data", "../mydata",
                              "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     try:

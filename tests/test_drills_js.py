@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.claimbuilder import percent
+from metdocs.rules.claimbuilder import percent
 
 ROOT = Path(__file__).resolve().parents[1]
 DRILLS_JS = ROOT / "site_src" / "assets" / "javascripts" / "drills.js"
@@ -30,9 +30,9 @@ process.stdout.write(JSON.stringify(job.map(j => drills.grade(j.data, j.marks)))
 
 @pytest.fixture(scope="module")
 def quizzes() -> list[dict]:
-    from generator.casepages import case_pages
-    from generator.icd import code_set
-    from generator.pipeline import Project, check
+    from metdocs.pages.casepages import case_pages
+    from metdocs.catalog.icd import code_set
+    from metdocs.site.pipeline import Project, check
     checked = check(Project.at(ROOT))
     views = [p.context["c"] for p in case_pages(checked.catalog, checked.cases, code_set())
              if p.template == "drill.md.j2"]

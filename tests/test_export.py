@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.cases import load_cases
-from generator.units import allocate
+from metdocs.cases.model import load_cases
+from metdocs.rules.units import allocate
 
 from conftest import FIXTURES, REPO
 
@@ -48,7 +48,7 @@ def holds_lesson(feedback: str, note: str) -> bool:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    from generator.cli import main
+    from metdocs.cli.main import main
     out = tmp_path_factory.mktemp("quiz")
     assert main(["export", "--config", str(REPO / "mkdocs.yml"), "--out", str(out), "--worked-cases"]) == 0
     return out
@@ -56,7 +56,7 @@ def exported(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shipped():
-    from generator.catalog import load_catalog
+    from metdocs.catalog.assemble import load_catalog
     catalog, _ = load_catalog(REPO / "data" / "catalog")
     cases, problems = load_cases(REPO / "data" / "cases")
     assert not [p for p in problems if p.is_error]
@@ -201,7 +201,7 @@ def test_qti_numerical_items_hold_the_engines_units(exported, shipped):
 
 
 def test_worked_case_question_asks_the_session_where_the_rules_differ_most(shipped):
-    from generator.export.questions import worked_question
+    from metdocs.export.questions import worked_question
     catalog, cases = shipped
     for case in (c for c in cases if c.kind == "worked"):
         q = worked_question(case, catalog)

@@ -93,7 +93,7 @@ def assert_no_clutter(project: Path) -> None:
 
 
 def test_two_builds_at_once_give_one_whole_site_and_no_clutter(refs, project):
-    procs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", data], cwd=project,
+    procs = [subprocess.Popen([sys.executable, "-m", "metdocs", "build", "--data", data], cwd=project,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **EPOCH})
              for data in ("data-a", "data-b")]
@@ -106,7 +106,7 @@ def test_two_builds_at_once_give_one_whole_site_and_no_clutter(refs, project):
 
 
 def _kill_during(project: Path, args: list[str], delay: float) -> int | None:
-    proc = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=project, start_new_session=True,
+    proc = subprocess.Popen([sys.executable, "-m", "metdocs", *args], cwd=project, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **EPOCH})
     time.sleep(delay)
@@ -130,7 +130,8 @@ def test_sigkill_at_a_random_moment_leaves_one_whole_site_and_the_next_build_cle
 
 KILL_AT = """
 import os, signal, sys
-from generator import build, sitedir
+from metdocs.site import build
+from metdocs.files import sitedir
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -159,7 +160,7 @@ elif point == "mid-zip":              # half a zip in its temporary file
             f.write(b"PK\\x03\\x04 half written")
         die()
     build.write_zip = half
-from generator.cli import main
+from metdocs.cli.main import main
 sys.exit(main(sys.argv[2:]))
 """
 

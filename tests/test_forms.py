@@ -18,12 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.catalog import load_catalog  # noqa: E402
-from generator.fhir import BASE_URL, R4_ITEM_TYPES, link_id, questionnaire, questionnaire_json  # noqa: E402
-from generator.forms import load_forms  # noqa: E402
-from generator.formsite import form_files  # noqa: E402
-from generator.htmlform import form_page  # noqa: E402
-from generator.pdf import form_pdf  # noqa: E402
+from metdocs.catalog.assemble import load_catalog  # noqa: E402
+from metdocs.forms.fhir import BASE_URL, R4_ITEM_TYPES, link_id, questionnaire, questionnaire_json  # noqa: E402
+from metdocs.forms.definition import load_forms  # noqa: E402
+from metdocs.forms.sitefiles import form_files  # noqa: E402
+from metdocs.forms.webform import form_page  # noqa: E402
+from metdocs.forms.pdf.layout import form_pdf  # noqa: E402
 
 pypdf = pytest.importorskip("pypdf")
 FORMS = ROOT / "templates" / "forms"
@@ -225,7 +225,7 @@ def test_three_renderings_agree_on_names(forms, catalog):
 
 
 def test_two_renderings_give_identical_bytes(forms, catalog):
-    from generator.icd import code_set
+    from metdocs.catalog.icd import code_set
     assets = ROOT / "site_src" / "assets"
     a = form_files(forms, catalog, icd=code_set(), assets=assets)
     b = form_files(forms, catalog, icd=code_set(), assets=assets)
@@ -351,7 +351,7 @@ def test_fill_rejects_what_is_not_a_saved_form_and_writes_nothing(tmp_path, run_
 
 
 def test_every_required_element_is_covered_in_every_rendering(forms, catalog):
-    from generator.fhir import ELEMENT_SYSTEM
+    from metdocs.forms.fhir import ELEMENT_SYSTEM
     for form in forms:
         html = _html(form, catalog)
         pdf = _field_names(form_pdf(form, catalog))

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from generator.fhir import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION, VARIABLE, canonical,
+from metdocs.forms.fhir import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION, VARIABLE, canonical,
                            questionnaire, questionnaire_response)
-from generator.forms import CPT_YEAR
+from metdocs.forms.definition import CPT_YEAR
 
 R4B = pytest.importorskip("fhir.resources.R4B.questionnaire")
 VALUE_FOR_TYPE = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
@@ -175,7 +175,7 @@ def test_responses_validate_and_match_their_questionnaire(forms, catalog):
 
 
 def _measure_value_links(form):
-    """From the definition, not from generator.fhir: a table that names a measure in a column holds
+    """From the definition, not from metdocs.forms.fhir: a table that names a measure in a column holds
     that measure's values in its number columns."""
     return {f"{f.id}.{c.id}" for f in form.fields() if f.type == "table"
             and any(c.options_from == "measures" for c in f.columns) for c in f.columns if c.type == "number"}

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.forms import CPT_NOTICE, DISCLAIMER
-from generator.pdf import form_pdf
+from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER
+from metdocs.forms.pdf.layout import form_pdf
 
 pypdf = pytest.importorskip("pypdf")
 FF_REQUIRED, FF_MULTILINE, FF_RADIO = 1 << 1, 1 << 12, 1 << 15

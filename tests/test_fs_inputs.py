@@ -251,7 +251,7 @@ def test_serve_with_a_bad_address_is_a_usage_error(project, run_cli, addr):
 
 
 def test_an_internal_error_is_one_line_unless_debug(project, run_cli, monkeypatch):
-    from generator import plugin
+    from metdocs.site import plugin
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from generator.cases import Case
-from generator.load import load_file
-from generator.model import CatalogFile
-from generator.schema import parse
+from metdocs.cases.model import Case
+from metdocs.catalog.load import load_file
+from metdocs.catalog.model import CatalogFile
+from metdocs.catalog.schema import parse
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -64,7 +64,7 @@ def test_loader_never_raises_on_bytes(tmp_path, data):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tree=trees)
 def test_whole_check_never_raises(tiny_project, tree):
-    from generator.pipeline import Project, check
+    from metdocs.site.pipeline import Project, check
     extra = tiny_project / "data" / "catalog" / "zz-fuzz.yaml"
     with extra.open("w", encoding="utf-8") as f:
         YAML().dump({"rules": tree} if not isinstance(tree, dict) else tree, f)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.pipeline import Project, generate
+from metdocs.site.pipeline import Project, generate
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "tiny"
 

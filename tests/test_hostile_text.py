@@ -96,7 +96,7 @@ def _fields(cls) -> list[tuple[str, str, type | None]]:
 
 def _is_prose(cls, name: str) -> bool:
     """Whether the field is case prose (`schema.Text`, alone, optional or in a tuple)."""
-    from generator.schema import Text
+    from metdocs.catalog.schema import Text
     tp = get_type_hints(cls, include_extras=True)[name]
     while get_args(tp):
         tp = next(a for a in get_args(tp) if a is not type(None) and a is not Ellipsis)
@@ -120,9 +120,9 @@ def text_fields(*roots) -> set[tuple[str, str]]:
 
 
 def _roots():
-    from generator.cases import Case
-    from generator.forms import Form
-    from generator.model import CatalogFile
+    from metdocs.cases.model import Case
+    from metdocs.forms.definition import Form
+    from metdocs.catalog.model import CatalogFile
     return {"data/catalog": CatalogFile, "data/cases": Case, "templates/forms": Form}
 
 
@@ -264,7 +264,7 @@ def _build(root: Path, payloads: bool) -> tuple[Path, Poisoner]:
     import contextlib
     import io
 
-    from generator.cli import main
+    from metdocs.cli.main import main
     root.mkdir(parents=True)
     for name in ("data", "templates", "site_src"):
         shutil.copytree(REPO / name, root / name)
@@ -383,7 +383,7 @@ def test_two_builds_are_byte_identical(tiny_project, run_cli, monkeypatch, tmp_p
 
 
 def test_text_cannot_forge_a_markdown_placeholder():
-    from generator.render import html_value, md_text
+    from metdocs.pages.render import html_value, md_text
     forged = "before \x02wzxhzdk:0\x03 after"
     assert "\x02" not in md_text(forged) and "\x03" not in md_text(forged)
     assert "\x02" not in html_value(forged) and "\x03" not in html_value(forged)

@@ -1,4 +1,4 @@
-"""Tests for generator.icd: validity, billability, normalisation and the cache."""
+"""Tests for metdocs.catalog.icd: validity, billability, normalisation and the cache."""
 
 import sqlite3
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.icd import RELEASE, CodeSet, IcdInfo, code_set, format_info, normalise
+from metdocs.catalog.icd import RELEASE, CodeSet, IcdInfo, code_set, format_info, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,7 +116,7 @@ def test_cache_file_named_by_release(cs, cache_dir):
 
 def test_warm_cache_does_not_import_package(cs, cache_dir):
     script = (
-        "import sys; from pathlib import Path; from generator.icd import CodeSet\n"
+        "import sys; from pathlib import Path; from metdocs.catalog.icd import CodeSet\n"
         f"info = CodeSet(Path({str(cache_dir)!r})).lookup('G20')\n"
         "assert info.children[0] == 'G20.A1', info\n"
         "assert 'simple_icd_10_cm' not in sys.modules\n")

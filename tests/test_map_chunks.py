@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from generator import load
+from metdocs.catalog import load
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_first_runs_once_here_before_this_process_takes_a_piece(two_cpus, n):
 
 
 def test_a_job_moved_between_phases_keeps_the_sum(monkeypatch):
-    from generator import pipeline
+    from metdocs.site import pipeline
 
     clock = iter([0.0, 1.0, 3.0, 10.0])  # span starts; job starts, ends; span ends
     monkeypatch.setattr(pipeline.time, "perf_counter", lambda: next(clock))

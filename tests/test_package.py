@@ -7,7 +7,8 @@ id; build, and find the new case next to the shipped pages; export the quiz and 
 The fresh virtualenv borrows metdocs' dependencies from the test environment (one .pth line)
 instead of downloading them again, which took minutes here; `pip check` then proves that
 every dependency the wheel declares is there in a version it accepts. The wheel itself is
-installed by pip, and `generator` is imported from the fresh virtualenv, not the repository.
+installed by pip, and `metdocs` is imported from the fresh virtualenv, not the repository; the
+wheel has no top-level `generator` package (that is only the source folder's name).
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ def test_an_installed_wheel_makes_builds_and_exports_a_course(tmp_path):
     (wheel,) = dist.glob("metdocs-*.whl")
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-    assert {"generator/_shipped/mkdocs.yml", "generator/_shipped/data/cases/post-tka-clean.yaml",
-            "generator/_shipped/templates/pages/case.md.j2", "generator/_shipped/templates/forms/session-log.yaml",
-            "generator/_shipped/site_src/index.md", "generator/_shipped/site_src/assets/javascripts/units.js"} <= names
+    assert {"metdocs/_shipped/mkdocs.yml", "metdocs/_shipped/data/cases/post-tka-clean.yaml",
+            "metdocs/_shipped/templates/pages/case.md.j2", "metdocs/_shipped/templates/forms/session-log.yaml",
+            "metdocs/_shipped/site_src/index.md", "metdocs/_shipped/site_src/assets/javascripts/units.js"} <= names
+    # The import package is metdocs, every subpackage included; nothing lands at the top as `generator`.
+    assert {n.split("/")[0] for n in names if not n.startswith("metdocs-")} == {"metdocs"}
+    assert {"metdocs/cli/main.py", "metdocs/site/plugin.py", "metdocs/forms/pdf/__init__.py"} <= names
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
@@ -59,7 +63,8 @@ def test_an_installed_wheel_makes_builds_and_exports_a_course(tmp_path):
     (fresh_site / "borrowed_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     run(venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", wheel, cwd=tmp_path)
     run(venv / "bin" / "python", "-m", "pip", "check", cwd=tmp_path)
-    where = run(venv / "bin" / "python", "-c", "import generator.shipped as s; print(s.ROOT)", cwd=tmp_path)
+    where = run(venv / "bin" / "python", "-c", "import importlib.util, metdocs.shipped as s; "
+                "assert importlib.util.find_spec('generator') is None; print(s.ROOT)", cwd=tmp_path)
     shipped_root = Path(where.stdout.strip())
     assert shipped_root.is_relative_to(venv) and not shipped_root.is_relative_to(REPO)
 

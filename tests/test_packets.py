@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.packets import ANSWER_END, ANSWER_START, WEB_END, WEB_START, Piece, assemble, url_dir
+from metdocs.pages.packets import ANSWER_END, ANSWER_START, WEB_END, WEB_START, Piece, assemble, url_dir
 
 DRILL = (f'<h1 id="title">Drill</h1><p>See <a href="../../cpt/97110/">97110</a> and <a href="#title">top</a>.</p>'
          f'{ANSWER_START}<details class="success"><p>The secret</p></details>{ANSWER_END}')

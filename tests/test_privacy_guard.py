@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from generator.load import Document, load_file, yaml_files
-from generator.privacy import _suspect, check_documents, plain, scan_text
+from metdocs.catalog.load import Document, load_file, yaml_files
+from metdocs.cases.privacy import _suspect, check_documents, plain, scan_text
 
 IDENTIFIERS = [
     # Social Security numbers

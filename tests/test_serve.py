@@ -38,7 +38,7 @@ def _wait_for(proc, lines: list[str], text: str, deadline: float) -> None:
 def test_serve_prints_its_address_and_each_rebuild(tiny_project):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([sys.executable, "-m", "metdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=tiny_project, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines: list[str] = []
     try:

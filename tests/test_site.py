@@ -116,8 +116,8 @@ def test_nothing_generated_is_written_into_site_src(site):
 
 
 def test_unit_rules_page_shows_the_engine_results(site, catalog):
-    from generator.unitpages import EXAMPLES
-    from generator.units import allocate
+    from metdocs.pages.unitpages import EXAMPLES
+    from metdocs.rules.units import allocate
     html = _page(site, "units/index.md").read_text()
     for _, visit in EXAMPLES:
         for rule in ("cms", "ama"):
@@ -139,12 +139,12 @@ def _text(html_path: Path) -> str:
 
 
 def test_student_packet_has_no_answers_instructor_has_all(site):
-    from generator.audit import case_findings
-    from generator.icd import code_set
-    from generator.pipeline import Project, check
+    from metdocs.rules.audit.core import case_findings
+    from metdocs.catalog.icd import code_set
+    from metdocs.site.pipeline import Project, check
     checked = check(Project.at(REPO))
     drills = [c for c in checked.cases if c.kind == "drill"]
-    from generator import prose
+    from metdocs.rules import prose
     secrets = [prose.fill(b.note, prose.facts(c, checked.catalog)) for c in drills for b in c.expected_breaches]
     secrets += [f.problem.message for c in drills for f in case_findings(c, checked.catalog, code_set())]
     student = " ".join(_text(site / "print" / "student" / "index.html").split())
@@ -176,8 +176,8 @@ def test_packets_have_unique_ids_and_working_links(site):
 def test_packets_show_every_claim_and_the_claim_builder_exercises(site):
     """The CMS-1500 view of every case and drill is in both packets; the drills' answer views, the
     exercises' answers and nothing of the interactive audit is in the student packet."""
-    from generator.claimbuilder import PACKET_SEEDS, builder_data, generate
-    from generator.pipeline import Project, check
+    from metdocs.rules.claimbuilder import PACKET_SEEDS, builder_data, generate
+    from metdocs.site.pipeline import Project, check
     checked = check(Project.at(REPO))
     drills = sum(1 for c in checked.cases if c.kind == "drill")
     student = (site / "print" / "student" / "index.html").read_text()
@@ -203,7 +203,7 @@ def test_packets_show_every_claim_and_the_claim_builder_exercises(site):
 
 def test_claim_views_stay_out_of_the_search_index(search_index):
     """The CMS-1500 view repeats the session logs' claim lines: indexing it would only add noise."""
-    from generator.casepages import NPI_PLACEHOLDER
+    from metdocs.pages.casepages import NPI_PLACEHOLDER
     cases = [d for d in search_index if d["location"].startswith("cases/")]
     assert cases and any("97110" in d["text"] for d in cases)
     assert not [d["location"] for d in search_index if NPI_PLACEHOLDER in d["text"] or "ICD Ind." in d["text"]]
@@ -238,7 +238,7 @@ def test_size_budgets(site):
 
 def test_reserved_ids_name_every_part_of_the_site(site):
     """An entry id may not be a name the site uses itself; the list must keep up with the site."""
-    from generator.schema import RESERVED_IDS
+    from metdocs.catalog.schema import RESERVED_IDS
     used = {p.name for p in site.iterdir() if p.is_dir()} | {p.stem for p in site.glob("*.html")} | {"index"}
     used |= {p.stem for p in site.glob("*.xml")}
     assert used <= RESERVED_IDS, sorted(used - RESERVED_IDS)

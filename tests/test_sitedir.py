@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fs_helpers import one_line_error, snapshot
-from generator import sitedir
+from metdocs.files import sitedir
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_a_second_build_waits_for_the_first(project):
     errors = project / "stderr.txt"
     with sitedir.lock(project / "site"):
         with open(errors, "w") as err:
-            proc = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=project, stderr=err,
+            proc = subprocess.Popen([sys.executable, "-m", "metdocs", "build"], cwd=project, stderr=err,
                                     stdout=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         try:
             deadline = time.monotonic() + 120

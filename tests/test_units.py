@@ -1,4 +1,4 @@
-"""Tests for generator/units.py, the timed-units engine.
+"""Tests for generator/rules/units.py, the timed-units engine.
 
 Only CMS's published figures (Pub 100-04 ch.5 §20.2 examples and unit table, see
 /work/shared/reference/domain.md §2) are used as golden results; everything else is
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # works with bare `pytest` too
 
-from generator.units import (  # noqa: E402
+from metdocs.rules.units import (  # noqa: E402
     MAX_MINUTES, RULES, Allocation, UsageError, allocate, cms_units_for, format_allocation,
     parse_visit_args)
 

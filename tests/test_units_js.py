@@ -1,4 +1,4 @@
-"""The browser port site_src/assets/javascripts/units.js must agree with generator/units.py.
+"""The browser port site_src/assets/javascripts/units.js must agree with generator/rules/units.py.
 
 Random visits come from a seeded generator in Python, go to node as a JSON file, and
 every result (units, totals, explanation) is compared with Python's for both rules.
@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # works with bare `pytest` too
 
-from generator.units import MAX_MINUTES, RULES, allocate  # noqa: E402
+from metdocs.rules.units import MAX_MINUTES, RULES, allocate  # noqa: E402
 
 UNITS_JS = ROOT / "site_src" / "assets" / "javascripts" / "units.js"
 POOL = ["97110", "97112", "97116", "97140", "97150", "97161", "97164", "97530", "97535", "97750"]

@@ -7,7 +7,7 @@ import math
 import pytest
 from ruamel.yaml import YAML
 
-from generator.yamlnodes import ComposeError, QuotedStr, compose
+from metdocs.catalog.yamlnodes import ComposeError, QuotedStr, compose
 
 SAMPLE = """\
 a: "97110"
@@ -59,7 +59,7 @@ def test_scalar_texts_are_collected_in_file_order():
 
 
 def test_without_the_c_parser_the_pure_one_gives_the_same_tree(monkeypatch):
-    from generator import yamlnodes
+    from metdocs.catalog import yamlnodes
 
     fast = compose(SAMPLE)
     monkeypatch.setattr(yamlnodes, "CParser", None)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..archive import write_zip
-from ..errors import DataError, UsageError, display_path
-from ..fsguard import write_atomically
-from .moodle import moodle_xml
-from .qti import qti_package
-from .questions import Question, questions
+from metdocs.files.archive import write_zip
+from metdocs.errors import DataError, UsageError, display_path
+from metdocs.files.fsguard import write_atomically
+from metdocs.export.moodle import moodle_xml
+from metdocs.export.qti import qti_package
+from metdocs.export.questions import Question, questions
 
 MOODLE_FILE = "quiz-moodle.xml"
 QTI_FILE = "quiz-qti.zip"
@@ -29,8 +29,8 @@ def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool 
     Returns the files written and the questions they hold. Raises DataError (nothing
     written) when the data has errors, UsageError when `out` is not a folder.
     """
-    from ..icd import code_set
-    from ..pipeline import check
+    from metdocs.catalog.icd import code_set
+    from metdocs.site.pipeline import check
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"expected --out to be a folder, found a file: {display_path(out)}")

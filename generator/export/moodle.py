@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .questions import Question
-from .text import to_html, xml_safe
+from metdocs.export.questions import Question
+from metdocs.export.text import to_html, xml_safe
 
 CATEGORIES = {"drills": "Audit drills", "worked": "Worked cases: units"}
 PENALTY = "0.3333333"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .questions import Question
-from .text import to_html, xml_safe
+from metdocs.export.questions import Question
+from metdocs.export.text import to_html, xml_safe
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"

@@ -16,11 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from .. import prose
-from ..audit import case_findings
-from ..cases import Case, Session
-from ..model import Catalog
-from ..units import allocate, format_allocation
+from metdocs.rules import prose
+from metdocs.rules.audit.core import case_findings
+from metdocs.cases.model import Case, Session
+from metdocs.catalog.model import Catalog
+from metdocs.rules.units import allocate, format_allocation
 
 DISTRACTORS = 3
 """Wrong answers per drill question (four choices in all, as most item banks expect)."""

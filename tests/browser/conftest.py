@@ -96,7 +96,7 @@ def page_paths(site_dir: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> BuiltSite:
     """Bind the server first (free port), build with SITE_URL = its origin, then serve."""
-    from generator.cli import main
+    from metdocs.cli.main import main
 
     site_dir = tmp_path_factory.mktemp("browser") / "site"
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
@@ -178,7 +178,7 @@ def guard(context, page, site) -> Guard:
 def offline_root(tmp_path_factory) -> Path:
     """Build the offline edition once, unzip the zip elsewhere, return the unzipped site folder
     (test_offline.py, and test_practice.py's file:// runs)."""
-    from generator.cli import main
+    from metdocs.cli.main import main
 
     out = tmp_path_factory.mktemp("offline-build")
     site_dir = out / "site-offline"

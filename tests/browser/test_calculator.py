@@ -1,4 +1,4 @@
-"""The unit calculator page agrees with the Python engine (generator.units) on random visits."""
+"""The unit calculator page agrees with the Python engine (metdocs.rules.units) on random visits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.units import allocate
+from metdocs.rules.units import allocate
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,10 @@
 """The fillable forms (pages under /forms/ and the offline copies), used the way a trainer uses them.
 
 * every form: fill it in, save it (a FHIR R4 QuestionnaireResponse, validated with fhir.resources
-  R4B and equal to the one generator.fhir builds from the same values), reload, load it back, print;
+  R4B and equal to the one metdocs.forms.fhir builds from the same values), reload, load it back, print;
 * a file saved by version 1 (the old {form, version, values} JSON) still loads;
 * session log: totals are worked out from the rows, read-only; the units shown, and the total the
-  form calls allowed, are the payer's chosen rule's only and agree with generator.units.allocate;
+  form calls allowed, are the payer's chosen rule's only and agree with metdocs.rules.units.allocate;
 * the check lists each gap once, catches what an auditor would (totals, links, header and
   unknown ICD-10-CM codes, group work), and clears on a sound record;
 * the ICD-10-CM code set is fetched only when a code is checked, never on a first visit;
@@ -30,8 +30,8 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import REPO, install_guard
-from generator.fhir import questionnaire, questionnaire_response
-from generator.units import allocate
+from metdocs.forms.fhir import questionnaire, questionnaire_response
+from metdocs.rules.units import allocate
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def forms(shipped_forms):
 @pytest.fixture(scope="module", autouse=True)
 def typical_session_log(forms, catalog):
     """TYPICAL["session-log"]: the example's values, without those the form works out itself."""
-    from generator.fill import read_saved
+    from metdocs.forms.fill import read_saved
     form, values = read_saved(EXAMPLE, list(forms.values()), catalog)
     assert form.id == "session-log"
     computed = {f.id for f in form.fields() if f.calculate != "none"}
@@ -145,7 +145,7 @@ def fill_everything(page) -> dict:
 
 
 def _answers(qr: dict) -> list:
-    """(path, answer) pairs: a readable diff when the browser and generator.fhir disagree."""
+    """(path, answer) pairs: a readable diff when the browser and metdocs.forms.fhir disagree."""
     out = []
 
     def walk(items, path):
@@ -219,7 +219,7 @@ def test_fill_save_reload_load_and_print(page, guard, forms, catalog, form_id, t
     saved, path = save(page, tmp_path, form_id)
     QuestionnaireResponse.model_validate(saved)
     assert check_against(questionnaire(forms[form_id], catalog), saved) == []
-    # What the browser saved is what generator.fhir builds from the same values (computed ones included).
+    # What the browser saved is what metdocs.forms.fhir builds from the same values (computed ones included).
     want = questionnaire_response(forms[form_id], catalog, computed, status=saved["status"], authored=saved["authored"])
     assert _answers(saved) == _answers(want)
     assert saved == want

@@ -2,7 +2,7 @@
 
 tests/run unpacks the npm package `lforms` (its built web component) into .cache/lforms/; the
 test serves it with a tiny local page and drives it in Chromium, with no request to any other
-host. Each Questionnaire is loaded with a response generator.fhir builds from a filled-in record;
+host. Each Questionnaire is loaded with a response metdocs.forms.fhir builds from a filled-in record;
 LHC-Forms must then show, from the Questionnaire's FHIRPath alone, what the engine computes:
 total timed minutes, the units the chosen rule allows (CMS pooled or per code), the units billed,
 each change against baseline and the next reassessment date. Measure values are quantities: the
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, install_guard
-from generator.fhir import ROW_UNIT, measure_quantity, questionnaire, questionnaire_response
-from generator.units import allocate
+from metdocs.forms.fhir import ROW_UNIT, measure_quantity, questionnaire, questionnaire_response
+from metdocs.rules.units import allocate
 
 pytestmark = pytest.mark.browser
 

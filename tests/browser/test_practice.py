@@ -45,11 +45,11 @@ def where(request, context, page) -> Where:
 @pytest.fixture(scope="module")
 def engine():
     """The checked project, the drills' expected answers and the claim builder's data."""
-    from generator import prose
-    from generator.audit import case_findings
-    from generator.claimbuilder import builder_data
-    from generator.icd import code_set
-    from generator.pipeline import Project, check
+    from metdocs.rules import prose
+    from metdocs.rules.audit.core import case_findings
+    from metdocs.rules.claimbuilder import builder_data
+    from metdocs.catalog.icd import code_set
+    from metdocs.site.pipeline import Project, check
     checked = check(Project.at(REPO))
     assert checked.ok
     drills = {}
@@ -116,7 +116,7 @@ def _stored(page) -> dict:
 
 
 def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, where, engine):
-    from generator.claimbuilder import percent
+    from metdocs.rules.claimbuilder import percent
     _, drills, _ = engine
     case, key = drills[DRILL]
     assert len(key) >= 3 and any(k["session"] is None for k in key)
@@ -303,7 +303,7 @@ def _submit_claim(page) -> dict:
 
 
 def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
-    from generator.claimbuilder import PROBLEMS, generate, grade
+    from metdocs.rules.claimbuilder import PROBLEMS, generate, grade
     _, _, data = engine
     rnd = random.Random(42)
     runs = [(42, None), (1, "cms"), (1, "ama"), (7, None), (13, None), (16, "cms")]
@@ -342,7 +342,7 @@ def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
 
 
 def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, engine):
-    from generator.claimbuilder import generate
+    from metdocs.rules.claimbuilder import generate
     _, _, data = engine
     page.goto("/practice/claim-builder/?seed=5", wait_until="load")
     page.wait_for_selector("[data-metdocs-claims][data-ready][data-seed='5']")

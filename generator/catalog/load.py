@@ -1,0 +1,366 @@
+"""Stage 1, load: read YAML files into position-carrying nodes.
+
+The composer in `yamlnodes.py` (on ruamel.yaml's C parser) keeps the line and
+column of every key, value and list item, which is what lets later stages point
+at the exact place of a mistake. Nothing here judges what the values mean; it
+turns files into `Document`s, or into `Problem`s when a file cannot be read as
+YAML or holds characters no text may hold (see `odd_character`). `map_chunks`
+at the end shares per-file work among processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import re
+import threading
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+
+from metdocs.errors import Location, Problem, display_path
+from metdocs.work.cpus import free_cpus
+from metdocs.files.fsguard import MAX_BYTES, read_regular
+from metdocs.catalog.yamlnodes import ComposeError, compose, strings
+
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted. The parser recurses per level; a hostile file could exhaust the stack."""
+
+
+_NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(fr"\U{p:04x}fffe\U{p:04x}ffff" for p in range(17))
+_SHARED = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS
+_ODD_IN_FILE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _SHARED + "]")
+"""Characters no text in a data file may hold: C0 and C1 controls and DEL (tab and line breaks
+aside), Unicode noncharacters and lone surrogates, invisible line and paragraph separators, and
+the bidirectional overrides and isolates that make text display differently from what it holds
+(the "Trojan Source" characters). Each breaks or disguises something downstream: YAML front
+matter, JSON, a terminal showing a message, or a reader's trust in what the page says."""
+_ODD = re.compile(r"[\x00-\x08\x0b-\x1f" + _SHARED + "]")
+"""The same for one parsed value, which may not hold a carriage return either (only an escape in
+double quotes can put one there; a line break in a file always reads as a line feed)."""
+_ODD_BUT_NUL = re.compile(_ODD.pattern.replace(r"\x00-", r"\x01-"))
+"""`_ODD` without NUL, which separates the values in `Document.scalars`."""
+_PLAIN_IN_FILE = re.compile(r"[\t\n\r\x20-\x7e]+")
+_PLAIN_IN_VALUE = re.compile(r"[\t\n\x20-\x7e]+")
+"""Runs of characters that are never odd in a file / in a value (a value may not hold a carriage return)."""
+
+
+def odd_character(ch: str) -> str:
+    """What a character matched by `_ODD_IN_FILE` is, in words, for a message."""
+    cp = ord(ch)
+    if 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069:
+        what = f"{unicodedata.name(ch)}, a bidirectional control that can make text show differently from what it holds"
+    elif cp in (0x2028, 0x2029):
+        what = f"{unicodedata.name(ch)}, an invisible line break"
+    elif unicodedata.category(ch) == "Cs":
+        what = "a lone surrogate"
+    elif unicodedata.category(ch) == "Cc":
+        what = "a control character"
+    else:
+        what = "a Unicode noncharacter"
+    return f"U+{cp:04X} ({what})"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed YAML file."""
+
+    path: Path
+    """The file on disk."""
+
+    root: Any
+    """The parsed content: Mapping / Sequence / scalars (see yamlnodes.py), or None for an empty file."""
+
+    shown: str = ""
+    """The path as messages show it (computed once: resolving paths is slow at scale)."""
+
+    scalars: str | None = None
+    """The text of every scalar in the file, in order, joined by NUL characters (None: unknown).
+    One string to search for whole-file checks such as the privacy guard's quick test."""
+
+    def at(self, line0: int = -1, col0: int = -1) -> Location:
+        """Location from the parser's 0-based line and column (-1 means the whole file)."""
+        return Location(self.shown or display_path(self.path), line0 + 1, col0 + 1)
+
+
+_cache: dict[tuple[Path, str], tuple[bytes, tuple]] = {}
+"""path -> (digest of its bytes, (document, problems)): `serve` re-parses only files that changed."""
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file; return the document or the problems that stopped it.
+
+    Parsing is cached per file by a digest of its bytes (not its time stamp, which is
+    too coarse to tell two quick saves apart). Documents are never changed after
+    loading, so sharing them is safe.
+    """
+    raw, problem = read_regular(path, MAX_BYTES)  # never a FIFO, device or endless file
+    if problem is not None:
+        return None, [problem]
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    key = (path, os.getcwd())  # messages show paths relative to the working folder
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == digest:
+        return hit[1][0], list(hit[1][1])
+    result = _parse(path, raw)
+    _cache[key] = (digest, result)
+    return result[0], list(result[1])
+
+
+def _parse(path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    where = Location.of(path)
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(Location.of(path, *_line_col(raw, MAX_BYTES, b"\n")),
+                              f"expected a YAML file under {MAX_BYTES:,} bytes, found {len(raw):,} bytes")]
+    if b"\x00" in raw:
+        return None, [Problem(Location.of(path, *_line_col(raw, raw.index(b"\x00"), b"\n")),
+                              "expected a UTF-8 text file, found binary data (a NUL byte)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, [Problem(Location.of(path, *_line_col(raw, e.start, b"\n")),
+                              f"expected UTF-8 text, found the byte 0x{raw[e.start]:02x} (save the file as UTF-8)")]
+    odd = _odd_in_file(path, text)
+    if odd:
+        return None, odd
+    too_deep = _too_deep(path, text)
+    if too_deep is not None:
+        return None, [too_deep]
+    scalars: list[str] = []
+    try:
+        root = compose(text, scalars)
+    except ComposeError as e:
+        return None, [Problem(Location.of(path, e.line0 + 1, e.col0 + 1), e.message)]
+    except MarkedYAMLError as e:
+        return None, [_marked_problem(path, e, text)]
+    except ReaderError as e:  # a character the YAML reader refuses (the scan above should have found it)
+        at = e.position if isinstance(e.position, int) and 0 <= e.position < len(text) else 0
+        return None, [Problem(Location.of(path, *_line_col(text, at, "\n")),
+                              f"expected YAML text, found a character YAML does not allow: {e.reason}")]
+    except (YAMLError, ValueError, TypeError, RecursionError) as e:
+        return None, [Problem(where, f"expected valid YAML, found an error the parser could not place: {e}")]
+    doc = Document(path, root, where.path, "\x00".join(scalars))
+    # One search of all the file's text: values hold an odd character only through escapes ("\x7f").
+    text_only = _PLAIN_IN_VALUE.sub("", doc.scalars)
+    if doc.scalars.count("\x00") != max(len(scalars) - 1, 0) or _ODD_BUT_NUL.search(text_only):
+        return doc, _odd_values(doc)
+    return doc, []
+
+
+def _line_col(data, index: int, newline) -> tuple[int, int]:
+    """1-based line and column of position `index` in `data` (text or bytes)."""
+    start = data.rfind(newline, 0, index) + 1
+    return data.count(newline, 0, index) + 1, index - start + 1
+
+
+MAX_REPORTED = 20
+"""Odd characters reported per file: a file full of them needs fixing as a whole, not 1,000 lines."""
+
+
+def _odd_in_file(path: Path, text: str) -> list[Problem]:
+    """A problem at each odd character written as such into the file (first per line; see `_ODD_IN_FILE`)."""
+    # Searching 10 MB of case text with the big character class costs most of a second; runs of
+    # printable ASCII (never odd) go first, and the class searches what little is left.
+    if not _ODD_IN_FILE.search(_PLAIN_IN_FILE.sub("", text)):
+        return []
+    out, last_line = [], 0
+    for m in _ODD_IN_FILE.finditer(text):
+        line, col = _line_col(text, m.start(), "\n")
+        if line != last_line:
+            out.append(Problem(Location.of(path, line, col), f"expected plain text, found {odd_character(m.group())}; "
+                                                             "remove it"))
+            last_line = line
+        if len(out) == MAX_REPORTED:
+            break
+    return out
+
+
+def _odd_values(doc: Document) -> list[Problem]:
+    """A problem for each key or value holding an odd character (written as an escape such as "\\x7f")."""
+    out = []
+    for (line0, col0), value in strings(doc.root, keys=True):
+        m = _ODD.search(value)
+        if m is not None:
+            out.append(Problem(doc.at(line0, col0), f"expected plain text, found {odd_character(m.group())} "
+                                                    f"at character {m.start() + 1} of the text; remove it"))
+            if len(out) == MAX_REPORTED:
+                break
+    return out
+
+
+_DEEP_INDENT = re.compile(r"^ {%d,}" % (2 * MAX_DEPTH + 1), re.M)
+"""A line indented past MAX_DEPTH levels of two spaces."""
+_DEEP_SPACES = " " * (2 * MAX_DEPTH + 1)
+_DEEP_LINE = "\n" + _DEEP_SPACES
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(path: Path, text: str) -> Problem | None:
+    """Find nesting deeper than MAX_DEPTH before the recursive parser does (cheap, approximate).
+
+    Block nesting shows as indentation (two spaces a level at least); flow nesting as
+    brackets. Brackets inside quotes are skipped; a stray bracket in plain text cannot
+    reach the limit in any real file.
+    """
+    # A literal search finds a candidate line far faster than the regex tries every line start.
+    deep = _DEEP_INDENT.search(text) if text.startswith(_DEEP_SPACES) or _DEEP_LINE in text else None
+    if deep is not None:
+        indent = len(deep.group())
+        return Problem(Location.of(path, _line_col(text, deep.start(), "\n")[0], indent + 1),
+                       f"expected at most {MAX_DEPTH} levels of nesting, found {indent} spaces of indentation")
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None  # too few brackets to nest that deep: skip the slow scan
+    depth, quote = 0, ""
+    for n, line in enumerate(text.splitlines(), 1):
+        if not _BRACKET.search(line):
+            continue  # a quote ends with its line, so a line with no bracket leaves the depth as it was
+        for col, ch in enumerate(line, 1):
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'" and (col == 1 or line[col - 2] in " [{,:"):
+                quote = ch
+            elif ch == "#" and (col == 1 or line[col - 2] == " "):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(Location.of(path, n, col),
+                                   f"expected at most {MAX_DEPTH} levels of nesting, found deeper brackets")
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+        quote = ""  # a quote never legitimately spans lines in our files' flow collections
+    return None
+
+
+def _marked_problem(path: Path, e: MarkedYAMLError, text: str) -> Problem:
+    mark = e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    what = (e.problem or "").strip()
+    if "duplicate key" in what:
+        # ruamel: 'found duplicate key "a" with value "2" (original value: "1")'; its context
+        # mark is the start of the mapping, so find the first use of the key ourselves.
+        key = what.split('"')[1] if '"' in what else "?"
+        first = _first_key_line(text, key, e.context_mark.line if e.context_mark else 0, mark.line, mark.column)
+        return Problem(Location.of(path, line, col),
+                       f"expected each key once per mapping, found duplicate key '{key}' (first defined on line {first})")
+    lines = text.splitlines()
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
+    if "tab" in what or at == "\t":
+        return Problem(Location.of(path, line, col),
+                       "expected spaces for indentation, found a tab character (YAML does not allow tabs)")
+    context = f" {e.context}" if e.context else ""
+    return Problem(Location.of(path, line, col), f"expected valid YAML, found a syntax error: {what}{context}".rstrip())
+
+
+def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> int | str:
+    """1-based line of the first `key:` at `column` between lines start and stop (0-based)."""
+    lines = text.splitlines()
+    for i in range(start, min(stop, len(lines))):
+        rest = lines[i][column:]
+        if lines[i][:column].strip(" -") == "" and rest.startswith((f"{key}:", f"'{key}':", f'"{key}":')):
+            return i + 1
+    return "?"
+
+
+def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
+    """The YAML files in `folder` (.yaml and .yml), sorted so output order never depends on the disk."""
+    return sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
+
+
+def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], list[Problem]]:
+    """Load every YAML file in `folder` (sorted, so output order never depends on the disk)."""
+    docs, problems = [], []
+    for path in yaml_files(folder, pattern):
+        doc, probs = load_file(path)
+        problems.extend(probs)
+        if doc is not None:
+            docs.append(doc)
+    return docs, problems
+
+
+PARALLEL_MIN = 50
+"""Per-file work (loading, auditing, rendering cases) is split over processes from this many items up."""
+
+PIECES_PER_PROCESS = 16
+"""How finely `map_chunks` cuts the work: small pieces let a faster process take more of them."""
+
+_task: tuple | None = None
+"""(function, pieces, next-piece counter) for the forked workers of `map_chunks`; inherited through
+fork, never pickled."""
+
+
+def map_chunks(fn, items, *, first=None) -> list:
+    """`fn(items)` (a list in, a list out, one result per item and in order), split over processes.
+
+    With many items on a machine with several idle CPUs (see `_free_cpus`), the items are
+    cut into small contiguous pieces that this process and forked workers take in turn from
+    a shared counter until none is left, so a process slowed by other work, or by pickling
+    its results, simply takes fewer pieces (fixed halves left one CPU idle for a tenth of a
+    second at 1,000 cases). Results are joined by piece number, so the output is exactly the
+    serial one. `fn` and the items reach the workers through fork (no pickling); only the
+    results come back pickled, piece by piece as they are done. Small inputs, a single CPU,
+    no `fork` (Windows, macOS) or other threads running (`mkdocs serve`: forking a threaded
+    process is unsafe) keep it in this process.
+
+    `first()`, when given, is a job of this process's own (compiling templates, drawing the
+    PDFs): it runs before this process takes any piece, while the workers already do, so it
+    costs about half its time. Without workers it simply runs first.
+    """
+    global _task
+    items = list(items)
+    n = 1
+    if (len(items) >= PARALLEL_MIN and _task is None and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        n = min(_free_cpus(), len(items))
+    if n < 2:
+        if first is not None:
+            first()
+        return list(fn(items))
+    context = multiprocessing.get_context("fork")
+    count = min(len(items), n * PIECES_PER_PROCESS)
+    pieces = [items[len(items) * k // count:len(items) * (k + 1) // count] for k in range(count)]
+    _task = (fn, pieces, context.Value("i", 0))
+    try:
+        with ProcessPoolExecutor(max_workers=n - 1, mp_context=context) as pool:
+            futures = [pool.submit(_take_pieces, True) for _ in range(n - 1)]
+            if first is not None:
+                first()
+            done = _take_pieces(False)
+            for f in futures:
+                done.update((k, pickle.loads(blob)) for k, blob in f.result().items())
+    finally:
+        _task = None
+    return [result for k in range(count) for result in done[k]]
+
+
+def _take_pieces(in_worker: bool) -> dict:
+    """Run `fn` on pieces not yet taken by another process; {piece number: results}.
+
+    A worker pickles each piece's results as soon as they are made, so that cost is part of
+    its share instead of a wait at the end."""
+    fn, pieces, counter = _task
+    out = {}
+    while True:
+        with counter.get_lock():
+            k = counter.value
+            counter.value = k + 1
+        if k >= len(pieces):
+            return out
+        results = list(fn(pieces[k]))
+        out[k] = pickle.dumps(results, pickle.HIGHEST_PROTOCOL) if in_worker else results
+
+
+def _free_cpus() -> int:
+    """CPUs this process could use now (see cpus.py: measured, not the load average).
+
+    On a saturated machine a second process only adds fork and pickling costs (measured:
+    slower than one process), so what other processes keep busy decides."""
+    return free_cpus()

@@ -1,0 +1,1 @@
+"""The `metdocs` command."""

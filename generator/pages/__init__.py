@@ -1,0 +1,1 @@
+"""Which pages the site has and how each renders (Jinja, escaping), plus the print packets."""

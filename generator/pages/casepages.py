@@ -1,0 +1,395 @@
+"""Pages for the worked cases and audit drills, and their print editions.
+
+Every number shown is computed here by the engine (`units.allocate`,
+`cases.measure_changes`, `audit.case_findings`), never typed in a template.
+Web pages and print editions render the same partials (`partials/case_record.md.j2`,
+`partials/drill_answer.md.j2`); only the `answers` and `collapsed` flags differ,
+so the student and instructor editions cannot drift apart.
+
+Case and drill pages live one folder deep like every generated page; the print
+editions live two deep (`print/student/index.md`), so each page gets its own
+`href` that climbs the right number of folders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from markupsafe import Markup
+from mkdocs.utils import get_relative_url
+
+from metdocs.rules import prose
+from metdocs.rules.audit.core import ENFORCED, SESSION_LOG, UNIT_RULES, case_findings
+from metdocs.rules.claimbuilder import PACKET_SEEDS, builder_data, generate
+from metdocs.cases.model import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
+                    reassess_days)
+from metdocs.catalog.model import Catalog
+from metdocs.pages.packets import SLOT
+from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
+from metdocs.pages.render import json_attr
+from metdocs.rules.sessionlog import ELEMENT_FIELDS
+from metdocs.rules.units import RULE_NAMES, allocate
+
+EDITIONS = ("student", "instructor")
+UNCATEGORISED = "Other diagnoses"
+CASE_PLACE = "@case"
+"""A drill's place id for faults of the case as a whole (never a session id: ids have no '@')."""
+PLACE_OF_SERVICE = "11"
+"""Box 24B on the claim view: 11 (office), a placeholder the page explains; cases do not record one."""
+NPI_PLACEHOLDER = "NPI on file"
+"""Box 24J: never a real-looking number (cases are synthetic), and never another provider's NPI."""
+LINES_PER_FORM = 6
+"""Service lines one CMS-1500 holds; more lines need another form."""
+CLAIM_FORM_SOURCE = "nucc-1500-manual"
+"""The catalog source the claim view cites, when the catalog has it."""
+
+
+def case_path(case: Case) -> str:
+    """Where a case's own page lives: cases/<id>.md, or drills/<id>.md for a drill."""
+    return f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
+
+
+def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, findings: dict | None = None) -> list[Page]:
+    """The case and drill pages, their indexes, and the student and instructor print editions.
+
+    Args:
+        catalog: The checked catalog.
+        cases: The checked cases (`Checked.cases`), worked and drill.
+        icd: The ICD-10-CM code set (`icd.code_set()`), for official titles.
+        directory_urls: MkDocs' `use_directory_urls`; case and drill pages are raw HTML
+            (which MkDocs does not rewrite), so their links are final URLs in that style.
+        findings: drill id -> its raw audit findings (`Checked.findings`); a drill missing
+            from it is audited here.
+    """
+    findings = findings or {}
+    views = [_view(c, catalog, icd, findings.get(c.id)) for c in sorted(cases, key=lambda c: c.id)]
+    worked = [v for v in views if v["kind"] == "worked"]
+    drills = [v for v in views if v["kind"] == "drill"]
+    groups = _by_condition(worked, catalog)
+    pages = [Page("cases/index.md", "cases_index.md.j2",
+                  {**page_context("cases/index.md"), "groups": groups, "cases": worked,
+                   "by_cpt": _by_code(worked, "cpts"), "by_icd": _by_code(worked, "icd_codes"),
+                   "titles": _titles(worked)})]
+    for v in worked:
+        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
+    pages.append(Page("drills/index.md", "drills_index.md.j2", {**page_context("drills/index.md"), "drills": drills}))
+    for v in drills:
+        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
+    data = builder_data(catalog)
+    exercises = [generate(data, seed) for seed in PACKET_SEEDS] if data else []
+    for edition in EDITIONS:
+        # One packet per edition, filled from the rendered case pages (packets.py). Per-section
+        # copies would multiply the biggest pages of a large site; every web page prints
+        # cleanly on its own (print.css) instead.
+        path = f"print/{edition}/index.md"
+        pages.append(Page(path, "print_edition.md.j2",
+                          {**page_context(path, directory_urls), "answers": edition == "instructor", "worked": worked,
+                           "drills": drills, "slot": SLOT, "exercises": exercises},
+                          in_nav=False))
+    return pages
+
+
+def page_context(page: str, directory_urls: bool = True) -> dict:
+    """What every template gets: `href` relative to this page, `url` (the same as MkDocs would
+    rewrite it, for links inside raw HTML), and the path helpers."""
+    up = "../" * page.count("/")
+    here = site_url(page, directory_urls)
+
+    def href(path: str) -> str:
+        return up + path
+
+    here_top = here.partition("/")[0]
+    climb = "../" * here.count("/")
+
+    def url(path: str) -> str:
+        target, sep, anchor = path.partition("#")
+        to = site_url(target, directory_urls)
+        if to and to.partition("/")[0] != here_top:
+            rel = climb + to  # another top folder: what get_relative_url gives, without its work
+        else:
+            rel = get_relative_url(to, here)
+        return _safe_url(rel + sep + anchor)
+
+    return {"href": href, "url": url, "cpt_path": cpt_path, "icd_path": icd_path, "measure_path": measure_path,
+            "case_path": case_path, "page": page}
+
+
+def site_url(path: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives the docs file `path` ('cpt/97110.md' -> 'cpt/97110/' or 'cpt/97110.html')."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _safe_url(url: str) -> str:
+    """Percent-encode what would end or break an attribute value (autoescape handles & and quotes)."""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def _rule_view(unit_rule: str, rules: dict) -> dict:
+    name = RULE_NAMES[unit_rule]
+    return Record({"id": unit_rule, "name": name, "label": name[0].upper() + name[1:], "rule": rules.get(UNIT_RULES[unit_rule])})
+
+
+class Record(dict):
+    """A dict whose keys also read as attributes. Jinja reads `x.key` as getattr(x, "key") first and
+    x["key"] only after an AttributeError; a plain dict raised one for every value a page shows.
+
+    The record is its own attribute dictionary, so getattr finds a key at once (no failed
+    lookup, no Python-level __getattr__: about a twentieth of our stages' work at 1,000 cases).
+    A key named like a dict method (`items`, `get`) would hide that method from attribute
+    access; none is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+    def __getattr__(self, name):  # only for a key not there yet: a View's lazy rest
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class View(Record):
+    """A case's view: what the indexes need at once, the rest (the engine's units, measure
+    changes) computed on first use. Pages render in forked workers (`load.map_chunks`), so
+    each worker works out only the cases it renders, instead of the parent working out all."""
+
+    __slots__ = ("_rest",)
+
+    def __init__(self, light: dict, rest):
+        super().__init__(light)
+        self._rest = rest
+
+    def __missing__(self, key):
+        if self._rest is not None:
+            rest, self._rest = self._rest, None
+            self.update(rest())
+            if key in self:
+                return self[key]
+        raise KeyError(key)
+
+
+def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
+    """Everything a template shows about one case, computed once."""
+    dx_by_code = {d.code: d for d in cat.diagnoses}
+    cats = {c.id: c for c in cat.categories}
+    diagnoses = []
+    for d in sorted(case.referral.diagnoses if case.referral else (), key=lambda d: d.pointer):
+        info = icd.lookup(d.code)
+        entry = dx_by_code.get(d.code)
+        category = cats.get(entry.category) if entry else None
+        diagnoses.append(Record({"pointer": d.pointer, "code": d.code, "title": info.title, "valid": info.valid,
+                                 "billable": info.billable, "in_catalog": entry is not None, "category": category}))
+    conditions = _unique(d["category"].name for d in diagnoses if d["category"])
+    cpts = sorted({a.cpt for s in case.sessions for a in s.activities if a.cpt}
+                  | {ln.cpt for s in case.sessions for ln in s.claim})
+    rules = {r.id: r for r in cat.rules}
+    payer_rule = case.payer.unit_rule
+    other_rule = next(r for r in RULE_NAMES if r != payer_rule)
+
+    said = prose.filler(case, cat)  # the text with its placeholders filled from the engine
+
+    def rest() -> dict:
+        measures = {m.id: m for m in cat.measures}
+        changes = measure_changes(case, cat)
+        days = reassess_days(cat)
+        assessed = sorted([case.baseline.date, *(r.date for r in case.reassessments)])
+        sessions = [_session(s, cat, payer_rule, other_rule) for s in case.sessions]
+        answer = _answer(case, cat, icd, said, found) if case.kind == "drill" else []
+        return {
+            "cpt_names": {c: (cat.cpt(c).name if cat.cpt(c) else None) for c in cpts},
+            "other_rule": _rule_view(other_rule, rules),
+            "summary": said(case.summary),
+            "payable": [said(t) for t in case.payable],
+            "denied_if": [said(t) for t in case.denied_if],
+            "baseline": [_baseline(mv, measures.get(mv.measure), case, cat) for mv in case.baseline.measures],
+            "precaution_sources": _precaution_sources(case, cat),
+            "plan_codes": [Record({"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None})
+                           for p in case.plan.codes],
+            "sessions": sessions,
+            "reassessments": [Record({"r": r, "summary": said(r.summary),
+                                      "changes": [_change(c) for c in changes if c.reassessment == i]})
+                              for i, r in enumerate(case.reassessments)],
+            "reassess_days": days,
+            "next_due": assessed[-1] + dt.timedelta(days=days),
+            "answer": answer,
+            "claim": _claim_view(case, sessions, answer, cat.source(CLAIM_FORM_SOURCE)),
+            "quiz": _quiz(case, cat, answer) if case.kind == "drill" else None,
+        }
+
+    return View({
+        "id": case.id, "kind": case.kind, "case": case, "path": case_path(case),
+        "diagnoses": diagnoses, "conditions": conditions, "cpts": cpts,
+        "icd_codes": [d["code"] for d in diagnoses],
+        "pointers": {d.pointer: d.code for d in (case.referral.diagnoses if case.referral else ())},
+        "payer_rule": _rule_view(payer_rule, rules),
+        "prompt": said(case.prompt),
+    }, rest)
+
+
+def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
+    """One session: its logs, the engine's units under both rules, and the claim lines."""
+    billed = billed_by_code(s)
+    out = Record({"s": s, "billed": dict(billed), "billed_total": sum(billed.values()),
+                  "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
+    if s.activities and all(a.minutes is not None and a.cpt for a in s.activities):
+        minutes = minutes_by_code(s)
+        visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
+        try:
+            out["payer"] = allocate(visit, cat.is_timed, payer_rule)
+            out["other"] = allocate(visit, cat.is_timed, other_rule)
+        except ValueError as e:
+            out["error"] = str(e)
+        out["visit"] = visit
+        out["total_minutes"] = sum(minutes.values())
+        out["matches"] = out["payer"] is not None and out["payer"].units == {c: billed.get(c, 0) for c in visit}
+    return out
+
+
+def _change(c) -> dict:
+    """A measure change with its numbers formatted by Python, not by the template."""
+    return Record({"c": c, "change": f"{c.change:+g}", "baseline": f"{c.baseline:g}", "value": f"{c.value:g}",
+                   "threshold": None if c.threshold is None else f"{c.threshold:g}",
+                   "figure": c.figure.label(c.unit) if c.figure else None})
+
+
+def _baseline(mv, m, case: Case, cat: Catalog) -> dict:
+    """One baseline result with the cut-offs for this client's age band and sex only, and the
+    meaningful-change figure the case will judge it by."""
+    if m is None:
+        return Record({"mv": mv, "m": None, "value": f"{mv.value:g}", "cutoffs": [], "banded": False, "figure": None})
+    cuts = []
+    for c in cutoffs_for(m, case.client):
+        side = beyond(c, mv.value)
+        cuts.append(Record({"c": c, "side": None if side is None else ("yes" if side else "no")}))
+    fig = figure_for(m, case.client, cat)
+    return Record({"mv": mv, "m": m, "value": f"{mv.value:g}", "cutoffs": cuts,
+                   "banded": any(c.ages or c.sex for c in m.cutoffs),
+                   "figure": fig.label(m.unit) if fig else None})
+
+
+def _precaution_sources(case: Case, cat: Catalog) -> list:
+    """Catalog categories of the referral's diagnoses that carry precautions."""
+    cats = {c.id: c for c in cat.categories}
+    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
+    out = []
+    for d in cat.diagnoses:
+        c = cats.get(d.category)
+        if d.code in codes and c and c.precautions and c not in out:
+            out.append(c)
+    return out
+
+
+def _answer(case: Case, cat: Catalog, icd, said, found: list | None = None) -> list[dict]:
+    """Each declared breach with its rule, source, note and the engine's own finding messages
+    (`found`: the audit's raw findings when the check kept them)."""
+    if found is None:
+        found = case_findings(case, cat, icd)
+    out = []
+    for b in case.expected_breaches:
+        rule = next((r for r in cat.rules if r.id == b.rule), None)
+        element = None if rule else next((e for e in cat.elements if e.id == b.rule), None)
+        item = rule or element
+        out.append(Record({
+            "b": b, "note": said(b.note), "kind": "rule" if rule else "element" if element else "unknown",
+            "title": rule.title if rule else element.name if element else b.rule,
+            "source": cat.source(item.sources[0]) if item and item.sources else None,
+            "findings": [f.problem.message for f in found
+                         if f.problem.rule == b.rule and f.session == b.session],
+            "spots": {f.problem.where for f in found if f.problem.rule == b.rule and f.session == b.session},
+        }))
+    return out
+
+
+def _claim_view(case: Case, sessions: list, answer: list, source) -> Record:
+    """The case's claim lines laid out as items 21 and 24 of the CMS-1500 (02/12), six lines a form.
+
+    For a drill, each line also carries the declared faults whose audit finding sits on that line;
+    the rest (on a session's record or the case as a whole) are listed under the form. Only the
+    drill's answer shows those (partials/claim_form.md.j2, `answers`)."""
+    diagnoses = sorted(case.referral.diagnoses if case.referral else (), key=lambda d: d.pointer)
+    box21 = [Record({"letter": d.pointer, "code": d.code, "entry": d.code.replace(".", "")}) for d in diagnoses]
+    lines, placed = [], set()
+    for sv in sessions:
+        s = sv["s"]
+        for line in s.claim:
+            found = [a for a in answer if line.where in a["spots"]]
+            placed.update(id(a) for a in found)
+            lines.append(Record({
+                "date": f"{s.date:%m %d %y}" if s.date else "", "cpt": line.cpt,
+                "modifiers": " ".join(line.modifiers), "pointers": " ".join(line.pointers), "units": line.units,
+                "supported": sv["payer"].units.get(line.cpt) if sv["payer"] else None,
+                "faults": [a["b"].rule for a in found]}))
+    count = max(1, -(-len(lines) // LINES_PER_FORM))
+    forms = [Record({"number": i + 1, "of": count,
+                     "lines": lines[i * LINES_PER_FORM:(i + 1) * LINES_PER_FORM]}) for i in range(count)]
+    return Record({"box21": box21, "forms": forms, "pos": PLACE_OF_SERVICE, "npi": NPI_PLACEHOLDER, "source": source,
+                   "elsewhere": [a for a in answer if id(a) not in placed]})
+
+
+def _quiz(case: Case, cat: Catalog, answer: list) -> Markup:
+    """What a drill page's interactive audit grades with (drills.js), as an HTML-escaped JSON attribute.
+
+    The key is the drill's declared breaches, which `check` proves are exactly what the audit
+    finds, with the audit's own findings and the lesson. A fault is graded by rule and by session
+    (or the case as a whole): marking any claim line of the right session counts.
+    """
+    places = [{"id": CASE_PLACE, "label": "The case as a whole: referral, payer, plan, reassessments", "group": ""}]
+    for s in case.sessions:
+        group = f"Session {s.id} ({s.date or 'no date recorded'})"
+        places.append({"id": s.id, "label": group, "group": group, "option": "the session log as a whole"})
+        for i, line in enumerate(s.claim, 1):
+            what = f"claim line {i}: {line.cpt} × {line.units}" + "".join(f" {m}" for m in line.modifiers)
+            places.append({"id": f"{s.id}/{i}", "label": f"{group}, {what}", "group": group, "option": what})
+    where = {p["id"]: p["label"] for p in places}
+    rules = sorted(({"id": r.id, "title": r.title} for r in cat.rules if r.id in ENFORCED), key=lambda r: r["title"])
+    elements = sorted(({"id": e.id, "title": e.name} for e in cat.elements
+                       if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS), key=lambda r: r["title"])
+    key = [{"rule": a["b"].rule, "place": a["b"].session or CASE_PLACE, "title": a["title"],
+            "where": where.get(a["b"].session or CASE_PLACE, a["b"].session or ""), "lesson": a["note"],
+            "findings": a["findings"]} for a in answer]
+    data = {"id": case.id, "title": case.title, "places": places, "key": key,
+            "rules": [{"group": "Rules the audit checks", "items": rules},
+                      {"group": "Session-log elements", "items": elements}]}
+    return json_attr(data)
+
+
+def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:
+    """[(condition name, category id or None, [case views])]: each case under its first diagnosis's category."""
+    groups: dict = defaultdict(list)
+    for v in views:
+        first = next((d["category"] for d in v["diagnoses"] if d["category"]), None)
+        groups[first.id if first else None].append(v)
+    out = [(c.name, c.id, groups[c.id]) for c in cat.categories if groups.get(c.id)]
+    if groups.get(None):
+        out.append((UNCATEGORISED, None, groups[None]))
+    return out
+
+
+def _by_code(views: list[dict], key: str) -> list[tuple]:
+    """[(code, [case views])] sorted by code, for the find-by-code lists."""
+    out: dict[str, list] = defaultdict(list)
+    for v in views:
+        for code in v[key]:
+            out[code].append(v)
+    return sorted(out.items())
+
+
+def _titles(views: list[dict]) -> dict:
+    """ICD-10 code -> official title, for the find-by-code list."""
+    return {d["code"]: d["title"] for v in views for d in v["diagnoses"]}
+
+
+def _unique(items) -> list:
+    seen: list = []
+    for i in items:
+        if i not in seen:
+            seen.append(i)
+    return seen
+

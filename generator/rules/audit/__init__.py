@@ -1,0 +1,1 @@
+"""The documentation audit `metdocs check` runs on every case."""

@@ -1,0 +1,277 @@
+"""The claim builder's exercises: seeded random visits, their answers, and the grading of a try.
+
+`site_src/assets/javascripts/claims.js` is a line-for-line port of `generate` and `grade`: the
+practice page runs it in the browser, and the instructor packet lists answers computed here, so
+both must agree exactly (same pseudo-random numbers, same visits, same grades, same wording);
+`tests/test_claimbuilder.py` runs both on hundreds of seeds under both unit rules. Change the
+two files together.
+
+Everything an exercise can contain comes from the catalog (`builder_data`): the in-scope codes,
+the out-of-scope ones, the diagnoses and the codes each supports, the reassessment interval and
+the rules each "cannot be billed" answer cites. The same dict is embedded in the page for the
+JavaScript, so both ports draw from identical lists.
+"""
+
+from __future__ import annotations
+
+from metdocs.cases.model import reassess_days
+from metdocs.catalog.model import Catalog
+from metdocs.rules.units import RULE_NAMES, RULES, allocate
+
+PROBLEMS = ("payer", "gp-modifier", "scope-code", "group", "overdue")
+"""The scope problems an exercise may carry, at most one; each is also an answer to 'can it be billed?'."""
+PROBLEM_RULES = {"payer": "private-payers-only", "gp-modifier": "no-gp-modifier",
+                 "scope-code": "no-eval-or-manual-therapy-codes", "group": "one-on-one-vs-group",
+                 "overdue": "reassess-every-30-days"}
+"""Problem -> the catalog rule that says why such a visit cannot be billed."""
+SHAPE = {"problem_share": 0.45, "short_share": 0.15, "short_minutes": [2, 7], "minutes": [8, 38],
+         "extra_timed_minutes": [8, 30], "extra_untimed_minutes": [15, 45], "distractor_share": 0.5,
+         "overdue_extra_days": 20, "group_sizes": [2, 5], "max_pointers": 4}
+"""How visits are drawn: shares are probabilities, [low, high] ranges are inclusive."""
+PAYERS = {
+    "commercial": ["Bluestone Mutual (fictional)", "Harbor Peak Health Plan (fictional)",
+                   "Prairie Lantern Insurance (fictional)", "Summit Crest Insurance (fictional)"],
+    "medicare-advantage": ["Golden Years Advantage (fictional Medicare Advantage plan)",
+                           "Silver Maple Medicare Advantage (fictional)"],
+    "medicaid-managed-care": ["Community Care Partners (fictional Medicaid managed-care plan)",
+                              "State Health Connect (fictional Medicaid managed-care plan)"],
+}
+PLAN_NAMES = {"commercial": "commercial plan", "medicare-advantage": "Medicare Advantage plan",
+              "medicaid-managed-care": "Medicaid managed-care plan"}
+PACKET_SEEDS = range(1, 21)
+"""The exercises whose answers the instructor packet lists (the student packet lists them without)."""
+MAX_SEED = 4294967295
+"""Seeds are unsigned 32-bit numbers (what mulberry32 takes)."""
+
+
+def builder_data(catalog: Catalog, rule_url=None) -> dict | None:
+    """What an exercise is drawn from, as plain JSON-ready data; None if the catalog has no
+    in-scope code or no diagnosis to build a visit from.
+
+    Args:
+        catalog: The checked catalog (with `icd` titles when available).
+        rule_url: `rule_url(rule_id) -> str`, a link to the rule on the site, or None.
+    """
+    core = [{"code": c.code, "name": c.name, "timed": c.timed} for c in sorted(catalog.cpt_codes, key=_code)
+            if c.in_scope]
+    diagnoses = [{"code": d.code, "title": _title(catalog, d.code),
+                  "supports": sorted({p.cpt for p in d.pairings})}
+                 for d in sorted(catalog.diagnoses, key=_code)]
+    if not core or not diagnoses:
+        return None
+    out_of_scope = [{"code": c.code, "name": c.name, "timed": c.timed, "scope_note": " ".join(c.scope_note.split())}
+                    for c in sorted(catalog.cpt_codes, key=_code) if not c.in_scope]
+    days = reassess_days(catalog)
+    return {"core": core, "out_of_scope": out_of_scope, "diagnoses": diagnoses, "reassess_days": days,
+            "timed": sorted(c.code for c in catalog.cpt_codes if c.timed), "shape": SHAPE, "payers": PAYERS,
+            "plan_names": PLAN_NAMES, "reasons": _reasons(catalog, days, rule_url), "rules": list(RULES),
+            "rule_names": RULE_NAMES}
+
+
+def _code(item) -> str:
+    return item.code
+
+
+def _title(catalog: Catalog, code: str) -> str:
+    info = catalog.icd.get(code)
+    return info.title if info is not None and info.title else ""
+
+
+def _reasons(catalog: Catalog, days: int, rule_url) -> list[dict]:
+    """The answers to 'can this visit be billed?', each with the explanation and the rule behind it."""
+    def cited(rule_id: str, label: str) -> dict:
+        rule = catalog.rule(rule_id)
+        said = f"{rule.title}: {' '.join(rule.statement.split())}" if rule else label
+        return {"rule": rule_id if rule else "", "url": rule_url(rule_id) if rule and rule_url else "",
+                "explain": f"No. {said}"}
+
+    return [
+        {"id": "yes", "label": "Yes: it can be billed as it stands", "rule": "", "url": "",
+         "explain": f"Yes: a private payer, no GP modifier, only MedExPRO codes, a one-on-one session and a "
+                    f"reassessment within the last {days} days."},
+        {"id": "payer", "label": "No: the payer is Medicare or Medicaid (Medicare Advantage and Medicaid "
+                                 "managed care included)", **cited("private-payers-only", "MedExPROs bill "
+                                                                   "private payers only.")},
+        {"id": "gp-modifier", "label": "No: the claim carries the GP modifier",
+         **cited("no-gp-modifier", "A MedExPRO never uses the GP modifier.")},
+        {"id": "scope-code", "label": "No: a code on it is outside a MedExPRO's scope",
+         **cited("no-eval-or-manual-therapy-codes", "A MedExPRO bills only the medical exercise codes.")},
+        {"id": "group", "label": "No: it was a group session billed with one-on-one codes",
+         **cited("one-on-one-vs-group", "One-on-one codes need a one-on-one session.")},
+        {"id": "overdue", "label": f"No: the {days}-day reassessment is overdue",
+         **cited("reassess-every-30-days", f"Reassess at least every {days} days.")},
+        {"id": "no-units", "label": "No: the minutes give no billable unit", "rule": "", "url": "",
+         "explain": "No: under the payer's unit rule the minutes logged give no billable unit (see the units "
+                    "step), so there is nothing to bill."},
+    ]
+
+
+def mulberry32(seed: int):
+    """The mulberry32 generator: floats in [0, 1), the same sequence as the JavaScript original."""
+    state = seed & 0xFFFFFFFF
+
+    def imul(a: int, b: int) -> int:  # Math.imul: the low 32 bits of the product
+        return (a * b) & 0xFFFFFFFF
+
+    def draw() -> float:
+        nonlocal state
+        state = (state + 0x6D2B79F5) & 0xFFFFFFFF
+        t = imul(state ^ (state >> 15), 1 | state)
+        t = ((t + imul(t ^ (t >> 7), 61 | t)) & 0xFFFFFFFF) ^ t
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return draw
+
+
+def generate(data: dict, seed: int, rule: str | None = None) -> dict:
+    """The exercise for `seed`: a visit, and its answers with their explanations.
+
+    Args:
+        data: `builder_data(catalog)`.
+        seed: 0 to MAX_SEED; the same seed always gives the same visit.
+        rule: 'cms' or 'ama' to override the payer's unit rule the seed draws; None keeps it.
+
+    The order of the random draws is part of the contract with claims.js: do not reorder them.
+    """
+    shape = data["shape"]
+    draw = mulberry32(seed)
+
+    def below(n: int) -> int:
+        return int(draw() * n)
+
+    def between(span: list) -> int:
+        return span[0] + below(span[1] - span[0] + 1)
+
+    def pick(items: list):
+        return items[below(len(items))]
+
+    def shuffled(items: list) -> list:
+        out = list(items)
+        for i in range(len(out) - 1, 0, -1):
+            j = below(i + 1)
+            out[i], out[j] = out[j], out[i]
+        return out
+
+    drawn_rule = pick(data["rules"])
+    unit_rule = rule or drawn_rule
+    problem = None
+    if draw() < shape["problem_share"]:
+        problem = pick(list(PROBLEMS))
+    core = shuffled([c["code"] for c in data["core"]])
+    chosen = sorted(core[:1 + below(len(core))])
+    minutes: dict[str, int] = {}
+    for code in chosen:
+        # Only a visit with no scope problem may be too short to bill: one answer per visit.
+        short = problem is None and draw() < shape["short_share"]
+        minutes[code] = between(shape["short_minutes"]) if short else between(shape["minutes"])
+    extra = None
+    if problem == "scope-code":
+        if data["out_of_scope"]:
+            extra = pick(data["out_of_scope"])
+            span = shape["extra_timed_minutes" if extra["timed"] else "extra_untimed_minutes"]
+            minutes[extra["code"]] = between(span)
+        else:
+            problem = None
+    picked: list[dict] = []
+    for code in chosen:
+        if any(code in d["supports"] for d in picked):
+            continue
+        candidates = [d for d in data["diagnoses"] if code in d["supports"] and d not in picked]
+        if candidates:
+            picked.append(pick(candidates))
+    if draw() < shape["distractor_share"] or not picked:
+        others = [d for d in data["diagnoses"] if d not in picked]
+        if others:
+            picked.append(pick(others))
+    picked = shuffled(picked)
+    due = data["reassess_days"]
+    days = due + 1 + below(shape["overdue_extra_days"]) if problem == "overdue" else below(due + 1)
+    group = between(shape["group_sizes"]) if problem == "group" else 1
+    plan = pick(["medicare-advantage", "medicaid-managed-care"]) if problem == "payer" else "commercial"
+    payer = pick(data["payers"][plan])
+
+    names = {c["code"]: c for c in [*data["core"], *data["out_of_scope"]]}
+    codes = sorted(minutes)
+    diagnoses = [{"pointer": "ABCDEFGHIJKL"[i], "code": d["code"], "title": d["title"]} for i, d in enumerate(picked)]
+    alloc = allocate(minutes, data["timed"], unit_rule)
+    pointers = {c: [d["pointer"] for d, src in zip(diagnoses, picked) if c in src["supports"]] for c in codes}
+    billable = problem or ("no-units" if alloc.total_units == 0 else "yes")
+    reason = next(r for r in data["reasons"] if r["id"] == billable)
+    said = reason["explain"]
+    if extra is not None:
+        said += f" {extra['code']} ({extra['name']}): {extra['scope_note']}"
+    said += f" The last reassessment was {_days(days)} ago (due at least every {_days(due)})."
+    return {
+        "seed": seed, "rule": unit_rule, "rule_name": data["rule_names"][unit_rule], "problem": problem,
+        "payer": {"name": payer, "type": plan, "plan": data["plan_names"][plan]},
+        "codes": [{"code": c, "name": names[c]["name"], "minutes": minutes[c], "in_scope": extra is None
+                   or c != extra["code"]} for c in codes],
+        "diagnoses": diagnoses, "days_since_reassessment": days, "reassess_days": due, "group_size": group,
+        "modifiers": ["GP"] if problem == "gp-modifier" else [],
+        "answer": {"units": dict(alloc.units), "total_units": alloc.total_units, "pointers": pointers,
+                   "billable": billable},
+        "explain": {"units": list(alloc.explanation),
+                    "pointers": {c: _pointer_text(c, diagnoses, pointers[c], shape["max_pointers"]) for c in codes},
+                    "billable": said, "rule": reason["rule"], "url": reason["url"]},
+    }
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' (as units.py and units.js)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _pointer_text(code: str, diagnoses: list[dict], letters: list[str], most: int) -> str:
+    """Why these letters, and only these, may be pointed at for `code`."""
+    named = {d["pointer"]: f"{d['pointer']} ({d['code']})" for d in diagnoses}
+    if not letters:
+        return (f"No referral diagnosis supports {code} in the catalog's pairings: leave its pointer empty; "
+                "the line cannot be justified.")
+    others = [named[d["pointer"]] for d in diagnoses if d["pointer"] not in letters]
+    text = f"{_join([named[x] for x in letters])} {'supports' if len(letters) == 1 else 'support'} {code} in the " \
+           "catalog's pairings"
+    if others:
+        text += f"; {_join(others)} {'does' if len(others) == 1 else 'do'} not"
+    return text + f". Point at one or more of {', '.join(letters)} (at most {most}), the main reason first."
+
+
+def grade(exercise: dict, given: dict) -> dict:
+    """Grade a student's try at one exercise, step by step.
+
+    Args:
+        exercise: From `generate`.
+        given: {"units": {code: int or None}, "pointers": {code: [letters]}, "billable": reason id or None};
+            missing entries count as unanswered (wrong).
+
+    Returns:
+        {"units": [...], "pointers": [...], "billable": {...}, "right": n, "total": n, "score": percent}, each
+        item with what was expected, what was given and whether it was right.
+    """
+    answer = exercise["answer"]
+    letters = [d["pointer"] for d in exercise["diagnoses"]]
+    units, pointers = [], []
+    for c in exercise["codes"]:
+        code = c["code"]
+        got = (given.get("units") or {}).get(code)
+        got = got if isinstance(got, int) and not isinstance(got, bool) else None
+        units.append({"code": code, "expected": answer["units"][code], "given": got,
+                      "ok": got == answer["units"][code]})
+        chosen = [x for x in letters if x in ((given.get("pointers") or {}).get(code) or [])]
+        want = answer["pointers"][code]
+        ok = (bool(chosen) and all(x in want for x in chosen)) if want else not chosen
+        pointers.append({"code": code, "expected": want, "given": chosen, "ok": ok})
+    said = given.get("billable") or None
+    billable = {"expected": answer["billable"], "given": said, "ok": said == answer["billable"]}
+    items = [*units, *pointers, billable]
+    right = sum(1 for i in items if i["ok"])
+    return {"units": units, "pointers": pointers, "billable": billable, "right": right, "total": len(items),
+            "score": percent(right, len(items))}
+
+
+def percent(part: int, whole: int) -> int:
+    """part/whole as a whole percentage, halves rounded up (as Math.round does in the browser)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
