@@ -16,8 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metdocs.rules.audit.core import ELEMENT_FIELDS, ENFORCED, audit_case, audit_cases, measure_changes
-from metdocs.cases.model import Activity, ClaimLine, ExpectedBreach, ProgressReport, load_cases
+from metdocs.rules.audit.core import ENFORCED, audit_case, audit_cases
+from metdocs.rules.measures import measure_changes
+from metdocs.rules.sessionlog import ELEMENT_FIELDS
+from metdocs.cases.model import Activity, ClaimLine, ExpectedBreach, ProgressReport
+from metdocs.cases.read import load_cases
 from metdocs.catalog.schema import Text
 from metdocs.catalog.icd import IcdInfo
 from metdocs.catalog.model import (Catalog, Category, ChangeFigure, Cpt, Cutoff, Diagnosis, Element, Measure, Pairing,

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO
 from metdocs.bench.run import PHASES, format_report, synthesise
-from metdocs.cases.model import load_cases
+from metdocs.cases.read import load_cases
 
 pytestmark = pytest.mark.slow
 

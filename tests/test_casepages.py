@@ -17,10 +17,11 @@ from markupsafe import escape
 
 from metdocs.rules import prose
 
+from metdocs import escape as escaping
 from metdocs.pages import render
 from metdocs.rules.audit.core import case_findings
 from metdocs.pages.casepages import case_pages, case_path
-from metdocs.cases.model import _kind_rules
+from metdocs.cases.read import _kind_rules
 from metdocs.catalog.icd import code_set
 from metdocs.pages.packets import ANSWER_END, ANSWER_START
 from metdocs.site.pipeline import Project, check
@@ -71,8 +72,8 @@ def _answer_block(text: str) -> str:
 
 
 def _shown(value) -> str:
-    """A value as raw HTML shows it (render.html_value, then autoescape)."""
-    return str(escape(render.html_value(value)))
+    """A value as raw HTML shows it (escaping.html_value, then autoescape)."""
+    return str(escape(escaping.html_value(value)))
 
 
 def _said(case, text, checked) -> str:
@@ -96,7 +97,7 @@ def test_every_case_and_drill_has_a_page(checked, site):
         path = case_path(case)
         assert path == f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
         assert path in site, path
-        assert render.md_text(case.title) in site[path]
+        assert escaping.md_text(case.title) in site[path]
     for path in ("cases/index.md", "drills/index.md", *(f"print/{e}/{p}.md" for e in ("student", "instructor")
                                                        for p in ("index",))):
         assert path in site, path
@@ -274,21 +275,22 @@ def test_every_link_on_case_and_drill_pages_resolves(tmp_path, offline):
 
 
 def test_parallel_check_and_generate_equal_the_serial_ones(monkeypatch):
-    """Many cases are worked through in forked processes (load.map_chunks): same output, same order."""
+    """Many cases are worked through in forked processes (work.chunks.map_chunks): same output, same order."""
     from metdocs.catalog import load
     from metdocs.site import pipeline
+    from metdocs.work import chunks
     serial_checked, serial = check(Project.at(REPO)), pipeline.generate(Project.at(REPO))
     pools = []
 
-    class Pool(load.ProcessPoolExecutor):
+    class Pool(chunks.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(kwargs)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(load, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(load, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(load, "_free_cpus", lambda: 3)
-    monkeypatch.setattr(load.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(chunks, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(chunks, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(chunks, "_free_cpus", lambda: 3)
+    monkeypatch.setattr(chunks.threading, "active_count", lambda: 1)
     load._cache.clear()
     parallel_checked, parallel = check(Project.at(REPO)), pipeline.generate(Project.at(REPO))
     assert len(pools) >= 3  # cases in check, cases again in generate's check, and the pages

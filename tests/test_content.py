@@ -15,7 +15,8 @@ import pytest
 
 from metdocs.rules import prose
 from metdocs.rules.audit.core import audit_case, case_findings
-from metdocs.cases.model import cutoffs_for, exceeds, figure_for, load_cases, measure_changes
+from metdocs.cases.read import load_cases
+from metdocs.rules.measures import cutoffs_for, exceeds, figure_for, measure_changes
 from metdocs.catalog.schema import Text
 
 ROOT = Path(__file__).resolve().parents[1]

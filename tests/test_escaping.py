@@ -16,7 +16,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from metdocs.pages.render import front_matter_title, html_value, link, md_text
+from metdocs.escape import front_matter_title, html_value, link, md_text
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
 """As in mkdocs.yml."""

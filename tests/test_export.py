@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from metdocs.cases.model import load_cases
+from metdocs.cases.read import load_cases
 from metdocs.rules.units import allocate
 
 from conftest import FIXTURES, REPO

@@ -383,7 +383,7 @@ def test_two_builds_are_byte_identical(tiny_project, run_cli, monkeypatch, tmp_p
 
 
 def test_text_cannot_forge_a_markdown_placeholder():
-    from metdocs.pages.render import html_value, md_text
+    from metdocs.escape import html_value, md_text
     forged = "before \x02wzxhzdk:0\x03 after"
     assert "\x02" not in md_text(forged) and "\x03" not in md_text(forged)
     assert "\x02" not in html_value(forged) and "\x03" not in html_value(forged)

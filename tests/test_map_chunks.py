@@ -1,4 +1,4 @@
-"""load.map_chunks: work shared over forked processes comes back complete and in order."""
+"""work.chunks.map_chunks: work shared over forked processes comes back complete and in order."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ from collections import Counter
 
 import pytest
 
-from metdocs.catalog import load
+from metdocs.work import chunks
 
 
 @pytest.fixture
 def two_cpus(monkeypatch):
-    if "fork" not in load.multiprocessing.get_all_start_methods():
+    if "fork" not in chunks.multiprocessing.get_all_start_methods():
         pytest.skip("map_chunks only forks where fork exists")
-    monkeypatch.setattr(load, "_free_cpus", lambda: 2)
-    monkeypatch.setattr(load.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(chunks, "_free_cpus", lambda: 2)
+    monkeypatch.setattr(chunks.threading, "active_count", lambda: 1)
 
 
 def test_a_slow_process_takes_fewer_pieces_and_the_order_holds(two_cpus):
     parent = os.getpid()
-    started = load.multiprocessing.get_context("fork").Event()  # reaches the worker through fork
+    started = chunks.multiprocessing.get_context("fork").Event()  # reaches the worker through fork
 
     def square(xs):
         if os.getpid() == parent:
@@ -33,7 +33,7 @@ def test_a_slow_process_takes_fewer_pieces_and_the_order_holds(two_cpus):
             started.set()
         return [(x * x, os.getpid()) for x in xs]
 
-    out = load.map_chunks(square, range(400))
+    out = chunks.map_chunks(square, range(400))
     assert [v for v, _ in out] == [x * x for x in range(400)]
     by_process = Counter(pid for _, pid in out)
     assert len(by_process) == 2
@@ -42,7 +42,7 @@ def test_a_slow_process_takes_fewer_pieces_and_the_order_holds(two_cpus):
 
 
 def test_small_inputs_stay_in_this_process(two_cpus):
-    out = load.map_chunks(lambda xs: [os.getpid() for _ in xs], range(load.PARALLEL_MIN - 1))
+    out = chunks.map_chunks(lambda xs: [os.getpid() for _ in xs], range(chunks.PARALLEL_MIN - 1))
     assert set(out) == {os.getpid()}
 
 
@@ -56,8 +56,8 @@ def test_an_error_in_a_worker_reaches_the_caller(two_cpus):
         return list(xs)
 
     with pytest.raises(ValueError, match="boom"):
-        load.map_chunks(fail_in_worker, range(400))
-    assert load._task is None  # ready for the next call
+        chunks.map_chunks(fail_in_worker, range(400))
+    assert chunks._task is None  # ready for the next call
 
 
 @pytest.mark.parametrize("n", [10, 400])  # stays in this process / shared with a worker
@@ -69,17 +69,19 @@ def test_first_runs_once_here_before_this_process_takes_a_piece(two_cpus, n):
             log.append("piece")
         return list(xs)
 
-    assert load.map_chunks(record, range(n), first=lambda: log.append("first")) == list(range(n))
+    assert chunks.map_chunks(record, range(n), first=lambda: log.append("first")) == list(range(n))
     assert log.count("first") == 1 and log[0] == "first"
 
 
 def test_a_job_moved_between_phases_keeps_the_sum(monkeypatch):
-    from metdocs.site import pipeline
+    from metdocs.work import stages
 
     clock = iter([0.0, 1.0, 3.0, 10.0])  # span starts; job starts, ends; span ends
-    monkeypatch.setattr(pipeline.time, "perf_counter", lambda: next(clock))
+    monkeypatch.setattr(stages.time, "perf_counter", lambda: next(clock))
+    monkeypatch.setattr(stages, "map_chunks", lambda fn, items, first=None: [first(), fn(items)][1])
     timings: dict = {}
-    watch = pipeline.Stopwatch(timings)
-    with watch("load"):
-        watch.moved(lambda: None, to="render", out_of="load")()
+    run = stages.Stages(timings)
+    run.meanwhile(lambda: None, phase="render")
+    with run.stage("load"):
+        assert run.each(list, [1, 2]) == [1, 2]
     assert timings == {"load": 8.0, "render": 2.0}

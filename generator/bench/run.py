@@ -59,7 +59,7 @@ def worker(project_dir: str, site_dir: str, pages_dir: str) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     start = time.perf_counter()
     from metdocs.site.build import _mkdocs_build
-    from metdocs.site.pipeline import Project
+    from metdocs.files.project import Project
     from metdocs.site.plugin import generated
     root = Path(project_dir)
     timings: dict[str, float] = {}
@@ -69,7 +69,7 @@ def worker(project_dir: str, site_dir: str, pages_dir: str) -> None:
     timings["mkdocs"] = time.perf_counter() - t
     total_s = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The forked helpers of load.map_chunks (their pages are mostly shared with this process).
+    # The forked helpers of work.chunks.map_chunks (their pages are mostly shared with this process).
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     for path, content in result.files.items():
         dest = Path(pages_dir) / path

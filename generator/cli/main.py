@@ -211,7 +211,7 @@ def _traceback(args) -> None:
 def _project(args):
     from metdocs.errors import UsageError
     from metdocs.files.fsguard import MAX_BYTES, why_not
-    from metdocs.site.pipeline import Project
+    from metdocs.files.project import Project
     if not os.path.lexists(args.config):
         raise UsageError(f"expected {display_path(args.config)} (the project's mkdocs.yml), found no such file; "
                          "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")

@@ -24,7 +24,7 @@ from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Form
 from metdocs.forms.webform import form_html, form_page
 from metdocs.catalog.model import Catalog
 from metdocs.forms.pdf.layout import form_pdf
-from metdocs.pages.render import md_text
+from metdocs.escape import md_text
 
 FOLDER = "forms"
 ZIP_NAME = "metdocs-forms.zip"

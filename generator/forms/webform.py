@@ -24,7 +24,7 @@ from html import escape
 from metdocs.forms.fhir import answer_map, canonical, measure_quantity
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from metdocs.catalog.model import Catalog
-from metdocs.pages.render import md_text
+from metdocs.escape import md_text
 
 _INPUT_TYPE = {"text": "text", "signature": "text", "icd10": "text", "date": "date", "time": "time",
                "number": "number", "integer": "number"}

@@ -22,12 +22,12 @@ from mkdocs.utils import get_relative_url
 from metdocs.rules import prose
 from metdocs.rules.audit.core import ENFORCED, SESSION_LOG, UNIT_RULES, case_findings
 from metdocs.rules.claimbuilder import PACKET_SEEDS, builder_data, generate
-from metdocs.cases.model import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
-                    reassess_days)
+from metdocs.cases.model import Case, billed_by_code, minutes_by_code
+from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.catalog.model import Catalog
 from metdocs.pages.packets import SLOT
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
-from metdocs.pages.render import json_attr
+from metdocs.escape import json_attr
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
@@ -157,7 +157,7 @@ class Record(dict):
 
 class View(Record):
     """A case's view: what the indexes need at once, the rest (the engine's units, measure
-    changes) computed on first use. Pages render in forked workers (`load.map_chunks`), so
+    changes) computed on first use. Pages render in forked workers (`work.chunks.map_chunks`), so
     each worker works out only the cases it renders, instead of the parent working out all."""
 
     __slots__ = ("_rest",)

@@ -12,7 +12,7 @@ from metdocs.pages.casepages import case_path, page_context
 from metdocs.rules.claimbuilder import builder_data
 from metdocs.catalog.model import Catalog
 from metdocs.pages.plan import Page
-from metdocs.pages.render import json_attr
+from metdocs.escape import json_attr
 
 BUILDER = "practice/claim-builder.md"
 PROGRESS = "practice/progress.md"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from metdocs.catalog.model import Catalog
 from metdocs.pages.plan import Page
-from metdocs.pages.render import json_attr
+from metdocs.escape import json_attr
 from metdocs.rules.units import allocate
 
 EXAMPLES = (

@@ -14,7 +14,7 @@ JavaScript, so both ports draw from identical lists.
 
 from __future__ import annotations
 
-from metdocs.cases.model import reassess_days
+from metdocs.rules.measures import reassess_days
 from metdocs.catalog.model import Catalog
 from metdocs.rules.units import RULE_NAMES, RULES, allocate
 

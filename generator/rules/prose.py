@@ -34,8 +34,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from metdocs.cases.model import (Case, beyond, billed_by_code, cutoffs_for, figure_for, measure_changes, minutes_by_code,
-                    reassess_days)
+from metdocs.cases.model import Case, billed_by_code, minutes_by_code
+from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.errors import Location, Problem
 from metdocs.rules.units import UNIT, allocate
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from metdocs.files import sitedir
 from metdocs.files.archive import write_zip
 from metdocs.errors import DataError, MetdocsError, display_path, os_problem
-from metdocs.site.pipeline import Project
+from metdocs.files.project import Project
 from metdocs.site.plugin import generated
 
 

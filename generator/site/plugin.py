@@ -24,7 +24,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 from metdocs.files import sitedir
 from metdocs.errors import UsageError
 from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
-from metdocs.site.pipeline import Generated, Project, generate
+from metdocs.files.project import Project
+from metdocs.site.pipeline import Generated, generate
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
 

@@ -1,4 +1,4 @@
-"""How many CPUs this process could use right now (for `load.map_chunks`' helper processes).
+"""How many CPUs this process could use right now (for `work.chunks.map_chunks`' helper processes).
 
 The 1-minute load average cannot answer that: it decays slowly, and it counts this very
 process. Right after one build (or earlier work in the same run) it still showed a busy

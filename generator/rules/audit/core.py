@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 
 from metdocs.rules import prose
-from metdocs.cases.model import (REASSESS_DAYS, Case, MeasureChange, Session, billed_by_code,  # noqa: F401 (re-exported)
-                    measure_changes, minutes_by_code, reassess_days, threshold)
+from metdocs.cases.model import Case, Session, billed_by_code, minutes_by_code
+from metdocs.rules.measures import measure_changes, reassess_days, threshold
 from metdocs.errors import Location, Problem, sort_problems
 from metdocs.catalog.model import Catalog
-from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW, missing_at  # noqa: F401 (re-exported)
+from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW, missing_at
 from metdocs.catalog.icd import fiscal_year_of, fiscal_year_span
 from metdocs.rules.units import UNIT, allocate
 
@@ -183,17 +183,26 @@ def audit_case(case: Case, catalog: Catalog, icd, *, today: dt.date | None = Non
     return _reconcile(case, case_findings(case, catalog, icd, today=today))
 
 
-def audit_for_pages(case: Case, catalog: Catalog, icd, *,
-                    today: dt.date | None = None) -> tuple[list, list, dict | None]:
-    """`audit_case`, with what the case's pages need from the audit's work: for a drill, the raw
-    findings it was reconciled from (else an empty list), and the case's prose facts if the
-    audit worked them out (else None).
+@dataclass(frozen=True)
+class Audited:
+    """One case's audit (`audit_for_pages`), with what its pages need from the audit's work."""
+
+    problems: list[Problem]
+    """What `audit_case` reports."""
+    findings: list[_Finding]
+    """For a drill, the raw findings reconciled with its declared breaches; else empty."""
+    facts: dict | None
+    """The case's prose facts if the audit worked them out (see prose.worked_out), else None."""
+
+
+def audit_for_pages(case: Case, catalog: Catalog, icd, *, today: dt.date | None = None) -> Audited:
+    """`audit_case`, with what the case's pages need from the audit's work (see `Audited`).
 
     The audit runs in helper processes (see cases.screen_cases) whose memory the pages never
     see; handing these back saves doing them again, about a twentieth of our stages' work at
     1,000 cases."""
     found = case_findings(case, catalog, icd, today=today)
-    return _reconcile(case, found), (found if case.kind == "drill" else []), prose.worked_out(case, catalog)
+    return Audited(_reconcile(case, found), found if case.kind == "drill" else [], prose.worked_out(case, catalog))
 
 
 def case_findings(case: Case, catalog: Catalog, icd, *, today: dt.date | None = None) -> list[_Finding]:

@@ -1,0 +1,65 @@
+"""A metdocs project on disk: where its data, templates and pages are, and the layers it builds on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from metdocs import shipped
+from metdocs.files.course import builds_on_shipped
+from metdocs.files.fsguard import MAX_BYTES, MAX_PAGE_BYTES
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a metdocs project keeps its parts; all relative to the folder of mkdocs.yml."""
+
+    root: Path
+    data: Path
+    templates: Path
+    docs: Path
+    base: "Project | None" = None
+    """The shipped project this one builds on (a course made by `metdocs new`), or None."""
+
+    @classmethod
+    def at(cls, root: Path, data: Path | None = None, *, base: Path | None = None) -> "Project":
+        root = root.resolve()
+        below = cls.at(base) if base is not None and base.resolve() != root else None
+        return cls(root, (data or root / "data").resolve(), root / "templates", root / "site_src", below)
+
+    @classmethod
+    def for_config(cls, config_file: Path, data: Path | None = None) -> "Project":
+        """The project of a mkdocs.yml: built on the shipped one when it INHERITs its configuration."""
+        return cls.at(config_file.parent, data, base=shipped.ROOT if builds_on_shipped(config_file) else None)
+
+    @property
+    def layers(self) -> "tuple[Project, ...]":
+        """The shipped project (when this one builds on it), then this one."""
+        return (*(self.base.layers if self.base else ()), self)
+
+    def catalog_folders(self) -> list[Path]:
+        """Each layer's catalog folder, the shipped one first."""
+        return [layer.data / "catalog" for layer in self.layers]
+
+    def page_template_folders(self) -> list[Path]:
+        """Each layer's page templates, searched in this order: a course's own first."""
+        return [layer.templates / "pages" for layer in reversed(self.layers)]
+
+    def read_roots(self) -> tuple[Path, ...]:
+        """The folders every file metdocs reads must lie in (see fsguard.scan): each layer's
+        project folder and data folder (which --data may put elsewhere)."""
+        return tuple(p for layer in self.layers for p in (layer.root, layer.data))
+
+    def inputs(self) -> list[Path]:
+        """Every file whose change must trigger a new generation."""
+        files = [p for layer in self.layers for d in (layer.data, layer.templates) if d.is_dir()
+                 for p in d.rglob("*") if p.is_file()]
+        return sorted(files)
+
+    def input_folders(self) -> dict[Path, tuple[int, tuple[str, ...]]]:
+        """Each input folder of every layer -> (size limit, the suffixes it applies to) for fsguard.scan."""
+        return {folder: limits for layer in self.layers for folder, limits in (
+            (layer.data, (MAX_BYTES, ())), (layer.templates, (MAX_BYTES, ())), (layer.docs, (MAX_PAGE_BYTES, (".md",))))}
+
+    def fingerprint(self) -> tuple:
+        return tuple((str(p), st.st_mtime_ns, st.st_size) for p in self.inputs() for st in (p.stat(),))
