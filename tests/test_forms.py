@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from metdocs.catalog.assemble import load_catalog  # noqa: E402
-from metdocs.forms.fhir import BASE_URL, R4_ITEM_TYPES, link_id, questionnaire, questionnaire_json  # noqa: E402
+from metdocs.forms.fhir.questionnaire import BASE_URL, R4_ITEM_TYPES, link_id, questionnaire, questionnaire_json  # noqa: E402
 from metdocs.forms.definition import load_forms  # noqa: E402
 from metdocs.forms.sitefiles import form_files  # noqa: E402
 from metdocs.forms.webform import form_page  # noqa: E402
@@ -351,7 +351,7 @@ def test_fill_rejects_what_is_not_a_saved_form_and_writes_nothing(tmp_path, run_
 
 
 def test_every_required_element_is_covered_in_every_rendering(forms, catalog):
-    from metdocs.forms.fhir import ELEMENT_SYSTEM
+    from metdocs.forms.fhir.questionnaire import ELEMENT_SYSTEM
     for form in forms:
         html = _html(form, catalog)
         pdf = _field_names(form_pdf(form, catalog))

@@ -11,8 +11,9 @@ import datetime as dt
 
 import pytest
 
-from metdocs.forms.fhir import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION, VARIABLE, canonical,
-                           questionnaire, questionnaire_response)
+from metdocs.forms.fhir.questionnaire import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION,
+                                              VARIABLE, canonical, questionnaire)
+from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.forms.definition import CPT_YEAR
 
 R4B = pytest.importorskip("fhir.resources.R4B.questionnaire")

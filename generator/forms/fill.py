@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 from metdocs.errors import DataError, Location, Problem
-from metdocs.forms.fhir import BASE_URL, questionnaire_response
+from metdocs.forms.fhir.questionnaire import BASE_URL
+from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.forms.definition import Form, choice_options
 from metdocs.catalog.model import Catalog
 from metdocs.forms.pdf.layout import form_pdf

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from metdocs.files.archive import write_zip
 from metdocs.files.cache import cached_file, fingerprint
-from metdocs.forms.fhir import questionnaire_json
+from metdocs.forms.fhir.questionnaire import questionnaire_json
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Form
 from metdocs.forms.webform import form_html, form_page
 from metdocs.catalog.model import Catalog

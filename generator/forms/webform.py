@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 from html import escape
 
-from metdocs.forms.fhir import answer_map, canonical, measure_quantity
+from metdocs.forms.fhir.questionnaire import canonical, measure_quantity
+from metdocs.forms.fhir.response import answer_map
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from metdocs.catalog.model import Catalog
 from metdocs.escape import md_text

@@ -30,7 +30,8 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import REPO, install_guard
-from metdocs.forms.fhir import questionnaire, questionnaire_response
+from metdocs.forms.fhir.questionnaire import questionnaire
+from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.rules.units import allocate
 
 pytestmark = pytest.mark.browser

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, install_guard
-from metdocs.forms.fhir import ROW_UNIT, measure_quantity, questionnaire, questionnaire_response
+from metdocs.forms.fhir.questionnaire import ROW_UNIT, measure_quantity, questionnaire
+from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.rules.units import allocate
 
 pytestmark = pytest.mark.browser

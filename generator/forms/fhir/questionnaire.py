@@ -1,4 +1,4 @@
-"""FHIR R4 Questionnaire of a form, and the QuestionnaireResponse of filled-in values.
+"""FHIR R4 Questionnaire of a form: its items, answer options, units, canonical url and narrative.
 
 fhir.resources has no pure R4 package; R4B's Questionnaire and
 QuestionnaireResponse are the same resources as R4's, so R4B validates them. It
@@ -25,9 +25,11 @@ minutes, the 8-minute-rule total (or the per-code total, as the form's unit rule
 says), billed units, each measure's change against baseline (variables on the
 repeating group hold the row's baseline and current values), and the next
 reassessment date. A row's pointer to a referral diagnosis offers the codes
-typed into the diagnoses table (`sdc-questionnaire-answerExpression`). Choices
-are Codings (CPT, ICD-10-CM, our outcome-measure and answer code systems); a
-number with a fixed unit carries `questionnaire-unit` (UCUM where one exists).
+typed into the diagnoses table (`sdc-questionnaire-answerExpression`). The
+FHIRPath is written in metdocs.forms.fhir.expressions; this module puts it on
+the items. Choices are Codings (CPT, ICD-10-CM, our outcome-measure and answer
+code systems); a number with a fixed unit carries `questionnaire-unit` (UCUM
+where one exists).
 
 Outcome-measure values (the number columns of a table with an `options_from:
 measures` column: baseline, now, change) have a unit that follows the measure
@@ -45,6 +47,8 @@ string it cannot take, and a number gets the item's default unit. So the change
 item offers `ROW_UNIT` ("unit of the row's measure") first, as that default, and
 never a wrong unit; a record that already carries the change's unit (saved by
 the web form) keeps it while LHC-Forms recomputes the value.
+
+The answers to these items (the QuestionnaireResponse) are metdocs.forms.fhir.response.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from html import escape
 
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from metdocs.catalog.model import Catalog
+from metdocs.forms.fhir.expressions import answers, calculation, quoted, value_expression
 
 BASE_URL = "https://metdocs.example.org/fhir"
 """Canonical base; Questionnaire urls are `<BASE_URL>/Questionnaire/<form-id>`."""
@@ -72,11 +77,6 @@ ITEM_TYPE = {"text": "string", "long-text": "text", "date": "date", "time": "tim
              "integer": "integer", "choice": "choice", "checkbox": "boolean", "icd10": "open-choice",
              "signature": "string", "table": "group"}
 """Form field type -> R4 item type."""
-
-ANSWER_KEY = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
-              "decimal": "valueDecimal", "integer": "valueInteger", "boolean": "valueBoolean",
-              "choice": "valueCoding", "open-choice": "valueCoding", "quantity": "valueQuantity"}
-"""R4 item type -> the QuestionnaireResponse answer's value[x]."""
 
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -120,61 +120,6 @@ def answer_system(form: Form, owner: FormField, item: FormField | Column) -> str
         return f"{BASE_URL}/CodeSystem/unit-rules"
     column = f".{item.id}" if isinstance(item, Column) else ""
     return f"{BASE_URL}/CodeSystem/{form.id}.{owner.id}{column}"
-
-
-def _expression(text: str, name: str | None = None) -> dict:
-    value = {"language": "text/fhirpath", "expression": text}
-    if name:
-        value = {"name": name, **value}
-    return value
-
-
-def _quoted(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _item_path(form: Form, field_id: str) -> str:
-    """The response items of a field, by their path: section group, then the field (one per row for
-    a table). Not `repeat(item)`: it drops items equal to one already found, so two table rows with
-    the same answer (two codes with 1 unit each) would count once."""
-    section = next(s for s in form.sections if any(f.id == field_id for f in s.fields))
-    return f"%resource.item.where(linkId={_quoted(section.id)}).item.where(linkId={_quoted(field_id)})"
-
-
-def _answers(form: Form, link: str) -> str:
-    """Every answer given to the item `link` (a field id, or `<table>.<column>` for each row's cell)."""
-    table, _, column = link.partition(".")
-    path = _item_path(form, table)
-    if column:
-        path += f".item.where(linkId={_quoted(link)})"
-    return path + ".answer.value"
-
-
-def _timed_rows(form: Form, table: FormField, catalog: Catalog) -> str:
-    codes = " | ".join(_quoted(c.code) for c in catalog.cpt_codes if c.timed)
-    return (f"{_item_path(form, table.id)}"
-            f".where(item.where(linkId={_quoted(table.id + '.cpt')}).answer.value.code in ({codes}))")
-
-
-def _calculation(form: Form, f: FormField, catalog: Catalog) -> str | None:
-    """The FHIRPath of a calculated field, or None."""
-    if f.calculate == "due-30-days":
-        return f"{_answers(form, f.based_on)} + 30 days"
-    if f.calculate not in ("timed-minutes", "units-billed", "units-allowed"):
-        return None
-    table = form.field(f.based_on)
-    minutes = f"item.where(linkId={_quoted(table.id + '.minutes')}).answer.value"
-    if f.calculate == "timed-minutes":
-        return f"{_timed_rows(form, table, catalog)}.{minutes}.sum()"
-    if f.calculate == "units-billed":
-        return f"{_answers(form, table.id + '.units')}.sum()"
-    # The CMS rule pools the timed minutes; the per-code rule counts each row's minutes on its own
-    # (the web form asks for one row per code, so a row is a code). Both use the 8-to-22-minute table.
-    pooled = f"{_timed_rows(form, table, catalog)}.{minutes}.sum()"
-    cms = f"iif(({pooled}) >= 8, (({pooled}) + 7) div 15, 0)"
-    per_code = f"{_timed_rows(form, table, catalog)}.select(iif({minutes} >= 8, ({minutes} + 7) div 15, 0)).sum()"
-    rule = next(g for g in form.fields() if g.options_from == "unit-rules")
-    return f"iif({_answers(form, rule.id)}.code = 'cms', {cms}, {per_code})"
 
 
 def unit_coding(unit: str) -> dict:
@@ -237,7 +182,8 @@ def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str,
     if it.type == "choice" and it.options_from == "diagnoses":
         # The codes of this form's diagnoses table: the pointer names a referral diagnosis.
         item["type"] = "open-choice"
-        extensions.append({"url": ANSWER_EXPRESSION, "valueExpression": _expression(_answers(form, "diagnoses.icd10"))})
+        extensions.append({"url": ANSWER_EXPRESSION,
+                           "valueExpression": value_expression(answers(form, "diagnoses.icd10"))})
     elif it.type == "choice":
         item["answerOption"] = _options(form, owner, it, catalog)
     elif it.type == "icd10":
@@ -252,7 +198,7 @@ def _answerable(form: Form, owner: FormField, it: FormField | Column, link: str,
         extensions.append({"url": UNIT, "valueCoding": unit_coding(it.unit)})
     if expression:
         item["readOnly"] = True
-        extensions.append({"url": CALCULATED, "valueExpression": _expression(expression)})
+        extensions.append({"url": CALCULATED, "valueExpression": value_expression(expression)})
     if extensions:
         item["extension"] = extensions
     return item
@@ -269,7 +215,7 @@ def _cell(form: Form, f: FormField, col: Column, catalog: Catalog) -> dict:
 
 
 def _item(form: Form, f: FormField, catalog: Catalog) -> dict:
-    expression = _calculation(form, f, catalog)
+    expression = calculation(form, f, catalog)
     if f.type == "table":
         item = {"linkId": f.id, "text": f.caption, "type": "group", "repeats": True}
     else:
@@ -282,8 +228,8 @@ def _item(form: Form, f: FormField, catalog: Catalog) -> dict:
     children = [{"linkId": f"{f.id}:help", "type": "display", "text": f.help}] if f.help else []
     if f.type == "table":
         if f.calculate == "change":
-            item["extension"] = [{"url": VARIABLE, "valueExpression": _expression(
-                f"%context.item.where(linkId={_quoted(f.id + '.' + c)}).answer.value.value", c)}
+            item["extension"] = [{"url": VARIABLE, "valueExpression": value_expression(
+                f"%context.item.where(linkId={quoted(f.id + '.' + c)}).answer.value.value", c)}
                 for c in ("baseline", "current")]
         children += [_cell(form, f, col, catalog) for col in f.columns]
     if children:
@@ -357,89 +303,3 @@ def _types(items):
 def questionnaire_json(form: Form, catalog: Catalog) -> bytes:
     """The Questionnaire as UTF-8 JSON: sorted keys, 2-space indent, trailing newline (stable bytes)."""
     return (json.dumps(questionnaire(form, catalog), sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-# -- QuestionnaireResponse ------------------------------------------------------------------------
-# forms.js builds the same resource in the browser from `answer_map` (embedded in the page); this
-# Python twin lets tests and documentation build one from values and compare.
-
-def answer_map(form: Form, catalog: Catalog) -> dict:
-    """Per linkId, what an answer needs: its value[x] key and, for codes, the system and displays."""
-    out = {}
-    for f in form.fields():
-        parts = [(f, f)] if f.type != "table" else [(f, c) for c in f.columns]
-        for owner, item in parts:
-            link = f.id if item is f else f"{f.id}.{item.id}"
-            quantity = item is not f and item.id in measure_columns(f)
-            entry = {"value": ANSWER_KEY["quantity" if quantity else ITEM_TYPE[item.type]]}
-            if quantity:
-                entry["unit_from"] = measure_column(f)  # the row's measure names the unit
-            if item.type == "choice":
-                entry["system"] = answer_system(form, owner, item)
-                entry["display"] = dict(choice_options(item, catalog))
-            if item.type == "icd10" or item.options_from == "diagnoses":
-                entry["system"] = ICD10CM_SYSTEM
-                entry["display"] = {d.code: catalog.icd[d.code].title for d in catalog.diagnoses if d.code in catalog.icd}
-            out[link] = entry
-    return out
-
-
-def _number(raw):
-    return float(raw) if "." in str(raw) else int(raw)
-
-
-def _answer(entry: dict, raw, unit: dict | None = None) -> dict | None:
-    """One answer from a control's value; `unit` is the row measure's (`measure_quantity`) for a quantity."""
-    key = entry["value"]
-    if isinstance(raw, str):
-        raw = raw.strip()  # as the web form does: surrounding blanks are never part of an answer
-    if raw in (None, "", False) and key != "valueBoolean":
-        return None
-    if key == "valueBoolean":
-        return {key: bool(raw)} if raw is True else None
-    if key == "valueCoding":
-        code = str(raw).strip().upper() if entry["system"] == ICD10CM_SYSTEM else str(raw)
-        coding = {"system": entry["system"], "code": code}
-        if entry.get("display", {}).get(code):
-            coding["display"] = entry["display"][code]
-        return {key: coding}
-    if key == "valueInteger":
-        return {key: int(raw)}
-    if key == "valueDecimal":
-        return {key: _number(raw)}
-    if key == "valueQuantity":
-        return {key: {"value": _number(raw), **(unit or {})}}
-    if key == "valueTime":
-        return {key: raw if len(raw) == 8 else f"{raw}:00"}
-    return {key: str(raw)}
-
-
-def questionnaire_response(form: Form, catalog: Catalog, values: dict, *, status: str = "in-progress",
-                           authored: str | None = None) -> dict:
-    """A QuestionnaireResponse from control values (`{"minutes.0.cpt": "97110", ...}`), empty ones left out."""
-    answers = answer_map(form, catalog)
-    items = []
-    for s in form.sections:
-        group = []
-        for f in s.fields:
-            if f.type != "table":
-                a = _answer(answers[f.id], values.get(f.id))
-                if a:
-                    group.append({"linkId": f.id, "answer": [a]})
-                continue
-            for r in range(f.rows):
-                row = []
-                unit = measure_quantity(catalog, str(values.get(f"{f.id}.{r}.{measure_column(f)}") or "")) \
-                    if measure_columns(f) else None
-                for c in f.columns:
-                    a = _answer(answers[f"{f.id}.{c.id}"], values.get(f"{f.id}.{r}.{c.id}"), unit)
-                    if a:
-                        row.append({"linkId": f"{f.id}.{c.id}", "answer": [a]})
-                if row:
-                    group.append({"linkId": f.id, "item": row})
-        if group:
-            items.append({"linkId": s.id, "item": group})
-    qr = {"resourceType": "QuestionnaireResponse", "questionnaire": canonical(form), "status": status, "item": items}
-    if authored:
-        qr["authored"] = authored
-    return qr

@@ -1,0 +1,1 @@
+"""FHIR R4 renderings of a form: its Questionnaire, the FHIRPath it computes with, a QuestionnaireResponse."""
