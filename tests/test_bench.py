@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import REPO
-from metdocs.bench.run import PHASES, format_report, synthesise
+from metdocs.bench.run import PHASES, format_report
+from metdocs.bench.synth import synthesise
 from metdocs.cases.read import load_cases
 
 pytestmark = pytest.mark.slow

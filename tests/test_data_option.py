@@ -82,7 +82,7 @@ def test_units_reads_dir_and_the_environment_too(project, run_cli, monkeypatch):
 
 
 def test_bench_makes_its_cases_from_dir(project, run_cli, monkeypatch, tmp_path):
-    from metdocs.bench import run as bench
+    from metdocs.bench import run as bench, synth
     from conftest import REPO
 
     mine = tmp_path / "benchdata"
@@ -91,7 +91,7 @@ def test_bench_makes_its_cases_from_dir(project, run_cli, monkeypatch, tmp_path)
     shutil.rmtree(mine / "cases")
     (mine / "cases").mkdir()
     shutil.copy(REPO / "data" / "cases" / "parkinsons.yaml", mine / "cases")
-    bench.synthesise(REPO, tmp_path / "copy", 3, mine)
+    synth.synthesise(REPO, tmp_path / "copy", 3, mine)
     assert (tmp_path / "copy" / "data" / "catalog" / "marker.yaml").is_file()
     made = sorted(p.name for p in (tmp_path / "copy" / "data" / "cases").iterdir())
     assert made == ["parkinsons-0000.yaml", "parkinsons-0001.yaml", "parkinsons-0002.yaml"]

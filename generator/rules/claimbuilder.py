@@ -1,6 +1,7 @@
 """The claim builder's exercises: seeded random visits, their answers, and the grading of a try.
 
-`site_src/assets/javascripts/claims.js` is a line-for-line port of `generate` and `grade`: the
+`site_src/assets/javascripts/claims.js` ports `generate` (its random draws, `_draw_visit`, in the
+same order) and `grade`: the
 practice page runs it in the browser, and the instructor packet lists answers computed here, so
 both must agree exactly (same pseudo-random numbers, same visits, same grades, same wording);
 `tests/test_claimbuilder.py` runs both on hundreds of seeds under both unit rules. Change the
@@ -130,46 +131,54 @@ def generate(data: dict, seed: int, rule: str | None = None) -> dict:
         data: `builder_data(catalog)`.
         seed: 0 to MAX_SEED; the same seed always gives the same visit.
         rule: 'cms' or 'ama' to override the payer's unit rule the seed draws; None keeps it.
-
-    The order of the random draws is part of the contract with claims.js: do not reorder them.
     """
-    shape = data["shape"]
-    draw = mulberry32(seed)
+    return _exercise(data, seed, _draw_visit(data, _Dice(seed), rule))
 
-    def below(n: int) -> int:
-        return int(draw() * n)
 
-    def between(span: list) -> int:
-        return span[0] + below(span[1] - span[0] + 1)
+class _Dice:
+    """The seeded draws, and the ways the builder uses them (as `below`, `pick` ... in claims.js)."""
 
-    def pick(items: list):
-        return items[below(len(items))]
+    def __init__(self, seed: int):
+        self.draw = mulberry32(seed)
 
-    def shuffled(items: list) -> list:
+    def below(self, n: int) -> int:
+        return int(self.draw() * n)
+
+    def between(self, span: list) -> int:
+        return span[0] + self.below(span[1] - span[0] + 1)
+
+    def pick(self, items: list):
+        return items[self.below(len(items))]
+
+    def shuffled(self, items: list) -> list:
         out = list(items)
         for i in range(len(out) - 1, 0, -1):
-            j = below(i + 1)
+            j = self.below(i + 1)
             out[i], out[j] = out[j], out[i]
         return out
 
-    drawn_rule = pick(data["rules"])
-    unit_rule = rule or drawn_rule
+
+def _draw_visit(data: dict, dice: _Dice, rule: str | None) -> dict:
+    """Every random choice of one exercise. This stays one function, in the order claims.js
+    draws: the order of the draws is the contract between the two ports (do not reorder them)."""
+    shape = data["shape"]
+    drawn_rule = dice.pick(data["rules"])
     problem = None
-    if draw() < shape["problem_share"]:
-        problem = pick(list(PROBLEMS))
-    core = shuffled([c["code"] for c in data["core"]])
-    chosen = sorted(core[:1 + below(len(core))])
+    if dice.draw() < shape["problem_share"]:
+        problem = dice.pick(list(PROBLEMS))
+    core = dice.shuffled([c["code"] for c in data["core"]])
+    chosen = sorted(core[:1 + dice.below(len(core))])
     minutes: dict[str, int] = {}
     for code in chosen:
         # Only a visit with no scope problem may be too short to bill: one answer per visit.
-        short = problem is None and draw() < shape["short_share"]
-        minutes[code] = between(shape["short_minutes"]) if short else between(shape["minutes"])
+        short = problem is None and dice.draw() < shape["short_share"]
+        minutes[code] = dice.between(shape["short_minutes"]) if short else dice.between(shape["minutes"])
     extra = None
     if problem == "scope-code":
         if data["out_of_scope"]:
-            extra = pick(data["out_of_scope"])
+            extra = dice.pick(data["out_of_scope"])
             span = shape["extra_timed_minutes" if extra["timed"] else "extra_untimed_minutes"]
-            minutes[extra["code"]] = between(span)
+            minutes[extra["code"]] = dice.between(span)
         else:
             problem = None
     picked: list[dict] = []
@@ -178,18 +187,24 @@ def generate(data: dict, seed: int, rule: str | None = None) -> dict:
             continue
         candidates = [d for d in data["diagnoses"] if code in d["supports"] and d not in picked]
         if candidates:
-            picked.append(pick(candidates))
-    if draw() < shape["distractor_share"] or not picked:
+            picked.append(dice.pick(candidates))
+    if dice.draw() < shape["distractor_share"] or not picked:
         others = [d for d in data["diagnoses"] if d not in picked]
         if others:
-            picked.append(pick(others))
-    picked = shuffled(picked)
+            picked.append(dice.pick(others))
+    picked = dice.shuffled(picked)
     due = data["reassess_days"]
-    days = due + 1 + below(shape["overdue_extra_days"]) if problem == "overdue" else below(due + 1)
-    group = between(shape["group_sizes"]) if problem == "group" else 1
-    plan = pick(["medicare-advantage", "medicaid-managed-care"]) if problem == "payer" else "commercial"
-    payer = pick(data["payers"][plan])
+    days = due + 1 + dice.below(shape["overdue_extra_days"]) if problem == "overdue" else dice.below(due + 1)
+    group = dice.between(shape["group_sizes"]) if problem == "group" else 1
+    plan = dice.pick(["medicare-advantage", "medicaid-managed-care"]) if problem == "payer" else "commercial"
+    return {"rule": rule or drawn_rule, "problem": problem, "minutes": minutes, "extra": extra, "picked": picked,
+            "days": days, "group": group, "plan": plan, "payer": dice.pick(data["payers"][plan])}
 
+
+def _exercise(data: dict, seed: int, visit: dict) -> dict:
+    """The drawn visit as the page shows it, with its answers and their explanations."""
+    unit_rule, problem, minutes, extra, picked = (visit[k] for k in ("rule", "problem", "minutes", "extra", "picked"))
+    days, plan, due = visit["days"], visit["plan"], data["reassess_days"]
     names = {c["code"]: c for c in [*data["core"], *data["out_of_scope"]]}
     codes = sorted(minutes)
     diagnoses = [{"pointer": "ABCDEFGHIJKL"[i], "code": d["code"], "title": d["title"]} for i, d in enumerate(picked)]
@@ -203,15 +218,16 @@ def generate(data: dict, seed: int, rule: str | None = None) -> dict:
     said += f" The last reassessment was {_days(days)} ago (due at least every {_days(due)})."
     return {
         "seed": seed, "rule": unit_rule, "rule_name": data["rule_names"][unit_rule], "problem": problem,
-        "payer": {"name": payer, "type": plan, "plan": data["plan_names"][plan]},
+        "payer": {"name": visit["payer"], "type": plan, "plan": data["plan_names"][plan]},
         "codes": [{"code": c, "name": names[c]["name"], "minutes": minutes[c], "in_scope": extra is None
                    or c != extra["code"]} for c in codes],
-        "diagnoses": diagnoses, "days_since_reassessment": days, "reassess_days": due, "group_size": group,
+        "diagnoses": diagnoses, "days_since_reassessment": days, "reassess_days": due, "group_size": visit["group"],
         "modifiers": ["GP"] if problem == "gp-modifier" else [],
         "answer": {"units": dict(alloc.units), "total_units": alloc.total_units, "pointers": pointers,
                    "billable": billable},
         "explain": {"units": list(alloc.explanation),
-                    "pointers": {c: _pointer_text(c, diagnoses, pointers[c], shape["max_pointers"]) for c in codes},
+                    "pointers": {c: _pointer_text(c, diagnoses, pointers[c], data["shape"]["max_pointers"])
+                                 for c in codes},
                     "billable": said, "rule": reason["rule"], "url": reason["url"]},
     }
 
