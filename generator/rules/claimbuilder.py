@@ -1,9 +1,8 @@
 """The claim builder's exercises: seeded random visits, their answers, and the grading of a try.
 
 `site_src/assets/javascripts/claims.js` ports `generate` (its random draws, `_draw_visit`, in the
-same order) and `grade`: the
-practice page runs it in the browser, and the instructor packet lists answers computed here, so
-both must agree exactly (same pseudo-random numbers, same visits, same grades, same wording);
+same order) and `grade`: the practice page runs it in the browser, and the instructor packet
+lists answers computed here, so both must agree exactly (same pseudo-random numbers, same visits, same grades, same wording);
 `tests/test_claimbuilder.py` runs both on hundreds of seeds under both unit rules. Change the
 two files together.
 
