@@ -56,6 +56,17 @@ def test_new_writes_a_course_that_checks_clean_on_the_shipped_catalog(course):
     assert {s.id for s in checked.catalog.sources} >= {"course-notes", "cms-pub100-04-ch5"}
 
 
+def test_a_course_made_under_the_old_import_name_is_told_the_fix(course, run_cli):
+    config = course / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    line = text.splitlines().index("INHERIT: !!python/name:metdocs.shipped.MKDOCS_YML") + 1
+    config.write_text(text.replace("metdocs.shipped.MKDOCS_YML", "generator.shipped.MKDOCS_YML"), encoding="utf-8")
+    code, _, err = run_cli("check", cwd=course)
+    assert code == 2 and "Traceback" not in err
+    assert f"mkdocs.yml:{line}: expected 'INHERIT: !!python/name:metdocs.shipped.MKDOCS_YML'" in err
+    assert "change 'generator.' to 'metdocs.'" in err
+
+
 def test_new_course_config_keeps_a_hostile_name_as_text(course):
     from mkdocs.config import load_config
     cfg = load_config(str(course / "mkdocs.yml"))

@@ -23,6 +23,8 @@ from metdocs import shipped
 from metdocs.errors import UsageError, display_path
 
 INHERIT_TAG = "tag:yaml.org,2002:python/name:metdocs.shipped.MKDOCS_YML"
+OLD_INHERIT_TAG = "tag:yaml.org,2002:python/name:generator.shipped.MKDOCS_YML"
+"""What courses made before metdocs took its own import name (0.1.0 installed as `generator`) say."""
 EXAMPLE_FROM = "post-tka-clean"
 """The shipped worked case the example case is made from (it always passes the audit)."""
 EXAMPLE_ID = "course-example"
@@ -43,6 +45,10 @@ def builds_on_shipped(config_file: Path) -> bool:
         if isinstance(key, yaml.ScalarNode) and key.value == "INHERIT" and isinstance(value, yaml.ScalarNode):
             if value.tag == INHERIT_TAG:
                 return True
+            if value.tag == OLD_INHERIT_TAG:  # MkDocs could not even load it: say how to fix it
+                raise UsageError(f"{display_path(config_file)}:{key.start_mark.line + 1}: expected "
+                                 "'INHERIT: !!python/name:metdocs.shipped.MKDOCS_YML', found the name an older "
+                                 "metdocs had (generator.shipped); change 'generator.' to 'metdocs.' on that line")
             target = (config_file.parent / value.value).resolve()
             return target == Path(shipped.MKDOCS_YML).resolve()
     return False
