@@ -1,1 +1,1 @@
-"""The `metdocs` command."""
+"""The `metdocs` command: main.py parses and dispatches, one module per command, common.py what they share."""

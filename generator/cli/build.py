@@ -1,0 +1,31 @@
+"""`metdocs build`: validate, then build the site (or its offline edition) and swap it in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from metdocs.cli.common import add, data_for_mkdocs, data_opts, load_project
+
+
+def add_parser(sub) -> None:
+    sp = add(sub, "build", "validate, then build the site",
+             "Validate the data, generate the pages and run the MkDocs build into a\n"
+             "temporary folder, then swap it in. On any error the previous site is left as it was.\n"
+             "The site folder must be absent, empty or a site metdocs built (it holds a\n"
+             ".metdocs-site file): metdocs never replaces anything else. A second build of\n"
+             "the same site waits for the first to finish.")
+    data_opts(sp)
+    sp.add_argument("--site-dir", metavar="DIR", type=Path, default=None,
+                    help="output folder (default: site/, or site-offline/ with --offline); never the "
+                         "project, an input folder, your home folder or a folder metdocs did not build")
+    sp.add_argument("--offline", action="store_true",
+                    help="build the offline edition that works from file:// (no server needed) and "
+                         "zip it into <site-dir>.zip next to the folder")
+
+
+def run(args) -> int:
+    from metdocs.site.build import build_site
+    project = load_project(args)
+    site_dir = args.site_dir or project.root / ("site-offline" if args.offline else "site")
+    with data_for_mkdocs(project):
+        return build_site(project, args.config.resolve(), site_dir, strict=args.strict, offline=args.offline)

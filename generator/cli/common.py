@@ -1,0 +1,98 @@
+"""What several commands share: the project and data folder from the command line, and their options."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from metdocs.errors import DataError, display_path
+
+DEBUG_HELP = "on an error, show the Python traceback too (for bug reports)"
+
+
+def add(sub, name, help_, description) -> argparse.ArgumentParser:
+    """The subparser of one command, in `sub` (the top-level parser's subparsers)."""
+    sp = sub.add_parser(name, help=help_, description=description,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    # SUPPRESS: after the command it is optional too, without overwriting `metdocs --debug COMMAND`
+    sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    return sp
+
+
+def data_opt(sp) -> None:
+    sp.add_argument("--data", metavar="DIR", type=Path,
+                    help="data folder to check and build from (default: data/ next to mkdocs.yml, "
+                         "or $METDOCS_DATA_DIR)")
+
+
+def data_opts(sp) -> None:
+    data_opt(sp)
+    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
+                    help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    sp.add_argument("--strict", action="store_true",
+                    help="treat warnings (e.g. a rule past its review-by date) as errors")
+
+
+def config_opt(sp) -> None:
+    """--config for the commands without --strict (serve, fill, bench); its help is shorter than data_opts'."""
+    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
+
+
+def catalog_data_opt(sp) -> None:
+    """--data for the commands that read the catalog only, without a project (units, rules)."""
+    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: $METDOCS_DATA_DIR or data/)")
+
+
+def load_project(args):
+    from metdocs.errors import UsageError
+    from metdocs.files.fsguard import MAX_BYTES, why_not
+    from metdocs.files.project import Project
+    if not os.path.lexists(args.config):
+        raise UsageError(f"expected {display_path(args.config)} (the project's mkdocs.yml), found no such file; "
+                         "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")
+    why = why_not(args.config, None, MAX_BYTES)  # never a FIFO, device or link loop
+    if why is None and args.config.is_dir():
+        why = "expected the project's mkdocs.yml file, found a folder"
+    if why is not None:
+        raise UsageError(f"{display_path(args.config)}: {why}")
+    config = args.config.resolve()
+    return Project.for_config(config, data_arg(args))
+
+
+def data_arg(args) -> Path | None:
+    """--data DIR, else $METDOCS_DATA_DIR (checked by envvars), else None (data/ next to mkdocs.yml)."""
+    from metdocs.errors import UsageError
+    from metdocs.site.plugin import DATA_ENV
+    data = getattr(args, "data", None)
+    if data is None:
+        return Path(os.environ[DATA_ENV]).resolve() if os.environ.get(DATA_ENV) else None
+    if not data.is_dir():
+        raise UsageError(f"expected --data to name a data folder (holding catalog/), found "
+                         f"{'a file' if data.exists() else 'nothing'} at {display_path(data)}")
+    return data.resolve()
+
+
+@contextmanager
+def data_for_mkdocs(project):
+    """Hand the data folder to the MkDocs plugin, which MkDocs creates from mkdocs.yml (see plugin.DATA_ENV)."""
+    from metdocs.site.plugin import DATA_ENV
+    saved = os.environ.get(DATA_ENV)
+    os.environ[DATA_ENV] = str(project.data)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = saved
+
+
+def catalog_for_units(args):
+    from metdocs.catalog.assemble import load_catalog
+    data = data_arg(args) or Path("data").resolve()
+    catalog, problems = load_catalog(data / "catalog")
+    if catalog is None:
+        raise DataError(problems)
+    return catalog

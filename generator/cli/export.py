@@ -1,0 +1,37 @@
+"""`metdocs export`: the audit drills as a quiz for Moodle (XML) and Canvas (QTI 1.2)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from metdocs.cli.common import add, data_opts, load_project
+from metdocs.errors import display_path
+
+
+def add_parser(sub) -> None:
+    sp = add(sub, "export", "the audit drills as a quiz for Moodle (XML) and Canvas (QTI 1.2)",
+             "Check the data, then write the audit drills as quiz questions an LMS imports:\n"
+             "  quiz-moodle.xml  Moodle: Question bank > Import > Moodle XML format\n"
+             "  quiz-qti.zip     Canvas: Settings > Import course content > QTI .zip file\n"
+             "One multiple-choice question per declared fault of each drill (which rule does\n"
+             "this session break?), with the drill's lesson and the audit's finding as feedback.")
+    data_opts(sp)
+    sp.add_argument("--out", metavar="DIR", type=Path, required=True, help="folder to write the two files into")
+    sp.add_argument("--worked-cases", action="store_true",
+                    help="add one question per worked case: how many units for one session under its payer's rule")
+    sp.add_argument("--name", default="metdocs", help="name of the question bank and quizzes (default: metdocs)")
+
+
+def run(args) -> int:
+    from metdocs.export import export_quiz
+    project = load_project(args)
+    print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
+    written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
+                              bank=args.name)
+    drills = sum(q.group == "drills" for q in qs)
+    print(f"Exported {drills} drill question(s)"
+          + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)
+    for path in written:
+        print(f"  {display_path(path)}", file=sys.stderr)
+    return 0

@@ -1,0 +1,42 @@
+"""`metdocs fill`: write a record saved by a web form as a filled PDF and/or FHIR response."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from metdocs.cli.common import add, config_opt, load_project
+from metdocs.errors import DataError, display_path
+
+
+def add_parser(sub) -> None:
+    sp = add(sub, "fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
+             "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
+             "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
+             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.")
+    sp.add_argument("saved", type=Path, metavar="SAVED.json", help="the file the web form saved")
+    sp.add_argument("--pdf", type=Path, metavar="FILE", help="write the filled PDF here")
+    sp.add_argument("--fhir", type=Path, metavar="FILE", help="write the QuestionnaireResponse here")
+    config_opt(sp)
+
+
+def run(args) -> int:
+    from metdocs.forms.fill import filled_pdf, read_saved, response_json
+    from metdocs.files.fsguard import write_atomically
+    from metdocs.site.pipeline import check
+    if not args.pdf and not args.fhir:
+        print("metdocs fill: error: expected --pdf FILE, --fhir FILE or both, found neither", file=sys.stderr)
+        return 2
+    checked = check(load_project(args))
+    if not checked.ok:
+        raise DataError([p for p in checked.problems if p.is_error])
+    form, values = read_saved(args.saved, list(checked.forms), checked.catalog)
+    outputs = []  # made in full first: nothing is written unless everything could be made
+    if args.pdf:
+        outputs.append((args.pdf, filled_pdf(form, checked.catalog, values)))
+    if args.fhir:
+        outputs.append((args.fhir, response_json(form, checked.catalog, values)))
+    for path, data in outputs:
+        write_atomically(path, data)
+        print(f"Wrote {display_path(path)} ({form.title}, version {form.version})", file=sys.stderr)
+    return 0

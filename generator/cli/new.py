@@ -1,0 +1,32 @@
+"""`metdocs new DIR`: create a course project that builds on the shipped catalog."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from metdocs.cli.common import add
+from metdocs.errors import display_path
+
+
+def add_parser(sub) -> None:
+    sp = add(sub, "new", "create a course project that builds on the shipped catalog",
+             "Create DIR (new or empty) holding a course project: its own mkdocs.yml (name,\n"
+             "colours, logo), data/ for the catalog entries and cases it adds, one example case,\n"
+             "a README for the educator and a .gitignore. The shipped catalog, cases, forms and\n"
+             "pages are used by reference, so metdocs updates reach the course.\n\n"
+             "example:\n  metdocs new my-course --name \"Knee rehab MET course\"\n  cd my-course && metdocs build")
+    sp.add_argument("dir", metavar="DIR", type=Path, help="folder to create (must be new or empty)")
+    sp.add_argument("--name", default="Medical exercise training course",
+                    help="the course's name, shown as the site name (default: %(default)s)")
+
+
+def run(args) -> int:
+    from metdocs.files.course import new_course
+    target = args.dir.resolve()
+    written = new_course(target, args.name)
+    print(f"Created the course project {display_path(target)}/ ({len(written)} files):", file=sys.stderr)
+    for path in written:
+        print(f"  {display_path(path)}", file=sys.stderr)
+    print(f"Next: cd {display_path(target)} && metdocs build   (then read README.md)", file=sys.stderr)
+    return 0

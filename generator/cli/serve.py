@@ -1,0 +1,73 @@
+"""`metdocs serve`: a live preview that rebuilds when data/, templates/ or site_src/ change."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project
+
+
+def add_parser(sub) -> None:
+    sp = add(sub, "serve", "live preview that rebuilds when data/, templates/ or site_src/ change",
+             "Serve the site with live reload. Edits to data/, templates/ and site_src/ rebuild it.")
+    config_opt(sp)
+    data_opt(sp)
+    sp.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="address to serve on")
+
+
+def run(args) -> int:
+    from mkdocs.commands.serve import serve
+    from metdocs.errors import os_problem
+    config = args.config.resolve()
+    project = load_project(args)
+    host, port = _dev_addr(args.dev_addr)
+    _port_free(host, port)  # before the first build, which can take a while
+    # Material's instant navigation needs site_url to be the address the pages come from.
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}/")
+    _serve_messages()
+    with data_for_mkdocs(project):
+        try:
+            serve(config_file=str(config), dev_addr=f"{host}:{port}", livereload=True)
+        except OSError as e:
+            raise os_problem(e, f"cannot serve on {host}:{port}") from None
+    return 0
+
+
+def _serve_messages() -> None:
+    """Show MkDocs' own serve messages (the address, "Detected file changes", "Building
+    documentation...") on stderr: the CLI adds no logging handler of its own otherwise."""
+    import logging
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.INFO)
+    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build"):
+        log = logging.getLogger(name)
+        log.setLevel(logging.INFO)
+        log.addHandler(handler)
+
+
+def _dev_addr(value: str) -> tuple[str, int]:
+    from metdocs.errors import UsageError
+    host, _, port = value.rpartition(":")
+    if not host or not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise UsageError(f"expected --dev-addr as IP:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:8000), "
+                         f"found {value!r}")
+    return host, int(port)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Raise a one-line SystemProblem when host:port cannot be served on (in use, not ours)."""
+    import socket
+    from metdocs.errors import UsageError, os_problem
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise UsageError(f"expected --dev-addr to name this machine, found {host!r} ({e.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise os_problem(e, f"cannot serve on {host}:{port}") from None
