@@ -1,0 +1,90 @@
+"""Audit checks on the referral, its diagnoses and the payer: who sent the client, for what, and who pays.
+
+Rules enforced:
+- written-referral-required, referrer-may-refer (`check_referral`);
+- billable-icd10-leaf (`check_diagnoses`), against the ICD-10-CM code set and its fiscal year;
+- private-payers-only, verify-payer-before-billing (`check_payer`).
+"""
+
+from __future__ import annotations
+
+from metdocs.catalog.icd import fiscal_year_of, fiscal_year_span
+from metdocs.rules.audit.findings import Context
+
+NOT_PRIVATE = {"medicare": "Medicare", "medicaid": "Medicaid",
+               "medicare-advantage": "Medicare Advantage, which is Medicare although a private company runs it",
+               "medicaid-managed-care": "Medicaid managed care, which is Medicaid although a private company "
+                                        "runs it"}
+"""Payer plan types MedExPROs never bill (rule private-payers-only), in words."""
+MAY_REFER = frozenset({"MD", "DO", "DPM"})
+"""Credentials that may write a MET referral on their own (rule referrer-may-refer)."""
+SUPERVISED_REFERRERS = frozenset({"NP", "PA"})
+"""Credentials that may refer only when an MD or DO supervises them."""
+
+
+def check_referral(ctx: Context) -> None:
+    case, ref = ctx.case, ctx.case.referral
+    if ref is None:
+        ctx.breach(case.where, "written-referral-required",
+                   "expected a written referral (date, referrer, ICD-10 diagnoses), found none")
+        return
+    if not ref.diagnoses:  # reported here once, not on every claim line that has nothing to point at
+        ctx.breach(ref.where, "written-referral-required",
+                   "expected the referral to give a medical diagnosis with its ICD-10 code, found none")
+    if ref.credential in SUPERVISED_REFERRERS and ref.supervised_by is None:
+        ctx.breach(ref.where, "referrer-may-refer", f"expected a referral from an MD, DO or DPM, or from an "
+                   f"NP or PA supervised by an MD or DO, found an {ref.credential} with no supervising "
+                   "physician stated (supervised_by)")
+    elif ref.credential not in MAY_REFER | SUPERVISED_REFERRERS:
+        ctx.breach(ref.where, "referrer-may-refer", "expected a referral from an MD, DO or DPM, or from an "
+                   f"NP or PA supervised by an MD or DO, found one from a {ref.credential} ({ref.provider_role}), "
+                   "who may not refer for MET")
+    for s in case.sessions:
+        if s.date and s.date < ref.date:
+            ctx.breach(s.where, "written-referral-required",
+                       f"expected sessions on or after the referral date {ref.date}, found session "
+                       f"'{s.id}' on {s.date}", s)
+
+
+def check_diagnoses(ctx: Context) -> None:
+    year = getattr(ctx.icd, "fiscal_year", None)
+    where_year = f" ({year} code set)" if year else ""
+    for d in ctx.case.referral.diagnoses if ctx.case.referral else ():
+        info = ctx.icd.lookup(d.code)
+        if not info.valid:
+            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
+                       f"'{d.code}', which is not in the code set")
+        elif not info.billable:
+            kids = ", ".join(info.children[:12]) + (" ..." if len(info.children) > 12 else "")
+            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
+                       f"header '{d.code}' ({info.title}), which is not billable; use one of: {kids}")
+    span = fiscal_year_span(year) if year else None
+    if span and ctx.case.referral and ctx.case.referral.diagnoses:
+        late = next((s for s in ctx.case.sessions if s.date and not span[0] <= s.date <= span[1]), None)
+        if late is not None:
+            ctx.breach(late.where, "billable-icd10-leaf", f"expected dates of service in {year} "
+                       f"({span[0]} to {span[1]}), the ICD-10-CM code set these codes were checked against, "
+                       f"found session '{late.id}' on {late.date}, which falls in {fiscal_year_of(late.date)}: "
+                       f"check the referral's codes against the {fiscal_year_of(late.date)} code set", None,
+                       "warning")
+
+
+def check_payer(ctx: Context) -> None:
+    payer = ctx.case.payer
+    if payer.type in NOT_PRIVATE:
+        ctx.breach(payer.where, "private-payers-only",
+                   f"expected a private payer (commercial or self-pay), found {NOT_PRIVATE[payer.type]}; "
+                   "Medicare and Medicaid do not recognise Medical Exercise Professionals")
+        return
+    if payer.type == "self-pay":
+        return
+    billed = [s for s in ctx.case.sessions if s.claim and s.date]
+    if payer.verified is None:
+        if billed:
+            ctx.breach(payer.where, "verify-payer-before-billing", "expected the date the plan was verified "
+                       "(benefits, that it accepts this provider type for 97xxx, and credentialing), found none")
+        return
+    for s in billed:
+        if s.date < payer.verified:
+            ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
+                       f"verified on {payer.verified}, found session '{s.id}' billed on {s.date}", s)
