@@ -1,8 +1,10 @@
 """metdocs: a static-site generator for Medical Exercise Training documentation and billing.
 
-The pipeline: load (load.py) → shape-check (schema.py, model.py, catalog.py) →
-cross-check (validate.py, icd.py) → plan (pages.py) → render (render.py) →
-MkDocs build (plugin.py, build.py). cli.py is the `metdocs` command.
+Installed under this name from the source folder generator/. The stages, bottom to top, are its
+subpackages: files/ and work/ (what may be read and written; how work runs), catalog/, cases/,
+rules/ (units, the audit, the claim builder), forms/, pages/, site/ (the pipeline, the MkDocs
+plugin, the build), then export/, bench/ and cli/ (the `metdocs` command). README.md's layout
+map says what each owns and may import; site/pipeline.py reads like the table of contents.
 """
 
 __version__ = "0.1.0"

@@ -1,11 +1,11 @@
 """Worked cases: synthetic client stories the site teaches from, and the audit checks.
 
 One YAML file per case in data/cases/; the file stem is the case id. As in
-`model.py`, the frozen dataclasses below ARE the schema (see `schema.py`): a
+`catalog/model.py`, the frozen dataclasses below ARE the schema (see `schema.py`): a
 field's type is what the YAML must hold and a default makes the key optional.
 Things a flawed teaching case may leave out of a session log (rationale,
 response, signature ...) are optional on purpose, so that the audit
-(`audit.py`) reports them as missing documentation elements, with the catalog
+(`rules/audit/`) reports them as missing documentation elements, with the catalog
 rule behind them, instead of the schema rejecting the file.
 
 Cases are synthetic: an age band instead of a birth date, no names, no ids.

@@ -32,7 +32,7 @@ MAX_TEXT = 20_000
 MAX_NUMBER = 1_000_000_000
 """Largest size of any number (whole or not). Every number here is minutes, units, a score or a
 day count; a bound keeps sums, differences and date arithmetic from overflowing later. Fields
-with a meaning get tighter bounds where they are checked (cases.py, validate.py, forms.py)."""
+with a meaning get tighter bounds where they are checked (cases/read.py, validate.py, forms/definition.py)."""
 
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 """Dates accepted: adding a reassessment interval to any of them stays a valid date."""

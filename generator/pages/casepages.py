@@ -1,7 +1,7 @@
 """Pages for the worked cases and audit drills, and their print editions.
 
 Every number shown is computed here by the engine (`units.allocate`,
-`cases.measure_changes`, `audit.case_findings`), never typed in a template.
+`rules.measures.measure_changes`, `rules.audit.core.case_findings`), never typed in a template.
 Web pages and print editions render the same partials (`partials/case_record.md.j2`,
 `partials/drill_answer.md.j2`); only the `answers` and `collapsed` flags differ,
 so the student and instructor editions cannot drift apart.

@@ -1,7 +1,7 @@
 """Stage 5, render: one strict Jinja2 environment that turns page plans into Markdown.
 
 Templates are dumb: they get plain model objects and precomputed links from
-`pages.py`. Two safety nets are built in:
+`plan.py`. Two safety nets are built in:
 
 * `StrictUndefined`: a typo in a template fails the build instead of printing
   nothing.

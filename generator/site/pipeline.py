@@ -46,11 +46,11 @@ class Checked:
     catalog: Catalog | None
     problems: list[Problem] = field(default_factory=list)
     cases: tuple = ()
-    """The worked cases (see cases.py), audited."""
+    """The worked cases (see cases/model.py), audited."""
     forms: tuple = ()
-    """The document templates (see forms.py), coverage-checked."""
+    """The document templates (see forms/definition.py), coverage-checked."""
     findings: dict = field(default_factory=dict)
-    """Drill id -> the audit's raw findings from this check (`audit.case_findings`), for the answers."""
+    """Drill id -> the audit's raw findings from this check (`rules.audit.core.case_findings`), for the answers."""
 
     @property
     def ok(self) -> bool:

@@ -154,7 +154,7 @@ class Audited:
 def audit_for_pages(case: Case, catalog: Catalog, icd, *, today: dt.date | None = None) -> Audited:
     """`audit_case`, with what the case's pages need from the audit's work (see `Audited`).
 
-    The audit runs in helper processes (see cases.screen_cases) whose memory the pages never
+    The audit runs in helper processes (see cases.read.screen_cases) whose memory the pages never
     see; handing these back saves doing them again, about a twentieth of our stages' work at
     1,000 cases."""
     found = case_findings(case, catalog, icd, today=today)
