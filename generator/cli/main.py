@@ -63,6 +63,8 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="metdocs", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    p.add_argument("--version", action=_Version, nargs=0,
+                   help="print metdocs' version, its release date and where it was installed from, then exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for command in _IN_HELP_ORDER:
@@ -70,11 +72,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Version(argparse.Action):
+    """`--version`, worked out only when asked (where metdocs was installed from takes a look at sys.path)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())  # on stdout, as argparse's own version action does
+        parser.exit(0)
+
+
+def version_line() -> str:
+    """`metdocs --version`: the version, its release date and where this copy was installed from."""
+    from metdocs.release import RELEASED, VERSION
+    from metdocs.files.install import described
+    return f"metdocs {VERSION} (released {RELEASED}; installed {described()})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         from metdocs.files.envvars import check_environment
         check_environment()
+        from metdocs.catalog.icd import when_preparing
+        when_preparing(_preparing)
         return COMMANDS[args.command](args)
     except DataError as e:
         for p in e.problems:
@@ -102,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
               "and please report it)", file=sys.stderr)
         _traceback(args)
         return 70
+
+
+def _preparing() -> None:
+    """Said before the first, slow load of the ICD-10-CM code set, rather than waiting in silence."""
+    print("Preparing the ICD-10-CM code set (once; a few seconds) ...", file=sys.stderr, flush=True)
 
 
 def _traceback(args) -> None:
