@@ -17,10 +17,10 @@ from conftest import REPO
 
 
 def due_too_soon(catalog, released: dt.date, margin_days: int) -> list[str]:
-    """Every dated rule and element whose review-by date is less than `margin_days` after `released`."""
+    """Every dated rule, element and measure whose review-by date is less than `margin_days` after `released`."""
     limit = released + dt.timedelta(days=margin_days)
     return [f"{kind} {e.id}: review by {e.review_by}, before {limit}"
-            for kind, entries in (("rule", catalog.rules), ("element", catalog.elements))
+            for kind, entries in (("rule", catalog.rules), ("element", catalog.elements), ("measure", catalog.measures))
             for e in entries if e.review_by is not None and e.review_by < limit]
 
 

@@ -39,7 +39,8 @@ def test_eighteen_months_on_every_shipped_entry_says_how_the_course_renews_it(co
     assert code == 0
     warnings = [line for line in err.splitlines() if ": warning: " in line]
     catalog = check(Project.for_config(course / "mkdocs.yml"), on=EIGHTEEN_MONTHS_LATER).catalog
-    dated = {("rule", r.id) for r in catalog.rules} | {("element", e.id) for e in catalog.elements if e.review_by}
+    dated = {(kind, e.id) for kind, entries in (("rule", catalog.rules), ("element", catalog.elements),
+                                                 ("measure", catalog.measures)) for e in entries if e.review_by}
     assert len(warnings) == len(dated) > 50
     for line in warnings:
         # at the course's own reviews file, never at the shipped file (in site-packages once installed)
@@ -115,8 +116,8 @@ def test_review_records_are_checked(course):
     errors = [str(p) for p in check(Project.for_config(course / "mkdocs.yml"), on=dt.date(2027, 2, 28)).problems
               if p.is_error]
     assert errors == [
-        f"{reviews}:2:5: error: expected the id of a rule or documentation element to review, found 'no-gp-modifer', "
-        "which is neither; did you mean 'no-gp-modifier'?",
+        f"{reviews}:2:5: error: expected the id of a rule, documentation element or measure to review, found "
+        "'no-gp-modifer', which is none of them; did you mean 'no-gp-modifier'?",
         f"{reviews}:5:23: error: expected the review's date ('on') to be today or earlier, found 2027-03-01 "
         "(today is 2027-02-28)",
         f"{reviews}:6:5: error: expected one review of 'home-program', found a second (the first is at {reviews}:4:5); "
@@ -136,3 +137,23 @@ def test_a_project_s_own_stale_rule_is_reported_at_its_review_by_line(tiny_proje
 def test_a_year_after():
     assert a_year_after(dt.date(2027, 7, 1)) == dt.date(2028, 7, 1)
     assert a_year_after(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
+
+
+def test_a_measure_can_be_reviewed_and_a_dated_one_renewed(course):
+    """Shipped measures carry no review-by date; a course's own (or replacing) one may, and a review renews it."""
+    catalog = course / "data" / "catalog"
+    (catalog / "reviews.yaml").write_text(
+        "reviews:\n  - id: tug\n    reviewed: {by: J. Educator, on: 2027-08-01, note: Cut-offs re-read.}\n",
+        encoding="utf-8")
+    checked = check(Project.for_config(course / "mkdocs.yml"), on=dt.date(2027, 9, 1))
+    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    assert checked.catalog.measure("tug").review_by == dt.date(2028, 8, 1)
+    from metdocs.pages.plan import plan
+    from metdocs.pages.render import environment, render
+    page = next(p for p in plan(checked.catalog) if p.path == "measures/tug.md")
+    text = render(environment(Project.for_config(course / "mkdocs.yml").page_template_folders()), page.template,
+                  page.context, page=page.path)
+    assert "*Review by 2028-08-01*" in text and "Reviewed for this course by J. Educator on 2027-08-01" in text
+    problems = [str(p) for p in check(Project.for_config(course / "mkdocs.yml"), on=dt.date(2028, 8, 2)).problems
+                if "tug" in p.message]
+    assert len(problems) == 1 and "expected measure 'tug' to be reviewed by 2028-08-01" in problems[0]

@@ -246,6 +246,8 @@ class Measure:
     """Figures measured in other populations; a case uses the one matching its client."""
     change_note: str = ""
     unconfirmed: str = ""
+    review_by: dt.date | None = None
+    """When someone must check its figures against their sources again (optional, as for an element)."""
     replaces: bool = False
     """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
@@ -266,11 +268,11 @@ class Reviewed:
 
 @dataclass(frozen=True)
 class Review:
-    """A course's own review of a rule or element: it renews the entry's review-by date for the
-    course's site to a year after the review (see catalog/reviews.py)."""
+    """A course's own review of a rule, element or measure: it renews the entry's review-by date for
+    the course's site to a year after the review (see catalog/reviews.py)."""
 
     id: Ident
-    """The id of the rule or documentation element reviewed, e.g. 'no-gp-modifier'."""
+    """The id of the rule, documentation element or outcome measure reviewed, e.g. 'no-gp-modifier'."""
     reviewed: Reviewed
     where: Location = NOWHERE
 
@@ -306,7 +308,7 @@ class Catalog:
     measures: tuple[Measure, ...] = ()
     populations: tuple[Population, ...] = ()
     reviews: tuple[Review, ...] = ()
-    """Reviews a course recorded of rules and elements (each already renewed the entry's review_by)."""
+    """Reviews a course recorded of rules, elements and measures (each renewed the entry's review_by)."""
     icd: dict = field(default_factory=dict, compare=False, hash=False)
     """Official ICD-10-CM facts (title, billable) for each diagnosis code, from the code set."""
     shipped: frozenset = field(default=frozenset(), compare=False, hash=False)
@@ -329,7 +331,7 @@ class Catalog:
         return next((p for p in self.populations if p.id == id_), None)
 
     def review(self, id_: str) -> Review | None:
-        """The course's review of the rule or element `id_`, if it recorded one."""
+        """The course's review of the rule, element or measure `id_`, if it recorded one."""
         return next((r for r in self.reviews if r.id == id_), None)
 
     def is_timed(self, code: str) -> bool:

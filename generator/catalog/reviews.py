@@ -1,7 +1,7 @@
 """Dated content: review-by dates, and the reviews a course records to renew shipped ones.
 
-Every rule and documentation element says when someone must check it against its sources
-again (`review_by`); past it, `check` warns (an error with --strict). A course cannot edit the
+Every rule and documentation element (and an outcome measure that has one) says when someone
+must check it against its sources again (`review_by`); past it, `check` warns (an error with --strict). A course cannot edit the
 catalog that ships with metdocs, so it records its own review instead, in any of its catalog
 files:
 
@@ -25,8 +25,8 @@ from pathlib import Path
 from metdocs.catalog.model import Catalog
 from metdocs.errors import Location, Problem, did_you_mean, display_path
 
-DATED = ("rules", "elements")
-"""The catalog lists whose entries carry a review-by date a review can renew."""
+DATED = {"rules": "rule", "elements": "element", "measures": "measure"}
+"""The catalog lists whose entries carry a review-by date a review can renew, and what one is called."""
 
 
 def a_year_after(day: dt.date) -> dt.date:
@@ -58,13 +58,13 @@ def renew(cat: Catalog) -> Catalog:
 
 
 def check_reviews(cat: Catalog, today: dt.date) -> Iterator[Problem]:
-    """Reviews of ids the catalog does not have, reviews dated after today, and an id reviewed twice."""
+    """Reviews of ids no dated list of the catalog has, reviews dated after today, and an id reviewed twice."""
     known = {e.id for name in DATED for e in getattr(cat, name)}
     first: dict[str, Location] = {}
     for r in cat.reviews:
         if r.id not in known:
-            yield Problem(r.where, f"expected the id of a rule or documentation element to review, found '{r.id}', "
-                                   f"which is neither{did_you_mean(r.id, known)}")
+            yield Problem(r.where, f"expected the id of a rule, documentation element or measure to review, found "
+                                   f"'{r.id}', which is none of them{did_you_mean(r.id, known)}")
         if r.reviewed.on > today:
             yield Problem(r.reviewed.where.key("on"), f"expected the review's date ('on') to be today or earlier, found "
                                             f"{r.reviewed.on} (today is {today})")
@@ -75,7 +75,7 @@ def check_reviews(cat: Catalog, today: dt.date) -> Iterator[Problem]:
 
 
 def stale(cat: Catalog, today: dt.date, strict: bool, reviews_file: Path | None = None) -> Iterator[Problem]:
-    """Rules and elements past their review-by date.
+    """Rules, elements and measures past their review-by date.
 
     A project's own entry is reported at its file, to move its review_by forward. An entry a
     course takes from the shipped catalog is reported where the course records its review
@@ -83,7 +83,7 @@ def stale(cat: Catalog, today: dt.date, strict: bool, reviews_file: Path | None 
     shipped file is never the place to fix it.
     """
     severity = "error" if strict else "warning"
-    for name, kind in (("rules", "rule"), ("elements", "element")):
+    for name, kind in DATED.items():
         for e in getattr(cat, name):
             if e.review_by is None or e.review_by >= today:
                 continue

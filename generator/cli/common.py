@@ -1,4 +1,5 @@
-"""What several commands share: the project and data folder from the command line, and their options."""
+"""What several commands share: the project they work on (found the same way by every command), its
+data folder and catalog, and their options."""
 
 from __future__ import annotations
 

@@ -13,7 +13,9 @@ def add_parser(sub) -> None:
     sp = add(sub, "fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
              "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
              "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
-             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.")
+             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.\n"
+             "The forms are the project's (a course's own and the shipped ones); outside any project,\n"
+             "the forms metdocs ships.")
     sp.add_argument("saved", type=Path, metavar="SAVED.json", help="the file the web form saved")
     sp.add_argument("--pdf", type=Path, metavar="FILE", help="write the filled PDF here")
     sp.add_argument("--fhir", type=Path, metavar="FILE", help="write the QuestionnaireResponse here")

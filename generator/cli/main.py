@@ -23,8 +23,10 @@ DESCRIPTION = """\
 metdocs builds a training site on documenting and billing Medical Exercise
 Training (CPT 97110, 97112, 97530) from the YAML catalog in data/.
 
-Run it from the project folder (the one holding mkdocs.yml), or make a course
-project of your own that builds on the shipped catalog with `metdocs new DIR`."""
+Run it in a project folder (the one holding mkdocs.yml, or any folder inside
+it), or make a course project of your own that builds on the shipped catalog
+with `metdocs new DIR`. Outside any project, every command works on the project
+metdocs ships."""
 
 EPILOG = """\
 examples:
@@ -38,6 +40,7 @@ examples:
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
   metdocs rules --json              every rule: source, review-by date, how it is enforced
   metdocs export --out quiz/        the audit drills as a Moodle and a Canvas (QTI) quiz
+  metdocs --version                 the version, its release date, where it was installed from
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
   metdocs fill saved.json --pdf out.pdf   a record saved by a web form as a filled PDF
 
