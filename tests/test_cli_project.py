@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -130,6 +131,9 @@ def test_new_prints_a_cd_line_that_can_be_pasted(tmp_path, run_cli):
 def test_check_says_when_the_course_was_made_with_another_metdocs(course, run_cli):
     config = course / "mkdocs.yml"
     assert f'  metdocs_version: "{VERSION}"' in config.read_text()
+    from mkdocs.config import load_config
+    extra = load_config(str(config)).extra  # merged with the shipped extra:, which it must not replace
+    assert extra["metdocs_version"] == VERSION and extra["generator"] is False and extra["polyfills"]
     code, _, err = run_cli("check", cwd=course)
     assert code == 0 and "note:" not in err
     config.write_text(config.read_text().replace(f'metdocs_version: "{VERSION}"', 'metdocs_version: "0.0.1"'))
@@ -180,3 +184,12 @@ def test_the_course_readme_gives_the_upgrade_command_of_this_installation(course
     assert f"\n{upgrade_command()}\n" in readme and f"{sys.executable} -m pip install --upgrade" in readme
     # here metdocs is an editable checkout, not on an index: the index's command would do nothing
     assert "pip install --upgrade metdocs" not in readme
+
+
+def test_a_course_without_site_src_is_told_to_create_it(course, run_cli):
+    shutil.rmtree(course / "site_src")
+    for command in ("build", "serve"):
+        code, _, err = run_cli(command, cwd=course)
+        assert code == 2 and err.strip() == ("metdocs: error: expected the folder site_src/ (the project's own pages "
+                                             "and assets, MkDocs' docs_dir), found none; create it (mkdir site_src), "
+                                             "even empty"), command

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metdocs.cli.common import add, data_for_mkdocs, data_opts, load_project
+from metdocs.cli.common import add, data_for_mkdocs, data_opts, load_project, require_docs
 
 
 def add_parser(sub) -> None:
@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from metdocs.site.build import build_site
     project = load_project(args)
+    require_docs(project)
     site_dir = args.site_dir or args.home / ("site-offline" if args.offline else "site")
     _site_url_note(args.config)
     with data_for_mkdocs(project):

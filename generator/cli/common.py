@@ -76,6 +76,15 @@ def load_project(args, *, say_shipped: bool = True):
     return Project.for_config(args.config, data_arg(args))
 
 
+def require_docs(project) -> None:
+    """MkDocs needs the project's own site_src/ (its docs_dir) to exist, even in a course that adds no
+    page of its own: say so, and how to fix it, before MkDocs stops with a bare configuration error."""
+    from metdocs.errors import UsageError
+    if not project.docs.is_dir():
+        raise UsageError(f"expected the folder {display_path(project.docs)}/ (the project's own pages and assets, "
+                         f"MkDocs' docs_dir), found none; create it (mkdir {display_path(project.docs)}), even empty")
+
+
 def find_config(folder: Path) -> Path | None:
     """mkdocs.yml in `folder` or the nearest folder above it (anything by that name: a folder or a FIFO
     there is reported as such), or None outside any project."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project
+from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project, require_docs
 
 
 def add_parser(sub) -> None:
@@ -20,6 +20,7 @@ def run(args) -> int:
     from mkdocs.commands.serve import serve
     from metdocs.errors import os_problem
     project = load_project(args)
+    require_docs(project)
     config = args.config
     host, port = _dev_addr(args.dev_addr)
     _port_free(host, port)  # before the first build, which can take a while
