@@ -1,9 +1,9 @@
 """Dated content: review-by dates, and the reviews a course records to renew shipped ones.
 
 Every rule and documentation element (and an outcome measure that has one) says when someone
-must check it against its sources again (`review_by`); past it, `check` warns (an error with --strict). A course cannot edit the
-catalog that ships with metdocs, so it records its own review instead, in any of its catalog
-files:
+must check it against its sources again (`review_by`); past it, `check` warns (an error with
+--strict). A course cannot edit the catalog that ships with metdocs, so it records its own
+review instead, in any of its catalog files:
 
     reviews:
       - id: no-gp-modifier
@@ -11,7 +11,7 @@ files:
 
 A review renews the entry for this course's site until a year after its date (`renew`, run
 when the catalog is assembled, so every page and command sees the renewed date), and the
-rule's page shows who reviewed it and what they checked. Each metdocs release renews the dates
+entry's page shows who reviewed it and what they checked. Each metdocs release renews the dates
 it ships (README.md, "Releasing"), so an upgrade renews them too.
 """
 
@@ -66,8 +66,8 @@ def check_reviews(cat: Catalog, today: dt.date) -> Iterator[Problem]:
             yield Problem(r.where, f"expected the id of a rule, documentation element or measure to review, found "
                                    f"'{r.id}', which is none of them{did_you_mean(r.id, known)}")
         if r.reviewed.on > today:
-            yield Problem(r.reviewed.where.key("on"), f"expected the review's date ('on') to be today or earlier, found "
-                                            f"{r.reviewed.on} (today is {today})")
+            yield Problem(r.reviewed.where.key("on"), f"expected the review's date ('on') to be today or earlier, "
+                                                      f"found {r.reviewed.on} (today is {today})")
         if r.id in first:
             yield Problem(r.where, f"expected one review of '{r.id}', found a second (the first is at {first[r.id]}); "
                                    "keep the latest and remove the other")
@@ -89,15 +89,16 @@ def stale(cat: Catalog, today: dt.date, strict: bool, reviews_file: Path | None 
                 continue
             review = cat.review(e.id)
             if review is not None:
-                yield Problem(review.reviewed.where.key("on"), f"expected {kind} '{e.id}' to be reviewed by {e.review_by}, a year "
-                                                     f"after this course's review of {review.reviewed.on}, found it past "
-                                                     f"due (today is {today}); review it again and change 'on' to the "
-                                                     "day you did", severity)
+                yield Problem(review.reviewed.where.key("on"),
+                              f"expected {kind} '{e.id}' to be reviewed by {e.review_by}, a year after this course's "
+                              f"review of {review.reviewed.on}, found it past due (today is {today}); review it again "
+                              "and change 'on' to the day you did", severity)
             elif (name, e.id) in cat.shipped and reviews_file is not None:
                 yield Problem(Location.of(reviews_file), shipped_fix(kind, e, today, reviews_file), severity)
             else:
-                yield Problem(e.where.key("review_by"), f"expected {kind} '{e.id}' to be reviewed by {e.review_by}, found it past due "
-                                       f"(today is {today}); check its sources and move review_by forward", severity)
+                yield Problem(e.where.key("review_by"), f"expected {kind} '{e.id}' to be reviewed by {e.review_by}, "
+                                                        f"found it past due (today is {today}); check its sources and "
+                                                        "move review_by forward", severity)
 
 
 def shipped_fix(kind: str, entry, today: dt.date, reviews_file: Path) -> str:
