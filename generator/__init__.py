@@ -7,4 +7,4 @@ plugin, the build), then export/, bench/ and cli/ (the `metdocs` command). READM
 map says what each owns and may import; site/pipeline.py reads like the table of contents.
 """
 
-__version__ = "0.1.0"
+from metdocs.release import VERSION as __version__  # noqa: E402,F401 (one home: release.py)

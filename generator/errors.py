@@ -30,6 +30,15 @@ class Location:
     column: int = 0
     """1-based column; 0 when unknown."""
 
+    keys: object = field(default=None, compare=False, hash=False, repr=False)
+    """For a mapping read from YAML, where each of its keys is: {key: (0-based line, column)} (see
+    schema.py). `key()` uses it, so a check made after loading points at the key it is about."""
+
+    def key(self, name: str) -> "Location":
+        """Where the key `name` of the mapping at this location is; this location when unknown."""
+        at = self.keys.get(name) if self.keys else None
+        return Location(self.path, at[0] + 1, at[1] + 1) if at else self
+
     @classmethod
     def of(cls, path: Path | str, line: int = 0, column: int = 0) -> "Location":
         """Build a location with `path` shown relative to the working folder if it lies inside it."""
@@ -84,6 +93,13 @@ def sort_problems(problems) -> list[Problem]:
     return out
 
 
+def did_you_mean(word: str, choices) -> str:
+    """'; did you mean 'x'?' for the choice closest to a mistyped `word` (difflib), or '' when none is close."""
+    import difflib
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def display_path(path: Path | str) -> str:
     """Show `path` relative to the working folder when it lies inside it."""
     p = Path(path)
@@ -93,10 +109,35 @@ def display_path(path: Path | str) -> str:
             # the folder's answer is shared by its files. A symbolic link is shown as itself,
             # not as what it points to (which may be a loop, or outside the project).
             folder = _shown_folder(str(p.parent), os.getcwd())
-            return p.as_posix() if folder is None else (p.name if folder == "." else f"{folder}/{p.name}")
+            if folder is None:
+                folder = _shown_as(str(p.parent))
+            if folder is None:
+                return p.as_posix()
+            return p.name if folder == "." else f"{folder}{'' if folder.endswith(':') else '/'}{p.name}"
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return p.as_posix()
+
+
+SHOWN_AS: dict[Path, str] = {}
+"""Folders whose files messages name by another name, outside the working folder: the shipped
+project inside an installed metdocs is shown as 'metdocs:data/catalog/rules.yaml', never by its
+place in site-packages, which no one should edit (files/project.py registers it)."""
+
+
+def _shown_as(folder: str) -> str | None:
+    return _shown_under(folder, tuple(SHOWN_AS.items())) if SHOWN_AS else None
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_under(folder: str, roots: tuple) -> str | None:
+    for root, name in roots:
+        try:
+            rel = Path(folder).resolve().relative_to(root)
+        except (ValueError, OSError, RuntimeError):
+            continue
+        return name + rel.as_posix() if rel.parts else name
+    return None
 
 
 @functools.lru_cache(maxsize=256)

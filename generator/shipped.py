@@ -17,7 +17,10 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 _PACKED = _HERE / "_shipped"
 
-ROOT: Path = _PACKED if (_PACKED / "mkdocs.yml").is_file() else _HERE.parent
+PACKED: bool = (_PACKED / "mkdocs.yml").is_file()
+"""True in an installed wheel (the shipped project is package data), False in a source checkout."""
+
+ROOT: Path = _PACKED if PACKED else _HERE.parent
 """The shipped project's folder (holding mkdocs.yml, data/, templates/ and site_src/)."""
 
 MKDOCS_YML: str = str(ROOT / "mkdocs.yml")

@@ -15,7 +15,7 @@ from corpus import assert_fault, fixtures
 
 EXPECTED = {
     ('cases', 'absurd-minutes'): [
-        'data/cases/absurd-minutes.yaml:65:9: error: expected minutes from 0 to 480, found 900',
+        'data/cases/absurd-minutes.yaml:66:9: error: expected minutes from 0 to 480, found 900',
     ],
     ('cases', 'case-binary'): [
         'data/cases/case-binary.yaml:3:1: error: expected a UTF-8 text file, found binary data (a NUL byte)',
@@ -69,7 +69,7 @@ EXPECTED = {
         "data/cases/minutes-as-text.yaml:66:18: error: 'minutes' must be a whole number; found the text 'twenty'",
     ],
     ('cases', 'negative-minutes'): [
-        'data/cases/negative-minutes.yaml:65:9: error: expected minutes from 0 to 480, found -5',
+        'data/cases/negative-minutes.yaml:66:9: error: expected minutes from 0 to 480, found -5',
     ],
     ('cases', 'phone-in-response'): [
         'data/cases/phone-in-response.yaml:73:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
@@ -169,10 +169,10 @@ EXPECTED = {
         'data/cases/goal-raw-bidi-override.yaml:43:33: error: expected plain text, found U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control that can make text show differently from what it holds); remove it',
     ],
     ('cases', 'group-size-huge'): [
-        'data/cases/group-size-huge.yaml:58:5: error: expected group_size from 1 to 99, found 5000',
+        'data/cases/group-size-huge.yaml:62:5: error: expected group_size from 1 to 99, found 5000',
     ],
     ('cases', 'group-size-zero'): [
-        'data/cases/group-size-zero.yaml:58:5: error: expected group_size from 1 to 99, found 0',
+        'data/cases/group-size-zero.yaml:62:5: error: expected group_size from 1 to 99, found 0',
     ],
     ('cases', 'index'): [
         "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
@@ -247,10 +247,10 @@ EXPECTED = {
         'data/cases/title-control-char.yaml:4:8: error: expected plain text, found U+007F (a control character) at character 20 of the text; remove it',
     ],
     ('cases', 'units-negative'): [
-        'data/cases/units-negative.yaml:77:9: error: expected units from 0 to 99, found -1',
+        'data/cases/units-negative.yaml:77:24: error: expected units from 0 to 99, found -1',
     ],
     ('cases', 'units-too-many'): [
-        'data/cases/units-too-many.yaml:77:9: error: expected units from 0 to 99, found 500',
+        'data/cases/units-too-many.yaml:77:24: error: expected units from 0 to 99, found 500',
     ],
     ('forms', 'form-help-noncharacter'): [
         'templates/forms/session-log.yaml:28:74: error: expected plain text, found U+FFFE (a Unicode noncharacter) at character 14 of the text; remove it',

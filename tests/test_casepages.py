@@ -246,7 +246,9 @@ def test_kind_rules(checked):
     msgs = [p.message for p in _kind_rules(dataclasses.replace(worked, expected_breaches=drill.expected_breaches))]
     assert msgs == [f"expected a worked case to declare no expected breaches, found {len(drill.expected_breaches)}; "
                     "make it 'kind: drill' or fix the record"]
-    assert all(p.where == worked.where for p in _kind_rules(dataclasses.replace(worked, payable=())))
+    # at the key that is wrong, not at the case's first line
+    assert [p.where for p in _kind_rules(dataclasses.replace(worked, payable=()))] == [worked.where.key("payable")]
+    assert worked.where.key("payable").line > worked.where.line
 
 
 @pytest.mark.slow

@@ -53,7 +53,7 @@ EXPECTED = {
         "9:5: error: expected a known source id, found 'no-such-source' (add it to a sources: list in data/catalog/)"],
     "empty_file": [
         "1:1: error: expected a mapping with keys such as sources, cpt_codes, categories, diagnoses, "
-        "document_types, elements, rules, measures, populations; found an empty file"],
+        "document_types, elements, rules, measures, populations, reviews; found an empty file"],
     "not_utf8": [
         "3:15: error: expected UTF-8 text, found the byte 0xe9 (save the file as UTF-8)"],
     "binary_file": [
@@ -82,9 +82,8 @@ EXPECTED = {
         '7:11: error: expected plain text, found U+0085 (a control character) at character 9 of the text; remove it',
     ],
     'control_char_in_key': [
-        "3:5: error: item 1 of 'sources' is missing the required key 'title'",
         '4:5: error: expected plain text, found U+001B (a control character) at character 3 of the text; remove it',
-        "4:5: error: unknown key 'ti\\x1btle' in item 1 of 'sources'; expected one of: id, note, replaces, title, url",
+        "4:5: error: unknown key 'ti\\x1btle' in item 1 of 'sources'; did you mean 'title'?",
     ],
     'date_year_0001': [
         "11:16: error: 'effective' must be a date from 1900-01-01 to 2199-12-31; found '0001-01-01'",
@@ -108,7 +107,7 @@ EXPECTED = {
         "17:24: error: 'meaningful_change' must be a finite number; found the number .nan (not a number)",
     ],
     'meaningful_change_negative': [
-        '9:5: error: expected meaningful_change 0 or more (a size of change, whatever the direction), found -2',
+        '17:5: error: expected meaningful_change 0 or more (a size of change, whatever the direction), found -2',
     ],
     'meaningful_change_negative_inf': [
         "17:24: error: 'meaningful_change' must be a finite number; found the number -.inf (infinity)",
@@ -159,7 +158,7 @@ EXPECTED = {
         '4:12: error: expected plain text, found U+001B (a control character) at character 1 of the text; remove it',
     ],
     'threshold_above_limit': [
-        '13:16: error: expected a threshold value from 0 to 10,000, found 20000',
+        '13:17: error: expected a threshold value from 0 to 10,000, found 20000',
     ],
     'threshold_huge': [
         "13:24: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+308",
@@ -171,7 +170,7 @@ EXPECTED = {
         "13:24: error: 'value' must be a finite number; found the number .nan (not a number)",
     ],
     'threshold_negative': [
-        '13:16: error: expected a threshold value from 0 to 10,000, found -5',
+        '13:17: error: expected a threshold value from 0 to 10,000, found -5',
     ],
     'threshold_not_a_number': [
         "13:24: error: 'value' must be a number; found the boolean true",

@@ -76,9 +76,9 @@ def test_usage_error_exits_2(run_cli):
     assert code == 2 and "unrecognized arguments" in err
 
 
-def test_missing_mkdocs_yml_is_a_usage_error(tmp_path, run_cli):
-    code, _, err = run_cli("check", cwd=tmp_path)
-    assert code == 2 and "mkdocs.yml" in err and "Traceback" not in err
+def test_a_config_file_that_does_not_exist_is_a_usage_error(tmp_path, run_cli):
+    code, _, err = run_cli("check", "--config", "elsewhere/mkdocs.yml", cwd=tmp_path)
+    assert code == 2 and "elsewhere/mkdocs.yml" in err and "Traceback" not in err
 
 
 def test_stale_rule_is_a_warning_and_strict_makes_it_an_error(tiny_project, run_cli, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from metdocs.files.course import EXAMPLE_ID, builds_on_shipped, new_course
+from metdocs.files.course import EXAMPLE_DRILL_ID, EXAMPLE_ID, builds_on_shipped, new_course
 from metdocs.site.pipeline import Project, check
 
 from conftest import REPO
@@ -44,7 +44,8 @@ def errors_of(root: Path, **kw) -> list[str]:
 
 def test_new_writes_a_course_that_checks_clean_on_the_shipped_catalog(course):
     assert sorted(p.relative_to(course).as_posix() for p in course.rglob("*") if p.is_file()) == [
-        ".gitignore", "README.md", f"data/cases/{EXAMPLE_ID}.yaml", "data/catalog/course.yaml", "mkdocs.yml",
+        ".gitignore", "README.md", f"data/cases/{EXAMPLE_DRILL_ID}.yaml", f"data/cases/{EXAMPLE_ID}.yaml",
+        "data/catalog/course.yaml", "mkdocs.yml",
         "site_src/assets/logo.svg"]
     assert builds_on_shipped(course / "mkdocs.yml")
     project = Project.for_config(course / "mkdocs.yml")

@@ -127,7 +127,9 @@ def test_moodle_categories_come_before_their_questions(exported):
     root = etree.parse(str(exported / "quiz-moodle.xml")).getroot()
     order = [q.get("type") for q in root.findall("question")]
     assert order[0] == "category" and order.count("category") == 2
-    assert root.find("question[@type='category']/category/text").text == "$course$/top/metdocs/Audit drills"
+    # the bank is named after the project (its site_name), unless --name says otherwise
+    assert root.find("question[@type='category']/category/text").text == \
+        "$course$/top/metdocs · Medical Exercise Training documentation/Audit drills"
 
 
 # ---- QTI 1.2 ----------------------------------------------------------------------------------
@@ -265,3 +267,65 @@ def test_out_must_be_a_folder(run_cli, tmp_path):
     target.write_text("x")
     code, _, err = run_cli("export", "--config", str(REPO / "mkdocs.yml"), "--out", str(target))
     assert code == 2 and "folder" in err and target.read_text() == "x"
+
+
+# ---- names, ids and what a course exports ------------------------------------------------------
+
+def _moodle_questions(path: Path) -> list:
+    return [q for q in etree.parse(str(path)).getroot().findall("question") if q.get("type") != "category"]
+
+
+def test_every_question_has_its_own_name_and_id(exported):
+    questions = _moodle_questions(exported / "quiz-moodle.xml")
+    names = Counter(plain(q.findtext("name/text")) for q in questions)
+    ids = Counter(q.findtext("idnumber") for q in questions)
+    assert len(questions) > 20
+    assert [n for n, k in names.items() if k > 1] == [] and [i for i, k in ids.items() if k > 1] == []
+    assert all(len(i) <= 100 for i in ids)  # Moodle keeps 100 characters of an idnumber
+    items = qti_items(exported / "quiz-qti.zip")
+    assert set(items) == set(ids)
+    assert len({i.get("title") for i in items.values()}) == len(items)
+
+
+def test_long_drill_ids_stay_apart_within_moodle_s_100_characters(shipped_copy, run_cli, tmp_path):
+    cases = shipped_copy / "data" / "cases"
+    stem = "a-drill-whose-id-is-long-enough-to-fill-moodle-s-one-hundred-character-idnumber-on-its-own-x"
+    for end in ("one", "two"):
+        text = (cases / "drill-units-over-minutes.yaml").read_text()
+        (cases / f"{stem}-{end}.yaml").write_text(text.replace("id: drill-units-over-minutes", f"id: {stem}-{end}"))
+    code, _, err = run_cli("export", "--out", str(tmp_path / "quiz"), cwd=shipped_copy)
+    assert code == 0, err
+    ids = [q.findtext("idnumber") for q in _moodle_questions(tmp_path / "quiz" / "quiz-moodle.xml")]
+    long = [i for i in ids if i.startswith(stem[:80])]  # cut to fit: what tells them apart is past the cut
+    assert len(long) == 4 and len(set(long)) == 4 and all(len(i) == 100 for i in long)
+    assert set(qti_items(tmp_path / "quiz" / "quiz-qti.zip")) == set(ids)
+    names = [plain(q.findtext("name/text")) for q in _moodle_questions(tmp_path / "quiz" / "quiz-moodle.xml")]
+    assert len(set(names)) == len(names)  # the two copies share a title: their ids tell them apart
+    assert f"[{stem}-one]" in " ".join(names)
+
+
+def test_a_course_exports_its_own_drills_under_its_own_name(tmp_path, run_cli):
+    from metdocs.files.course import EXAMPLE_DRILL_ID, new_course
+    course = tmp_path / "course"
+    new_course(course, "Knee rehab MET course")
+    code, _, err = run_cli("export", "--out", "quiz", cwd=course)
+    assert code == 0, err
+    root = etree.parse(str(course / "quiz" / "quiz-moodle.xml")).getroot()
+    assert root.find("question[@type='category']/category/text").text == "$course$/top/Knee rehab MET course/Audit drills"
+    ids = {q.findtext("idnumber") for q in _moodle_questions(course / "quiz" / "quiz-moodle.xml")}
+    assert ids and {i.split(".")[0] for i in ids} == {EXAMPLE_DRILL_ID}
+    code, _, err = run_cli("export", "--out", "quiz", "--with-shipped", "--name", "Everything", cwd=course)
+    assert code == 0, err
+    ids = {q.findtext("idnumber") for q in _moodle_questions(course / "quiz" / "quiz-moodle.xml")}
+    assert {"drill-no-referral", EXAMPLE_DRILL_ID} <= {i.split(".")[0] for i in ids}
+    assert "$course$/top/Everything/Audit drills" in (course / "quiz" / "quiz-moodle.xml").read_text()
+
+
+def test_a_course_with_no_drills_of_its_own_is_told_how_to_export(tmp_path, run_cli):
+    from metdocs.files.course import EXAMPLE_DRILL_ID, new_course
+    course = tmp_path / "course"
+    new_course(course, "Knee course")
+    (course / "data" / "cases" / f"{EXAMPLE_DRILL_ID}.yaml").unlink()
+    code, _, err = run_cli("export", "--out", "quiz", cwd=course)
+    assert code == 2 and not (course / "quiz").exists()
+    assert "found none in data/cases/" in err and "--with-shipped" in err

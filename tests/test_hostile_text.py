@@ -269,6 +269,10 @@ def _build(root: Path, payloads: bool) -> tuple[Path, Poisoner]:
     for name in ("data", "templates", "site_src"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # The shipped data records no review (catalog/reviews.py): one here, so its texts are poisoned too.
+    (root / "data" / "catalog" / "reviews.yaml").write_text(
+        "reviews:\n  - id: no-gp-modifier\n    reviewed: {by: Reviewer, on: 2026-12-01, note: Checked.}\n",
+        encoding="utf-8")
     poisoner = poison_project(root, payloads=payloads)
     err = io.StringIO()
     with contextlib.redirect_stderr(err):

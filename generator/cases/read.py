@@ -107,14 +107,16 @@ def _kind_rules(case: Case):
             yield Problem(case.where, "expected a drill to declare at least 1 expected breach, found 0")
         return
     if n:
-        yield Problem(case.where, f"expected a worked case to declare no expected breaches, found {n}; "
-                      "make it 'kind: drill' or fix the record")
+        yield Problem(case.where.key("expected_breaches"), f"expected a worked case to declare no expected breaches, "
+                      f"found {n}; make it 'kind: drill' or fix the record")
         return  # a drill not yet marked as one: the points below would only repeat the cause
     for name in ("payable", "denied_if"):
         if not any(item.strip() for item in getattr(case, name)):
-            yield Problem(case.where, f"expected a worked case to list at least 1 point under '{name}', found none")
+            yield Problem(case.where.key(name),
+                          f"expected a worked case to list at least 1 point under '{name}', found none")
     if len(case.sessions) < MIN_WORKED_SESSIONS:
-        yield Problem(case.where, f"expected a worked case to have at least {MIN_WORKED_SESSIONS} sessions, "
+        yield Problem(case.where.key("sessions"), f"expected a worked case to have at least {MIN_WORKED_SESSIONS} "
+                      "sessions, "
                       f"found {len(case.sessions)}")
 
 
@@ -131,17 +133,18 @@ def _sanity(case: Case, stem: str, id_at: Location):
                              f"change this line to 'id: {stem}', or rename the file to '{case.id}.yaml'")
     lo, _, hi = case.client.age_band.partition("-")
     if hi and int(lo) >= int(hi):
-        yield Problem(case.client.where, f"expected an age band low-high, found '{case.client.age_band}'")
+        yield Problem(case.client.where.key("age_band"),
+                      f"expected an age band low-high, found '{case.client.age_band}'")
     if case.referral:
         yield from duplicates(case.referral.diagnoses, "pointer", "referral pointer letter")
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
     yield from duplicates(case.sessions, "id", "session id")
     for s in case.sessions:
         if s.group_size is not None and not 1 <= s.group_size <= MAX_GROUP:
-            yield Problem(s.where, f"expected group_size from 1 to {MAX_GROUP}, found {s.group_size}")
+            yield Problem(s.where.key("group_size"), f"expected group_size from 1 to {MAX_GROUP}, found {s.group_size}")
         for a in s.activities:
             if a.minutes is not None and not 0 <= a.minutes <= MAX_MINUTES:
-                yield Problem(a.where, f"expected minutes from 0 to {MAX_MINUTES}, found {a.minutes}")
+                yield Problem(a.where.key("minutes"), f"expected minutes from 0 to {MAX_MINUTES}, found {a.minutes}")
         for line in s.claim:
             if not 0 <= line.units <= MAX_UNITS:
-                yield Problem(line.where, f"expected units from 0 to {MAX_UNITS}, found {line.units}")
+                yield Problem(line.where.key("units"), f"expected units from 0 to {MAX_UNITS}, found {line.units}")

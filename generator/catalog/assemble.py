@@ -15,6 +15,7 @@ from metdocs.errors import Location, Problem
 from metdocs.catalog.layers import merge
 from metdocs.catalog.load import load_dir
 from metdocs.catalog.model import Catalog, CatalogFile
+from metdocs.catalog.reviews import renew
 from metdocs.catalog.schema import parse
 
 LISTS = tuple(f.name for f in dataclasses.fields(CatalogFile) if f.name != "where")
@@ -24,6 +25,10 @@ KEYS = {"sources": ("id", "source id"), "cpt_codes": ("code", "CPT code"), "cate
         "diagnoses": ("code", "ICD-10-CM code"), "document_types": ("id", "document type id"),
         "elements": ("id", "element id"), "rules": ("id", "rule id"), "measures": ("id", "measure id"),
         "populations": ("id", "population id")}
+"""Each list -> (the field that identifies an entry, what the entry is called in messages)."""
+
+UNMERGED = ("reviews",)
+"""Lists every layer adds to rather than replacing by id: a course's reviews of shipped entries."""
 """Each list -> (the field that identifies an entry, what the entry is called in messages)."""
 
 
@@ -55,11 +60,17 @@ def load_catalog(catalog_dirs: Path | Sequence[Path]) -> tuple[Catalog | None, l
         layers.append(parts)
     if any(p.is_error for p in problems):
         return None, problems
-    merged = {}
+    merged, shipped = {}, set()
     for name in LISTS:
+        per_layer = [[item for part in parts for item in getattr(part, name)] for parts in layers]
+        if name in UNMERGED:
+            merged[name] = tuple(item for items in per_layer for item in items)
+            continue
         key, kind = KEYS[name]
-        merged[name], probs = merge([[item for part in parts for item in getattr(part, name)] for parts in layers],
-                                    key, kind)
+        merged[name], probs = merge(per_layer, key, kind)
         merged[name] = tuple(merged[name])
         problems.extend(probs)
-    return Catalog(**merged), problems
+        if len(per_layer) > 1:  # a course: which entries it takes from the shipped layer as they are
+            below = {id(item) for item in per_layer[0]}
+            shipped |= {(name, getattr(item, key)) for item in merged[name] if id(item) in below}
+    return renew(Catalog(**merged, shipped=frozenset(shipped))), problems

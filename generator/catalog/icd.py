@@ -193,7 +193,11 @@ class CodeSet:
         self.fiscal_year = _fiscal_year()
         """The code-set year this release belongs to, e.g. "FY2026"; dates of service outside it
         were checked against another year's codes (the audit says so)."""
-        self._conn = _open_cache(self.path) or _build_cache(self.path)
+        self._conn = _open_cache(self.path)
+        if self._conn is None:
+            if _on_prepare is not None:
+                _on_prepare()
+            self._conn = _build_cache(self.path)
         self._memo: dict[str, IcdInfo] = {}
 
     def lookup(self, code: str) -> IcdInfo:
@@ -254,6 +258,16 @@ _WEB_FORMAT = 1
 @functools.lru_cache(maxsize=None)
 def _code_set(cache_dir: Path) -> CodeSet:
     return CodeSet(cache_dir)
+
+
+def when_preparing(callback) -> None:
+    """Call `callback()` before the code set is first made (about 5 s, once per release and cache
+    folder), so a command can say why it is quiet; only the CLI prints (cli/main.py)."""
+    global _on_prepare
+    _on_prepare = callback
+
+
+_on_prepare = None
 
 
 def code_set(cache_dir: Path | None = None) -> CodeSet:

@@ -250,8 +250,65 @@ def _marked_problem(path: Path, e: MarkedYAMLError, text: str) -> Problem:
     if "tab" in what or at == "\t":
         return Problem(Location.of(path, line, col),
                        "expected spaces for indentation, found a tab character (YAML does not allow tabs)")
+    if mark is not None and any(m in what for m in _INDENT_ERRORS):
+        broken = indentation_problem(path, lines, mark.line)
+        if broken is not None:
+            return broken
     context = f" {e.context}" if e.context else ""
     return Problem(Location.of(path, line, col), f"expected valid YAML, found a syntax error: {what}{context}".rstrip())
+
+
+_INDENT_ERRORS = ("did not find expected key", "did not find expected '-' indicator",
+                  "mapping values are not allowed here", "mapping values are not allowed in this context")
+"""What libyaml says when a key is indented wrongly: often about the line after the mistake."""
+_KEY_LINE = re.compile(r"( *)(- +)?([A-Za-z0-9_][\w-]*|\"[^\"]*\"|'[^']*'): *(.*)$")
+"""A line holding `key:` or `key: value` (maybe as a list item): its indentation, dash, key and value."""
+
+
+def indentation_problem(path: Path, lines: list[str], line0: int) -> Problem | None:
+    """The line whose key broke the indentation, and the indentation it should have, for a
+    parser error reported at 0-based `line0`; None when the lines around it are not plain
+    `key: value` lines (the parser's own message is used then).
+
+    The parser notices a key indented too little only on the next line when the key fits a
+    mapping further out: in `date: ...` / `start: ...` (dedented) / `end: ...`, `start` is read
+    as a key of the outer mapping, and `end` is the error. So: when the line before the error
+    is indented less than both its neighbours, it is the mistake, and the lines around it say
+    what its indentation should be; otherwise the error's own line is, measured against the
+    line before it.
+    """
+    content = [i for i in range(min(line0, len(lines) - 1) + 1) if lines[i].strip() and not
+               lines[i].lstrip().startswith("#")]
+    if len(content) < 2 or content[-1] != line0:
+        return None
+    prev_i, err_i = content[-2:]
+    prev, err = _KEY_LINE.match(lines[prev_i]), _KEY_LINE.match(lines[err_i])
+    if prev is None or err is None or not prev.group(4).strip():
+        return None  # a `key:` opening a block, or not a key line: the parser's message stands
+    if _inside(prev) < _inside(err) and len(content) >= 3:
+        outer = _KEY_LINE.match(lines[content[-3]])
+        if outer is not None and _inside(outer) >= _inside(err):  # the line before the error is the dedented one
+            return _misindented(path, prev_i, prev, _inside(err), err_i)
+    if _inside(prev) == _inside(err):
+        return None
+    return _misindented(path, err_i, err, _inside(prev), prev_i)
+
+
+def _inside(m: re.Match) -> int:
+    """Where the keys of the mapping a `key:` line belongs to start (after its dash, if any)."""
+    return len(m.group(1)) + len(m.group(2) or "")
+
+
+def _misindented(path: Path, line0: int, m: re.Match, expected: int, like0: int) -> Problem:
+    found = _inside(m)
+    key = m.group(3).strip("'\"")
+    return Problem(Location.of(path, line0 + 1, found + 1),
+                   f"expected '{key}' indented {_spaces(expected)}, like the key on line {like0 + 1}, found "
+                   f"{_spaces(found)}; indent it to line up with the other keys of its mapping")
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space{'s' if n != 1 else ''}"
 
 
 def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> int | str:

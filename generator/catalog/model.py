@@ -246,8 +246,34 @@ class Measure:
     """Figures measured in other populations; a case uses the one matching its client."""
     change_note: str = ""
     unconfirmed: str = ""
+    review_by: dt.date | None = None
+    """When someone must check its figures against their sources again (optional, as for an element)."""
     replaces: bool = False
     """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A person's review of a dated entry against its sources."""
+
+    by: str
+    """Who reviewed it, with credentials, e.g. 'J. Educator, MS, CSCS'."""
+    on: dt.date
+    """The day of the review (not after today)."""
+    note: str
+    """What was checked, against which sources, and what was found."""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Review:
+    """A course's own review of a rule, element or measure: it renews the entry's review-by date for
+    the course's site to a year after the review (see catalog/reviews.py)."""
+
+    id: Ident
+    """The id of the rule, documentation element or outcome measure reviewed, e.g. 'no-gp-modifier'."""
+    reviewed: Reviewed
     where: Location = NOWHERE
 
 
@@ -264,6 +290,7 @@ class CatalogFile:
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
     populations: tuple[Population, ...] = ()
+    reviews: tuple[Review, ...] = ()
     where: Location = NOWHERE
 
 
@@ -280,8 +307,13 @@ class Catalog:
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
     populations: tuple[Population, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    """Reviews a course recorded of rules, elements and measures (each renewed the entry's review_by)."""
     icd: dict = field(default_factory=dict, compare=False, hash=False)
     """Official ICD-10-CM facts (title, billable) for each diagnosis code, from the code set."""
+    shipped: frozenset = field(default=frozenset(), compare=False, hash=False)
+    """(list, id) of every entry a course project takes from the catalog metdocs ships (empty
+    outside a course): messages about them name the fix the course can make, not the shipped file."""
 
     def cpt(self, code: str) -> Cpt | None:
         return next((c for c in self.cpt_codes if c.code == code), None)
@@ -297,6 +329,10 @@ class Catalog:
 
     def population(self, id_: str) -> Population | None:
         return next((p for p in self.populations if p.id == id_), None)
+
+    def review(self, id_: str) -> Review | None:
+        """The course's review of the rule, element or measure `id_`, if it recorded one."""
+        return next((r for r in self.reviews if r.id == id_), None)
 
     def is_timed(self, code: str) -> bool:
         c = self.cpt(code)

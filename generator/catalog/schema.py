@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import functools
 import math
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 
-from metdocs.errors import Location, Problem
+from metdocs.errors import Location, Problem, did_you_mean
 from metdocs.catalog.load import Document
 from metdocs.catalog.yamlnodes import QuotedStr
 
@@ -205,6 +206,23 @@ class _Walker:
     def _nodate(self, node, where, what):
         return self.bad(where, f"{what} must be a date written YYYY-MM-DD; found {describe(node)}")
 
+    def unknown_keys(self, node: dict, fields: dict, what: str) -> set[str]:
+        """Report each key `fields` does not have, at its line, with the field it was probably meant to
+        be (difflib); return the missing fields so named, whose 'missing' error would only repeat it."""
+        meant: set[str] = set()
+        unknown = [key for key in node if key not in fields]
+        for key in unknown:
+            missing = [name for name in fields if name not in node and name not in meant]
+            close = difflib.get_close_matches(str(key), missing, n=1, cutoff=0.7)
+            loc = self.doc.at(*node.lc.key(key))
+            if close:
+                meant.add(close[0])
+                self.fail(loc, f"unknown key '{key}' in {what}; did you mean '{close[0]}'?")
+            else:
+                self.fail(loc, f"unknown key '{key}' in {what}{did_you_mean(str(key), fields)}; expected one of: "
+                               f"{', '.join(sorted(fields))}")
+        return meant
+
     def annotated(self, base, pattern: Pattern, node, where, what):
         if pattern.quoted and isinstance(node, (int, float)) and not isinstance(node, bool):
             return self.bad(where, f"{what} must be {pattern.describe}; found the number {node} "
@@ -239,16 +257,12 @@ class _Walker:
         hints, fields, has_where = _shape(cls)
         kwargs, ok = {}, True
         lc = getattr(node, "lc", None)
-        for key in node:
-            if key not in fields:
-                loc = self.doc.at(*node.lc.key(key))
-                expected = ", ".join(sorted(fields))
-                self.fail(loc, f"unknown key '{key}' in {what}; expected one of: {expected}")
-                ok = False
+        meant = self.unknown_keys(node, fields, what)
+        ok = not meant and all(key in fields for key in node)
         for name, f in fields.items():
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if name not in node:
-                if required:
+                if required and name not in meant:  # a misspelt key was reported as such, once, at its line
                     self.fail(where, f"{what} is missing the required key '{name}'")
                     ok = False
                 continue
@@ -259,7 +273,9 @@ class _Walker:
         if not ok:
             return _BAD
         if has_where:
-            kwargs["where"] = self.loc(where)
+            at = self.loc(where)
+            # The keys' places ride along, so a check made later can point at the key it is about.
+            kwargs["where"] = Location(at.path, at.line, at.column, lc.keys) if lc is not None else at
         return cls(**kwargs)
 
 

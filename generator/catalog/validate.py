@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from metdocs.errors import Problem
 from metdocs.catalog.model import Catalog
+from metdocs.catalog.reviews import check_reviews, stale
 
 
-def check_catalog(cat: Catalog, *, today: dt.date, strict: bool = False, icd=None) -> list[Problem]:
-    """All cross-reference problems of `cat`; `icd` is a code set with `lookup_many` (see icd.py)."""
+def check_catalog(cat: Catalog, *, today: dt.date, strict: bool = False, icd=None,
+                  reviews_file: Path | None = None) -> list[Problem]:
+    """All cross-reference problems of `cat`; `icd` is a code set with `lookup_many` (see icd.py).
+
+    `reviews_file` is where a course records its reviews of shipped entries (see reviews.py).
+    """
     problems: list[Problem] = []
     problems += _duplicates(cat)
     problems += _references(cat)
     problems += _coverage(cat)
     problems += _numbers(cat)
-    problems += _stale_rules(cat, today, strict)
+    problems += _dates(cat)
+    problems += stale(cat, today, strict, reviews_file)
+    problems += check_reviews(cat, today)
     if icd is not None:
         problems += _icd(cat, icd)
     return problems
@@ -104,12 +112,12 @@ def _numbers(cat: Catalog) -> Iterator[Problem]:
     """Numbers the engine computes with must be in a range where the arithmetic means something."""
     for r in cat.rules:
         if r.threshold is not None and not 0 <= r.threshold.value <= MAX_THRESHOLD:
-            yield Problem(r.threshold.where, f"expected a threshold value from 0 to {MAX_THRESHOLD:,}, "
+            yield Problem(r.threshold.where.key("value"), f"expected a threshold value from 0 to {MAX_THRESHOLD:,}, "
                                              f"found {r.threshold.value:g}")
     for m in cat.measures:
         if m.meaningful_change is not None and m.meaningful_change < 0:
-            yield Problem(m.where, f"expected meaningful_change 0 or more (a size of change, whatever the "
-                                   f"direction), found {m.meaningful_change:g}")
+            yield Problem(m.where.key("meaningful_change"), "expected meaningful_change 0 or more (a size of change, "
+                                                            f"whatever the direction), found {m.meaningful_change:g}")
 
 
 def _coverage(cat: Catalog) -> Iterator[Problem]:
@@ -120,28 +128,20 @@ def _coverage(cat: Catalog) -> Iterator[Problem]:
             yield Problem(d.where, f"expected at least one element with '{d.id}' in required_in, found none")
 
 
-def _stale_rules(cat: Catalog, today: dt.date, strict: bool) -> Iterator[Problem]:
+def _dates(cat: Catalog) -> Iterator[Problem]:
     for r in cat.rules:
-        if r.review_by < today:
-            yield Problem(r.where, f"expected rule '{r.id}' to be reviewed by {r.review_by}, found it past due "
-                                   f"(today is {today}); check its source and move review_by forward",
-                          "error" if strict else "warning")
         if r.effective > r.review_by:
-            yield Problem(r.where, f"expected review_by after effective, found {r.review_by} before {r.effective}")
-    for e in cat.elements:
-        if e.review_by is not None and e.review_by < today:
-            yield Problem(e.where, f"expected element '{e.id}' to be reviewed by {e.review_by}, found it past due "
-                                   f"(today is {today}); check its sources and move review_by forward",
-                          "error" if strict else "warning")
+            yield Problem(r.where.key("review_by"),
+                          f"expected review_by after effective, found {r.review_by} before {r.effective}")
 
 
 def _icd(cat: Catalog, icd) -> Iterator[Problem]:
     infos = icd.lookup_many([d.code for d in cat.diagnoses])
     for d, info in zip(cat.diagnoses, infos):
         if not info.valid:
-            yield Problem(d.where, f"expected an ICD-10-CM code of the FY2026 code set, found '{d.code}', "
+            yield Problem(d.where.key("code"), f"expected an ICD-10-CM code of the FY2026 code set, found '{d.code}', "
                                    "which does not exist")
         elif not info.billable:
             kids = ", ".join(info.children[:12]) + (" ..." if len(info.children) > 12 else "")
-            yield Problem(d.where, f"expected a billable ICD-10-CM code, found header '{d.code}' "
+            yield Problem(d.where.key("code"), f"expected a billable ICD-10-CM code, found header '{d.code}' "
                                    f"({info.title}), which is not billable; use one of: {kids}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metdocs.cli.common import add, data_for_mkdocs, data_opts, load_project
+from metdocs.cli.common import add, data_for_mkdocs, data_opts, load_project, require_docs
 
 
 def add_parser(sub) -> None:
@@ -26,6 +26,21 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from metdocs.site.build import build_site
     project = load_project(args)
-    site_dir = args.site_dir or project.root / ("site-offline" if args.offline else "site")
+    require_docs(project)
+    site_dir = args.site_dir or args.home / ("site-offline" if args.offline else "site")
+    _site_url_note(args.config)
     with data_for_mkdocs(project):
         return build_site(project, args.config.resolve(), site_dir, strict=args.strict, offline=args.offline)
+
+
+def _site_url_note(config: Path) -> None:
+    """Say when $SITE_URL is set but the project's mkdocs.yml fixes site_url, which MkDocs then uses."""
+    import os
+    import sys
+    from metdocs.errors import display_path
+    from metdocs.files.project import config_text
+    wanted, fixed = os.environ.get("SITE_URL"), config_text(config, "site_url")
+    if wanted and fixed is not None and fixed != wanted:
+        shown = fixed or "''"
+        print(f"{display_path(config)}: note: $SITE_URL ({wanted}) is not used: this file sets site_url: {shown}; "
+              f"to let $SITE_URL choose, write site_url: !ENV [SITE_URL, {shown}] there", file=sys.stderr)

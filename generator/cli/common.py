@@ -1,9 +1,11 @@
-"""What several commands share: the project and data folder from the command line, and their options."""
+"""What several commands share: the project they work on (found the same way by every command), its
+data folder and catalog, and their options."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,36 +31,68 @@ def data_opt(sp) -> None:
 
 def data_opts(sp) -> None:
     data_opt(sp)
-    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
-                    help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    config_opt(sp)
     sp.add_argument("--strict", action="store_true",
                     help="treat warnings (e.g. a rule past its review-by date) as errors")
 
 
 def config_opt(sp) -> None:
-    """--config for the commands without --strict (serve, fill, bench); its help is shorter than data_opts'."""
-    sp.add_argument("--config", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml")
+    sp.add_argument("--config", metavar="FILE", type=Path, default=None,
+                    help="the project's mkdocs.yml (default: mkdocs.yml in this folder or the nearest folder "
+                         "above it; outside any project, the project metdocs ships)")
 
 
-def catalog_data_opt(sp) -> None:
-    """--data for the commands that read the catalog only, without a project (units, rules)."""
-    sp.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: $METDOCS_DATA_DIR or data/)")
+def load_project(args, *, say_shipped: bool = True):
+    """The project a command works on, the same way for every command.
 
-
-def load_project(args):
+    `--config FILE` names it; else the nearest mkdocs.yml in this folder or above (as git finds
+    its repository); outside any project, the shipped project metdocs comes with (its catalog,
+    cases and forms), which `say_shipped` announces on stderr. Sets `args.config` to the
+    mkdocs.yml used and `args.home` to the folder default outputs go in (the project folder; the
+    working folder outside a project, never the installed package).
+    """
+    from metdocs import shipped
     from metdocs.errors import UsageError
     from metdocs.files.fsguard import MAX_BYTES, why_not
     from metdocs.files.project import Project
-    if not os.path.lexists(args.config):
-        raise UsageError(f"expected {display_path(args.config)} (the project's mkdocs.yml), found no such file; "
+    config = args.config if args.config is not None else find_config(Path.cwd())
+    if config is None:
+        args.config, args.home = Path(shipped.MKDOCS_YML), Path.cwd()
+        if say_shipped:
+            print("metdocs: no mkdocs.yml in this folder or above it: using the project metdocs ships (its "
+                  "catalog, cases and forms); run metdocs in a course folder or pass --config for your own",
+                  file=sys.stderr, flush=True)
+        return Project.at(shipped.ROOT, data_arg(args))
+    if not os.path.lexists(config):
+        raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
                          "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")
-    why = why_not(args.config, None, MAX_BYTES)  # never a FIFO, device or link loop
-    if why is None and args.config.is_dir():
+    why = why_not(config, None, MAX_BYTES)  # never a FIFO, device or link loop
+    if why is None and config.is_dir():
         why = "expected the project's mkdocs.yml file, found a folder"
     if why is not None:
-        raise UsageError(f"{display_path(args.config)}: {why}")
-    config = args.config.resolve()
-    return Project.for_config(config, data_arg(args))
+        raise UsageError(f"{display_path(config)}: {why}")
+    args.config = config.resolve()
+    args.home = args.config.parent
+    return Project.for_config(args.config, data_arg(args))
+
+
+def require_docs(project) -> None:
+    """MkDocs needs the project's own site_src/ (its docs_dir) to exist, even in a course that adds no
+    page of its own: say so, and how to fix it, before MkDocs stops with a bare configuration error."""
+    from metdocs.errors import UsageError
+    if not project.docs.is_dir():
+        raise UsageError(f"expected the folder {display_path(project.docs)}/ (the project's own pages and assets, "
+                         f"MkDocs' docs_dir), found none; create it (mkdir {display_path(project.docs)}), even empty")
+
+
+def find_config(folder: Path) -> Path | None:
+    """mkdocs.yml in `folder` or the nearest folder above it (anything by that name: a folder or a FIFO
+    there is reported as such), or None outside any project."""
+    for candidate in (folder, *folder.parents):
+        path = candidate / "mkdocs.yml"
+        if os.path.lexists(path):
+            return path if candidate != folder else Path("mkdocs.yml")
+    return None
 
 
 def data_arg(args) -> Path | None:
@@ -89,10 +123,12 @@ def data_for_mkdocs(project):
             os.environ[DATA_ENV] = saved
 
 
-def catalog_for_units(args):
+def project_catalog(args):
+    """The catalog of the project `load_project` finds (every layer of a course, the shipped one
+    under it), for the commands that read the catalog only (units, rules); raises DataError."""
     from metdocs.catalog.assemble import load_catalog
-    data = data_arg(args) or Path("data").resolve()
-    catalog, problems = load_catalog(data / "catalog")
+    project = load_project(args, say_shipped=False)
+    catalog, problems = load_catalog(project.catalog_folders())
     if catalog is None:
         raise DataError(problems)
     return catalog

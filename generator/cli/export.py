@@ -20,7 +20,11 @@ def add_parser(sub) -> None:
     sp.add_argument("--out", metavar="DIR", type=Path, required=True, help="folder to write the two files into")
     sp.add_argument("--worked-cases", action="store_true",
                     help="add one question per worked case: how many units for one session under its payer's rule")
-    sp.add_argument("--name", default="metdocs", help="name of the question bank and quizzes (default: metdocs)")
+    sp.add_argument("--name", default=None,
+                    help="name of the question bank and quizzes (default: the site_name in mkdocs.yml)")
+    sp.add_argument("--with-shipped", action="store_true",
+                    help="in a course, export the drills (and worked cases) that ship with metdocs too, not only "
+                         "the course's own")
 
 
 def run(args) -> int:
@@ -28,10 +32,16 @@ def run(args) -> int:
     project = load_project(args)
     print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
     written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
-                              bank=args.name)
+                              bank=args.name or _bank_name(args.config), with_shipped=args.with_shipped)
     drills = sum(q.group == "drills" for q in qs)
     print(f"Exported {drills} drill question(s)"
           + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)
     for path in written:
         print(f"  {display_path(path)}", file=sys.stderr)
     return 0
+
+
+def _bank_name(config: Path) -> str:
+    """The project's site_name (a course's own name), else 'metdocs'."""
+    from metdocs.files.project import site_name
+    return site_name(config) or "metdocs"

@@ -13,7 +13,9 @@ def add_parser(sub) -> None:
     sp = add(sub, "fill", "write a record saved by a web form as a filled PDF and/or FHIR response",
              "Read a file saved by one of the web forms (a FHIR QuestionnaireResponse, or the JSON of\n"
              "version 1 of the forms) and write the same form's fillable PDF with every value filled in,\n"
-             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.")
+             "and/or the record as a FHIR R4 QuestionnaireResponse of the current form version.\n"
+             "The forms are the project's (a course's own and the shipped ones); outside any project,\n"
+             "the forms metdocs ships.")
     sp.add_argument("saved", type=Path, metavar="SAVED.json", help="the file the web form saved")
     sp.add_argument("--pdf", type=Path, metavar="FILE", help="write the filled PDF here")
     sp.add_argument("--fhir", type=Path, metavar="FILE", help="write the QuestionnaireResponse here")
@@ -27,7 +29,8 @@ def run(args) -> int:
     if not args.pdf and not args.fhir:
         print("metdocs fill: error: expected --pdf FILE, --fhir FILE or both, found neither", file=sys.stderr)
         return 2
-    checked = check(load_project(args))
+    _readable(args.saved)
+    checked = check(load_project(args, say_shipped=False))  # outside a project: the shipped forms
     if not checked.ok:
         raise DataError([p for p in checked.problems if p.is_error])
     form, values = read_saved(args.saved, list(checked.forms), checked.catalog)
@@ -40,3 +43,16 @@ def run(args) -> int:
         write_atomically(path, data)
         print(f"Wrote {display_path(path)} ({form.title}, version {form.version})", file=sys.stderr)
     return 0
+
+
+def _readable(path: Path) -> None:
+    """Raise a one-line SystemProblem (exit 3, as for any file the system will not give us) when the
+    saved record is missing or unreadable, before any work; what it holds is read_saved's to judge."""
+    import os
+    from metdocs.errors import UsageError, os_problem
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # non-blocking: a FIFO must not hang us
+    except OSError as e:
+        raise os_problem(e, "cannot read the saved record") from None
+    if path.is_dir():
+        raise UsageError(f"expected SAVED.json to be a file saved by a web form, found a folder: {display_path(path)}")

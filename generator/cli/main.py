@@ -23,8 +23,10 @@ DESCRIPTION = """\
 metdocs builds a training site on documenting and billing Medical Exercise
 Training (CPT 97110, 97112, 97530) from the YAML catalog in data/.
 
-Run it from the project folder (the one holding mkdocs.yml), or make a course
-project of your own that builds on the shipped catalog with `metdocs new DIR`."""
+Run it in a project folder (the one holding mkdocs.yml, or any folder inside
+it), or make a course project of your own that builds on the shipped catalog
+with `metdocs new DIR`. Outside any project, every command works on the project
+metdocs ships."""
 
 EPILOG = """\
 examples:
@@ -38,6 +40,7 @@ examples:
   metdocs icd M54.5 M54.50          is a code billable in ICD-10-CM FY2026?
   metdocs rules --json              every rule: source, review-by date, how it is enforced
   metdocs export --out quiz/        the audit drills as a Moodle and a Canvas (QTI) quiz
+  metdocs --version                 the version, its release date, where it was installed from
   metdocs bench --cases 1000        time a 1,000-case build against stock Material
   metdocs fill saved.json --pdf out.pdf   a record saved by a web form as a filled PDF
 
@@ -63,6 +66,8 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="metdocs", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    p.add_argument("--version", action=_Version, nargs=0,
+                   help="print metdocs' version, its release date and where it was installed from, then exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for command in _IN_HELP_ORDER:
@@ -70,11 +75,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Version(argparse.Action):
+    """`--version`, worked out only when asked (where metdocs was installed from takes a look at sys.path)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())  # on stdout, as argparse's own version action does
+        parser.exit(0)
+
+
+def version_line() -> str:
+    """`metdocs --version`: the version, its release date and where this copy was installed from."""
+    from metdocs.release import RELEASED, VERSION
+    from metdocs.files.install import described
+    return f"metdocs {VERSION} (released {RELEASED}; installed {described()})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         from metdocs.files.envvars import check_environment
         check_environment()
+        from metdocs.catalog.icd import when_preparing
+        when_preparing(_preparing)
         return COMMANDS[args.command](args)
     except DataError as e:
         for p in e.problems:
@@ -102,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
               "and please report it)", file=sys.stderr)
         _traceback(args)
         return 70
+
+
+def _preparing() -> None:
+    """Said before the first, slow load of the ICD-10-CM code set, rather than waiting in silence."""
+    print("Preparing the ICD-10-CM code set (once; a few seconds) ...", file=sys.stderr, flush=True)
 
 
 def _traceback(args) -> None:

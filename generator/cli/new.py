@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -28,5 +29,6 @@ def run(args) -> int:
     print(f"Created the course project {display_path(target)}/ ({len(written)} files):", file=sys.stderr)
     for path in written:
         print(f"  {display_path(path)}", file=sys.stderr)
-    print(f"Next: cd {display_path(target)} && metdocs build   (then read README.md)", file=sys.stderr)
+    # Quoted for the shell, so the line can be pasted as it is ("cd 'My Course'").
+    print(f"Next: cd {shlex.quote(display_path(target))} && metdocs build   (then read README.md)", file=sys.stderr)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from metdocs.cli.common import add, catalog_data_opt, catalog_for_units
+from metdocs.cli.common import add, config_opt, data_opt, project_catalog
 
 
 def add_parser(sub) -> None:
@@ -16,12 +16,13 @@ def add_parser(sub) -> None:
     out.add_argument("--json", action="store_true", help="print a JSON list")
     out.add_argument("--markdown", action="store_true",
                      help="print the list of enforced rules as README.md's 'What gets checked' shows it")
-    catalog_data_opt(sp)
+    data_opt(sp)
+    config_opt(sp)
 
 
 def run(args) -> int:
     from metdocs.rules.audit.core import enforcement
-    rows = enforcement(catalog_for_units(args))
+    rows = enforcement(project_catalog(args))
     if args.json:
         print(json.dumps(rows, indent=2))
     elif args.markdown:
@@ -45,5 +46,8 @@ def format_rules(rows: list[dict]) -> str:
         how = "enforced by the audit" if r["enforced_by"] == "audit" else "a person's review"
         out.append(f"{r['kind']} {r['id']}: {r['title']}\n"
                    f"  {how}: {r['how']}\n"
-                   f"  review by {r['review_by'] or 'not set'}; sources: {'; '.join(r['sources'])}")
+                   f"  review by {r['review_by'] or 'not set'}"
+                   + (f" (renewed: reviewed by {r['reviewed']['by']} on {r['reviewed']['on']})"
+                      if "reviewed" in r else "")
+                   + f"; sources: {'; '.join(r['sources'])}")
     return "\n".join(out)

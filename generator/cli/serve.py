@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project
+from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project, require_docs
 
 
 def add_parser(sub) -> None:
@@ -19,8 +19,9 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from mkdocs.commands.serve import serve
     from metdocs.errors import os_problem
-    config = args.config.resolve()
     project = load_project(args)
+    require_docs(project)
+    config = args.config
     host, port = _dev_addr(args.dev_addr)
     _port_free(host, port)  # before the first build, which can take a while
     # Material's instant navigation needs site_url to be the address the pages come from.
@@ -41,7 +42,7 @@ def _serve_messages() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.setLevel(logging.INFO)
-    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build"):
+    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build", "mkdocs.plugins.metdocs.watch"):
         log = logging.getLogger(name)
         log.setLevel(logging.INFO)
         log.addHandler(handler)

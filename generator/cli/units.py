@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from metdocs.cli.common import add, catalog_data_opt, catalog_for_units
+from metdocs.cli.common import add, config_opt, data_opt, project_catalog
 
 
 def add_parser(sub) -> None:
@@ -17,7 +17,8 @@ def add_parser(sub) -> None:
                     help="cms: pool the day's timed minutes (Medicare 8-minute rule, the default); "
                          "ama: each code on its own, 8 minutes minimum (some commercial payers)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
-    catalog_data_opt(sp)
+    data_opt(sp)
+    config_opt(sp)
 
 
 def run(args) -> int:
@@ -27,7 +28,7 @@ def run(args) -> int:
     except units.UsageError as e:
         print(f"metdocs units: error: {e}", file=sys.stderr)
         return 2
-    catalog = catalog_for_units(args)
+    catalog = project_catalog(args)
     unknown = sorted(c for c in visit if catalog.cpt(c) is None)
     if unknown:
         known = ", ".join(sorted(c.code for c in catalog.cpt_codes))

@@ -23,11 +23,13 @@ QTI_FILE = "quiz-qti.zip"
 
 
 def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool = False,
-                bank: str = "metdocs") -> tuple[list[Path], list[Question]]:
+                bank: str = "metdocs", with_shipped: bool = False) -> tuple[list[Path], list[Question]]:
     """Check the project, then write the Moodle XML and the QTI package into `out`.
 
-    Returns the files written and the questions they hold. Raises DataError (nothing
-    written) when the data has errors, UsageError when `out` is not a folder.
+    A course exports its own cases only, and the shipped ones too `with_shipped` (see
+    `own_cases`). Returns the files written and the questions they hold. Raises DataError
+    (nothing written) when the data has errors, UsageError when `out` is not a folder or
+    there is nothing to export.
     """
     from metdocs.catalog.icd import code_set
     from metdocs.site.pipeline import check
@@ -37,7 +39,12 @@ def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool 
     checked = check(project, strict=strict)
     if not checked.ok:
         raise DataError(checked.problems)
-    qs = questions(checked.catalog, checked.cases, code_set(), worked_cases=worked_cases)
+    cases = checked.cases if with_shipped else own_cases(project, checked.cases)
+    qs = questions(checked.catalog, cases, code_set(), worked_cases=worked_cases)
+    if not qs:
+        raise UsageError(f"expected {'drills' if not worked_cases else 'drills or worked cases'} of this course's own "
+                         f"to export, found none in {display_path(project.data / 'cases')}/; add one (copy "
+                         "data/cases/course-example-drill.yaml), or pass --with-shipped to export the shipped ones too")
     drills = [q for q in qs if q.group == "drills"]
     worked = [q for q in qs if q.group == "worked"]
     assessments = [("metdocs-audit-drills", f"{bank}: audit drills", drills)]
@@ -52,3 +59,15 @@ def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool 
         written.append(write_atomically(out / name, data))
     return written, qs
 
+
+
+def own_cases(project, cases) -> list:
+    """The cases of the project's own layer: in a course, those in its data/cases/ (one that
+    replaces a shipped case included), not the shipped ones it builds on; in any other project,
+    all of them. A case's file name is its id (cases/read.py checks it)."""
+    if project.base is None:
+        return list(cases)
+    from metdocs.catalog.load import yaml_files
+    folder = project.data / "cases"
+    mine = {p.stem for p in yaml_files(folder)} if folder.is_dir() else set()
+    return [c for c in cases if c.id in mine]

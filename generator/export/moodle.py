@@ -48,7 +48,7 @@ def _question(q: Question) -> ET.Element:
     ET.SubElement(el, "defaultgrade").text = "1"
     ET.SubElement(el, "penalty").text = PENALTY
     ET.SubElement(el, "hidden").text = "0"
-    ET.SubElement(el, "idnumber").text = q.id[:100]
+    ET.SubElement(el, "idnumber").text = q.id  # at most 100 characters (questions.short_id)
     if q.kind == "choice":
         ET.SubElement(el, "single").text = "true"
         ET.SubElement(el, "shuffleanswers").text = "true"

@@ -67,11 +67,38 @@ class Question:
 
 
 def questions(catalog: Catalog, cases, icd, *, worked_cases: bool = False) -> list[Question]:
-    """Every question, drills first, each group in case-id order."""
+    """Every question, drills first, each group in case-id order; names and ids unique (see `unique`)."""
     ordered = sorted(cases, key=lambda c: c.id)
     out = [q for case in ordered if case.kind == "drill" for q in drill_questions(case, catalog, icd)]
     if worked_cases:
         out += [q for case in ordered if case.kind == "worked" for q in [worked_question(case, catalog)] if q]
+    return unique(out)
+
+
+MAX_ID = 100
+"""Longest question id: Moodle keeps at most 100 characters of a question's idnumber."""
+
+
+def short_id(qid: str) -> str:
+    """`qid` when it fits in MAX_ID characters, else its start and a digest of the whole, so two long
+    ids that share their first 100 characters stay two ids (Moodle would cut both to one)."""
+    if len(qid) <= MAX_ID:
+        return qid
+    digest = hashlib.sha256(qid.encode()).hexdigest()[:12]
+    return f"{qid[:MAX_ID - len(digest) - 1]}~{digest}"
+
+
+def unique(qs: list[Question]) -> list[Question]:
+    """The questions with unique names (an LMS lists a bank by name): two drills with one title get
+    their ids added; and a check that the ids, which LMSs key questions by, are unique."""
+    import dataclasses
+    from collections import Counter
+    names = Counter(q.title for q in qs)
+    out = [q if names[q.title] == 1 else dataclasses.replace(q, title=f"{q.title} [{q.case}]") for q in qs]
+    ids = Counter(q.id for q in out)
+    clash = [i for i, n in ids.items() if n > 1]
+    if clash or len({q.title for q in out}) != len(out):  # a bug: ids are case id, session and rule, each unique
+        raise AssertionError(f"export: question ids or names not unique: {clash or 'names'}")
     return out
 
 
@@ -93,11 +120,12 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
     sessions = {s.id: s for s in case.sessions}
     said = prose.filler(case, catalog)
     out, seen = [], set()
+    faults = len({(b.rule, b.session) for b in case.expected_breaches})
     for b in case.expected_breaches:
         if (b.rule, b.session) in seen:
             continue
         seen.add((b.rule, b.session))
-        qid = f"{case.id}.{b.session or 'case'}.{b.rule}"
+        qid = short_id(f"{case.id}.{b.session or 'case'}.{b.rule}")
         wrong = sorted(candidates, key=lambda r: hashlib.sha256(f"{qid}/{r}".encode()).hexdigest())[:DISTRACTORS]
         findings = [f.problem.message for f in found if f.problem.rule == b.rule and f.session == b.session]
         lesson = said(b.note).strip()
@@ -114,7 +142,9 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
                  if session else "This case, apart from any one session (referral, payer, reassessments)")
         ask = f"{where}: which of these rules does it break?"
         stem = (*_case_intro(case, said), *(_session_lines(session) if session else _case_lines(case)), ask)
-        out.append(Question(qid, "drills", f"{case.title} ({b.session or 'case'})", "choice", stem,
+        # Named by place and number, never by rule: the name shows in the quiz, and the rule is the answer.
+        name = f"{case.title} (fault {len(seen)} of {faults}: {f'session {b.session}' if b.session else 'the case'})"
+        out.append(Question(qid, "drills", name, "choice", stem,
                             lesson, choices, case=case.id, rule=b.rule, session=b.session))
     return out
 
@@ -139,7 +169,7 @@ def worked_question(case: Case, catalog: Catalog) -> Question | None:
             f"This payer counts units with {RULE_NAMES[case.payer.unit_rule]}. How many units may be billed "
             f"in total for session {s.id}" + (f" ({s.date})" if s.date else "") + "?")
     working = format_allocation(alloc)
-    return Question(f"{case.id}.{s.id}.units", "worked", f"{case.title} ({s.id}: units)", "numeric", stem,
+    return Question(short_id(f"{case.id}.{s.id}.units"), "worked", f"{case.title} ({s.id}: units)", "numeric", stem,
                     f"{alloc.total_units} units. The engine's working:\n{working}", answer=alloc.total_units,
                     answer_feedback="Correct.", case=case.id, session=s.id)
 

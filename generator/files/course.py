@@ -28,6 +28,9 @@ OLD_INHERIT_TAG = "tag:yaml.org,2002:python/name:generator.shipped.MKDOCS_YML"
 EXAMPLE_FROM = "post-tka-clean"
 """The shipped worked case the example case is made from (it always passes the audit)."""
 EXAMPLE_ID = "course-example"
+EXAMPLE_DRILL_FROM = "drill-units-over-minutes"
+"""The shipped audit drill the example drill is made from (its declared faults are what the audit finds)."""
+EXAMPLE_DRILL_ID = "course-example-drill"
 
 
 def builds_on_shipped(config_file: Path) -> bool:
@@ -90,34 +93,52 @@ def slug(name: str) -> str:
 
 def _files(name: str) -> dict[str, str]:
     quoted = json.dumps(name, ensure_ascii=False)  # a JSON string is a valid YAML scalar, whatever the name holds
+    from metdocs.release import VERSION
     return {
-        "mkdocs.yml": MKDOCS_YML.format(name=quoted, description=json.dumps(
+        "mkdocs.yml": MKDOCS_YML.format(name=quoted, version=VERSION, description=json.dumps(
             f"{name}: documenting and billing medical exercise training for private payers.", ensure_ascii=False)),
         "data/catalog/course.yaml": CATALOG.format(name=json.dumps(f"{name}: course notes", ensure_ascii=False)),
         f"data/cases/{EXAMPLE_ID}.yaml": example_case(),
+        f"data/cases/{EXAMPLE_DRILL_ID}.yaml": example_drill(),
         "site_src/assets/logo.svg": LOGO,
-        "README.md": README.format(name=name),
+        "README.md": course_readme(name),
         ".gitignore": GITIGNORE,
     }
 
 
 def example_case() -> str:
     """The shipped clean worked case under the example's id and title, comments kept."""
+    return _copied_case(EXAMPLE_FROM, EXAMPLE_ID, "# An example worked case for this course, copied from the shipped "
+                        f"case '{EXAMPLE_FROM}'.\n# Edit it into your own (see README.md), or delete it.\n")
+
+
+def example_drill() -> str:
+    """The shipped drill on units and minutes under the example drill's id and title, comments kept:
+    what `metdocs export` makes a course's own quiz of."""
+    return _copied_case(EXAMPLE_DRILL_FROM, EXAMPLE_DRILL_ID, "# An example audit drill for this course, copied from "
+                        f"the shipped drill '{EXAMPLE_DRILL_FROM}'.\n# `metdocs export` turns each fault under "
+                        "expected_breaches into a quiz question. Edit it into your own\n# (see README.md), or "
+                        "delete it.\n")
+
+
+def _copied_case(source_id: str, new_id: str, head: str) -> str:
+    """A shipped case's file under `new_id`, its title prefixed 'Example: ', with `head` in place of
+    its first comment line."""
+    import io
     from ruamel.yaml import YAML
     rt = YAML()
-    rt.width = 100
+    rt.width = 4096  # keep each line as the shipped file has it: no new wrapping inside quoted text
     rt.preserve_quotes = True
-    source = shipped.ROOT / "data" / "cases" / f"{EXAMPLE_FROM}.yaml"
-    doc = rt.load(source.read_text(encoding="utf-8"))
-    doc["id"] = EXAMPLE_ID
+    rt.indent(mapping=2, sequence=4, offset=2)  # the shipped files' style: list dashes indented under their key
+    source = shipped.ROOT / "data" / "cases" / f"{source_id}.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    # The source's first line says what the shipped case is; `head` says what the copy is instead.
+    doc = rt.load("\n".join(lines[1:] if lines and lines[0].startswith("#") else lines) + "\n")
+    doc["id"] = new_id
     doc["title"] = f"Example: {doc['title']}"
-    import io
     out = io.StringIO()
     rt.dump(doc, out)
-    head = ("# An example worked case for this course, copied from the shipped case "
-            f"'{EXAMPLE_FROM}'.\n# Edit it into your own (see README.md), or delete it.\n")
-    body = "\n".join(ln for ln in out.getvalue().splitlines() if not ln.startswith("# A clean worked case"))
-    return head + body + "\n"
+    return head + out.getvalue()
 
 
 MKDOCS_YML = """\
@@ -141,6 +162,11 @@ theme:
     accent: teal
   logo: assets/logo.svg      # site_src/assets/logo.svg: replace it with your own
   favicon: assets/logo.svg
+
+extra:
+  # The metdocs version this course was made with (or last upgraded to). `metdocs check` says
+  # when the installed metdocs differs; change it once the course checks and builds as you want.
+  metdocs_version: "{version}"
 """
 
 CATALOG = """\
@@ -186,16 +212,19 @@ with metdocs, and adds its own. Everything here is yours to edit.
 metdocs check                 # validate everything; every problem as file:line:col
 metdocs serve                 # preview at the address it prints; rebuilds when you save
 metdocs build                 # the site into site/ (publish that folder)
-metdocs export --out quiz/    # the audit drills as a Moodle XML and a Canvas QTI quiz
+metdocs export --out quiz/    # this course's audit drills as a Moodle XML and a Canvas QTI quiz
 ```
+
+`metdocs export` takes this course's own drills (`--with-shipped` adds those that ship with
+metdocs) and names the question bank after the course (`--name` to change it).
 
 ## What is here
 
 - `mkdocs.yml`: the site's name, colours and logo. Everything else comes from metdocs'
   own configuration (the `INHERIT:` line), so metdocs updates reach this site.
 - `data/catalog/`: catalog entries this course adds (sources, codes, diagnoses, rules ...).
-- `data/cases/`: this course's worked cases and audit drills. `{example}.yaml` is an example
-  copied from a shipped case.
+- `data/cases/`: this course's worked cases and audit drills. `{example}.yaml` (a worked
+  case) and `{example_drill}.yaml` (an audit drill) are examples copied from shipped ones.
 - `site_src/`: your own pages and assets. A file here with the same path as a shipped one
   (for example `site_src/index.md`, the home page) replaces it.
 - `templates/forms/` (create it to use it): your own document forms.
@@ -214,10 +243,56 @@ Give your entry the shipped id and add `replaces: true`. Without it the same id 
 error naming both files, so nothing is replaced by accident. The same holds for cases
 (the file name is the id) and forms.
 
+## Shipped rules past their review-by date
+
+Every rule and documentation element carries a review-by date. When a shipped one passes it,
+`metdocs check` warns and says how to renew it for this course: check it against its sources
+(`metdocs rules` lists them), then record your review in a catalog file, for example
+`data/catalog/reviews.yaml`:
+
+```yaml
+reviews:
+  - id: no-gp-modifier
+    reviewed: {by: "Your name, credentials", on: 2027-07-01, note: "What you checked, and against what"}
+```
+
+A review renews the entry for a year from its date, on this course's site too. Upgrading
+metdocs renews them as well: each release renews what it ships.
+
 ## Upgrading metdocs
 
-`pip install --upgrade metdocs`, then `metdocs check`. The shipped catalog, cases and pages
-are read from the installed package, never copied here, so the new rules apply at once;
-`check` tells you if one of your entries now clashes with a new shipped one.
+This course was made with metdocs {version}, installed {installed}. To upgrade it:
+
+```sh
+{upgrade}
+```
+
+then `metdocs check`. The shipped catalog, cases and pages are read from the installed
+package, never copied here, so the new rules apply at once; `check` tells you if one of your
+entries now clashes with a new shipped one, and reminds you of the version this course was
+made with (`metdocs_version` in `mkdocs.yml`: change it once the course checks and builds).
 """
-README = README.replace("{example}", EXAMPLE_ID)
+README = README.replace("{example}", EXAMPLE_ID).replace("{example_drill}", EXAMPLE_DRILL_ID)
+
+
+def course_readme(name: str) -> str:
+    """The course's README, with the upgrade command for how this metdocs was installed."""
+    from metdocs.files.install import described, upgrade_command
+    from metdocs.release import VERSION
+    values = {"name": name, "version": VERSION, "installed": described(), "upgrade": upgrade_command()}
+    return re.sub(r"\{(name|version|installed|upgrade)\}", lambda m: values[m.group(1)], README)  # one pass
+
+
+def recorded_version(config_file: Path) -> tuple[str | None, int]:
+    """The metdocs version a course's mkdocs.yml records (`extra: metdocs_version:`) and its 1-based
+    line; (None, 0) when it records none. Read with PyYAML's composer, as `builds_on_shipped` does."""
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return None, 0
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(key, yaml.ScalarNode) and key.value == "extra" and isinstance(value, yaml.MappingNode):
+            for k, v in value.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == "metdocs_version" and isinstance(v, yaml.ScalarNode):
+                    return v.value, v.start_mark.line + 1
+    return None, 0

@@ -8,6 +8,10 @@ from pathlib import Path
 from metdocs import shipped
 from metdocs.files.course import builds_on_shipped
 from metdocs.files.fsguard import MAX_BYTES, MAX_PAGE_BYTES
+from metdocs.errors import SHOWN_AS
+
+if shipped.PACKED:  # messages name the shipped files as metdocs' own, not by their place in site-packages
+    SHOWN_AS.setdefault(shipped.ROOT.resolve(), "metdocs:")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class Project:
         """Each layer's catalog folder, the shipped one first."""
         return [layer.data / "catalog" for layer in self.layers]
 
+    def reviews_file(self) -> Path | None:
+        """Where a course records its reviews of shipped rules and elements (see catalog/reviews.py);
+        None for a project that is not built on the shipped one."""
+        return self.data / "catalog" / "reviews.yaml" if self.base is not None else None
+
     def page_template_folders(self) -> list[Path]:
         """Each layer's page templates, searched in this order: a course's own first."""
         return [layer.templates / "pages" for layer in reversed(self.layers)]
@@ -63,3 +72,33 @@ class Project:
 
     def fingerprint(self) -> tuple:
         return tuple((str(p), st.st_mtime_ns, st.st_size) for p in self.inputs() for st in (p.stat(),))
+
+
+def site_name(config_file: Path) -> str | None:
+    """The `site_name` a mkdocs.yml sets, or the one of the configuration it INHERITs from metdocs;
+    None when neither says."""
+    name = config_text(config_file, "site_name")
+    if name is not None:
+        return " ".join(name.split()) or None
+    shipped_config = Path(shipped.MKDOCS_YML)
+    if config_file.resolve() != shipped_config.resolve() and builds_on_shipped(config_file):
+        return site_name(shipped_config)
+    return None
+
+
+def config_text(config_file: Path, key: str) -> str | None:
+    """The plain text a mkdocs.yml gives a top-level `key` (not one chosen by a tag such as !ENV);
+    None when it gives none, or the file cannot be read (MkDocs reports that itself).
+
+    Read with PyYAML's composer, as `builds_on_shipped` does: tags are not resolved, nothing is run.
+    """
+    import yaml
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return None
+    for k, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if (isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(value, yaml.ScalarNode)
+                and value.tag == "tag:yaml.org,2002:str"):
+            return value.value
+    return None

@@ -1,1 +1,2 @@
-"""The site: the pipeline that checks and generates, the MkDocs plugin, the atomic build."""
+"""The site: the orchestrator (pipeline.py), the MkDocs plugin (plugin.py), the atomic build
+(build.py) and what serve watches (watch.py)."""

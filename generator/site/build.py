@@ -51,7 +51,7 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
     result = generated(project, strict=strict, directory_urls=not offline)
     for w in result.warnings:
         _say(str(w))
-    _say(f"Generated {len(result.files)} pages; building the site with MkDocs ...")
+    _say(f"{_generated_summary(result.files)}; building the site with MkDocs ...")
     shown: dict[str, str] = {}
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -73,13 +73,23 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
             pages = sum(1 for _ in site_dir.rglob("*.html"))
-            _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages) in {time.perf_counter() - start:.1f} s")
+            _say(f"Site written to {display_path(site_dir)}/ ({pages} HTML pages: the generated and hand-written "
+                 f"pages, the 404 page) in {time.perf_counter() - start:.1f} s")
             if archive is not None:
                 _zip(site_dir, archive)
                 _say(f"Offline edition zipped into {display_path(archive)}")
     except OSError as e:
         raise os_problem(e, "cannot write", shown=shown) from None
     return 0
+
+
+def _generated_summary(files: dict) -> str:
+    """'Generated 118 pages and 14 other files (...)': pages become HTML pages; the rest are the forms'
+    downloads, copied as they are (so the HTML count at the end differs, and says why)."""
+    pages = sum(1 for path in files if path.endswith(".md"))
+    other = len(files) - pages
+    return (f"Generated {pages} pages" + (f" and {other} other files (the forms' PDFs, FHIR Questionnaires and "
+                                          "downloads)" if other else ""))
 
 
 def _check_targets(site_dir: Path, archive: Path | None, protected) -> None:

@@ -88,7 +88,8 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
             icd = code_set()
             catalog = _with_icd(catalog, icd)
         with run.stage("validate"):  # 3. cross-references, codes, stale rules; every rule enforced or reviewed
-            problems += check_catalog(catalog, today=day, strict=strict, icd=icd) + unenforced(catalog)
+            problems += check_catalog(catalog, today=day, strict=strict, icd=icd,
+                                      reviews_file=project.reviews_file()) + unenforced(catalog)
         audit = None if _errors(problems) else (lambda case: audit_for_pages(case, catalog, icd, today=day))
         with run.stage("load"):  # 4. the cases: read, privacy-scanned and audited in one pass over the files
             cases, case_problems, audited = _screen_layers(project, run, audit)

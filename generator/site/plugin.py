@@ -3,7 +3,7 @@
 Registered as `metdocs` in pyproject.toml's `mkdocs.plugins` entry points and
 listed under `plugins:` in mkdocs.yml. It runs the pipeline in `on_config`,
 expands the nav, adds the generated pages as in-memory files (nothing is written
-into site_src/), and watches data/ and templates/ when serving.
+into site_src/), and watches every input folder when serving (watch.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from metdocs.errors import UsageError
 from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
 from metdocs.files.project import Project
 from metdocs.site.pipeline import Generated, generate
+from metdocs.site.watch import watch_inputs
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
 
@@ -180,9 +181,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
 
     def on_serve(self, server, *, config, builder):
-        for folder in (self.project.data, self.project.templates):
-            if folder.is_dir():
-                server.watch(str(folder))
+        watch_inputs(server, self.project)  # data/, templates/ and site_src/, also when created later
         return server
 
 

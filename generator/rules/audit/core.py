@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from metdocs.rules import prose
 from metdocs.cases.model import Case
-from metdocs.errors import Problem, sort_problems
+from metdocs.errors import Problem, did_you_mean, sort_problems
 from metdocs.catalog.model import Catalog
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
@@ -102,15 +102,25 @@ def enforcement(catalog: Catalog) -> list[dict]:
         out.append({"kind": "rule", "id": r.id, "title": r.title,
                     "sources": [catalog.source(x).title if catalog.source(x) else x for x in r.sources],
                     "review_by": str(r.review_by), "enforced_by": "audit" if by_audit else "review",
-                    "how": ENFORCED[r.id] if by_audit else r.review.strip()})
+                    "how": ENFORCED[r.id] if by_audit else r.review.strip(), **_reviewed(catalog, r.id)})
     for e in catalog.elements:
         if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS:
             out.append({"kind": "element", "id": e.id, "title": e.name,
                         "sources": [catalog.source(x).title if catalog.source(x) else x for x in e.sources],
                         "review_by": str(e.review_by) if e.review_by else "",
                         "enforced_by": "audit",
-                        "how": ELEMENT_HOW.get(e.id, f"every session log shows it ({ELEMENT_FIELDS[e.id][0]})")})
+                        "how": ELEMENT_HOW.get(e.id, f"every session log shows it ({ELEMENT_FIELDS[e.id][0]})"),
+                        **_reviewed(catalog, e.id)})
     return out
+
+
+def _reviewed(catalog: Catalog, id_: str) -> dict:
+    """The course's review of an entry, for `enforcement` (catalog/reviews.py): {} when it recorded none."""
+    review = catalog.review(id_)
+    if review is None:
+        return {}
+    r = review.reviewed
+    return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
 CHECKS = (check_referral, check_diagnoses, check_payer, check_claims, check_units, check_ordering,
@@ -136,7 +146,7 @@ def audit_case(case: Case, catalog: Catalog, icd, *, today: dt.date | None = Non
     Returns:
         The problems; for a case with expected_breaches, only the mismatches.
     """
-    return _reconcile(case, case_findings(case, catalog, icd, today=today))
+    return _reconcile(case, case_findings(case, catalog, icd, today=today), catalog)
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,8 @@ def audit_for_pages(case: Case, catalog: Catalog, icd, *, today: dt.date | None 
     see; handing these back saves doing them again, about a twentieth of our stages' work at
     1,000 cases."""
     found = case_findings(case, catalog, icd, today=today)
-    return Audited(_reconcile(case, found), found if case.kind == "drill" else [], prose.worked_out(case, catalog))
+    return Audited(_reconcile(case, found, catalog), found if case.kind == "drill" else [],
+                   prose.worked_out(case, catalog))
 
 
 def case_findings(case: Case, catalog: Catalog, icd, *, today: dt.date | None = None) -> list[Finding]:
@@ -173,7 +184,7 @@ def case_findings(case: Case, catalog: Catalog, icd, *, today: dt.date | None = 
     return ctx.found
 
 
-def _reconcile(case: Case, found: list[Finding]) -> list[Problem]:
+def _reconcile(case: Case, found: list[Finding], catalog: Catalog | None = None) -> list[Problem]:
     """Compare breaches with the declared ones; non-breach problems always pass through."""
     out = [f.problem for f in found if not f.problem.rule]
     breaches = [f for f in found if f.problem.rule]
@@ -181,8 +192,10 @@ def _reconcile(case: Case, found: list[Finding]) -> list[Problem]:
         return out + [f.problem for f in breaches]
     have = {(f.problem.rule, f.session) for f in breaches}
     declared = {(b.rule, b.session) for b in case.expected_breaches}
+    unknown = _unknown_declared(case, catalog)
+    out += unknown.values()
     for b in case.expected_breaches:
-        if (b.rule, b.session) not in have:
+        if (b.rule, b.session) not in have and b.rule not in unknown:
             where = f" in session '{b.session}'" if b.session else ""
             out.append(Problem(b.where, f"declared breach {b.rule}{where} was not found; fix the case or "
                                "remove the declaration", rule=b.rule))
@@ -191,4 +204,19 @@ def _reconcile(case: Case, found: list[Finding]) -> list[Problem]:
             where = f" in session '{f.session}'" if f.session else ""
             out.append(Problem(f.problem.where, f"found breach {f.problem.rule}{where} that the case does not "
                                f"declare: {f.problem.message}", rule=f.problem.rule))
+    return out
+
+
+def _unknown_declared(case: Case, catalog: Catalog | None) -> dict[str, Problem]:
+    """Declared breaches naming no rule or element of the catalog (a typo, most often): rule id ->
+    the problem, at the declaration's `rule:` line, with the id probably meant."""
+    if catalog is None:
+        return {}
+    known = {r.id for r in catalog.rules} | {e.id for e in catalog.elements}
+    out: dict[str, Problem] = {}
+    for b in case.expected_breaches:
+        if b.rule not in known and b.rule not in out:
+            out[b.rule] = Problem(b.where.key("rule"), f"expected the id of a catalog rule or element under "
+                                                      f"expected_breaches, found '{b.rule}', which is neither"
+                                                      f"{did_you_mean(b.rule, known)}")
     return out
