@@ -58,7 +58,41 @@ def load_project(args):
     if why is not None:
         raise UsageError(f"{display_path(args.config)}: {why}")
     config = args.config.resolve()
-    return Project.for_config(config, data_arg(args))
+    project = Project.for_config(config, data_arg(args))
+    check_cache(protected(args, project))
+    return project
+
+
+def protected(args, project):
+    """What this command must never write over (fsguard.Protected): the project's inputs, its
+    mkdocs.yml, the project and home folders."""
+    from metdocs.files.fsguard import protected_for
+    return protected_for(project, args.config)
+
+
+def check_cache(places) -> None:
+    """Refuse (exit 2) a cache folder inside an input folder or a site, before anything is cached."""
+    from metdocs.files.cache import check_cache_dir
+    check_cache_dir(places)
+
+
+def text_arg(what: str):
+    """An argparse `type` for a text argument (not a path): UTF-8 plain text, else a usage error.
+
+    An argument holding bytes that are not UTF-8 reaches Python as lone surrogates, which no
+    file, page or terminal can take; control and bidirectional characters would disguise or
+    break what is written. argparse reports the ValueError as a one-line usage error (exit 2)."""
+    def parse(value: str) -> str:
+        from metdocs.catalog.load import not_plain_text
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            raise argparse.ArgumentTypeError(f"expected {what} as UTF-8 text, found bytes that are not UTF-8 "
+                                             f"({os.fsencode(value)!r})")
+        why = not_plain_text(value)
+        if why is not None:
+            raise argparse.ArgumentTypeError(f"{what}: {why}")
+        return value
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
 
 
 def data_arg(args) -> Path | None:

@@ -85,7 +85,7 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
 def _check_targets(site_dir: Path, archive: Path | None, protected) -> None:
     sitedir.check_target(site_dir, protected)
     if archive is not None:
-        sitedir.check_archive(archive)
+        sitedir.check_archive(archive, protected)
 
 
 @contextmanager
