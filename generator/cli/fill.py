@@ -25,6 +25,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from metdocs.forms.fill import filled_pdf, read_saved, response_json
+    from metdocs.forms.saved import load_record
     from metdocs.files.fsguard import write_output
     from metdocs.site.pipeline import check
     if not args.pdf and not args.fhir:
@@ -32,10 +33,11 @@ def run(args) -> int:
         return 2
     project = load_project(args)
     _check_outputs(args, project)  # before any work: a refused path costs the user no wait
+    saved = load_record(args.saved)  # so is a file no form saved
     checked = check(project)
     if not checked.ok:
         raise DataError([p for p in checked.problems if p.is_error])
-    form, values = read_saved(args.saved, list(checked.forms), checked.catalog)
+    form, values = read_saved(args.saved, list(checked.forms), checked.catalog, saved)
     outputs = []  # made in full first: nothing is written unless everything could be made
     if args.pdf:
         outputs.append((args.pdf, filled_pdf(form, checked.catalog, values)))
