@@ -27,8 +27,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from metdocs.export import export_quiz
+    from metdocs.export import check_outputs, export_quiz
     project = load_project(args)
+    check_outputs(args.out, protected(args, project), force=args.force)  # a refusal comes before any work
     print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
     written, qs = export_quiz(project, args.out, worked_cases=args.worked_cases, strict=args.strict,
                               bank=args.name, places=protected(args, project), force=args.force)

@@ -27,6 +27,7 @@ from metdocs.errors import UsageError
 from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
 from metdocs.files.project import Project
 from metdocs.site.pipeline import Generated, generate
+from metdocs.site.serving import keep_serving
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
 
@@ -182,6 +183,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         for folder in (self.project.data, self.project.templates):
             if folder.is_dir():
                 server.watch(str(folder))
+        keep_serving(server)  # every request answered, also while the data has an error (serving.py)
         return server
 
 
