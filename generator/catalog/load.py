@@ -272,9 +272,15 @@ def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> 
     return "?"
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
-    """The YAML files in `folder` (.yaml and .yml), sorted so output order never depends on the disk."""
-    return sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
+    """The YAML files in `folder` whose names match `pattern` but for the suffix, which may be .yaml
+    or .yml in any capitals (knee.YAML is read, never silently skipped), sorted so output order
+    never depends on the disk."""
+    stem = pattern.rsplit(".", 1)[0]
+    return sorted(p for p in folder.glob(stem) if p.suffix.lower() in YAML_SUFFIXES)
 
 
 def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], list[Problem]]:
