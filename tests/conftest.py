@@ -22,7 +22,9 @@ HYPOTHESIS_PROFILES = {
     "dev": dict(deadline=None, suppress_health_check=[HealthCheck.too_slow]),
 }
 for _name, _values in HYPOTHESIS_PROFILES.items():
-    settings.register_profile(_name, **_values)
+    # On Hypothesis's own defaults, not on whatever profile is loaded now (Hypothesis loads a
+    # profile of its own when it sees a CI variable, which "dev" must not inherit).
+    settings.register_profile(_name, parent=settings.get_profile("default"), **_values)
 settings.load_profile("ci" if CI else "dev")
 
 

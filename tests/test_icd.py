@@ -220,3 +220,21 @@ def test_a_sqlite_cache_not_as_it_was_made_is_made_again(tmp_path, cache_dir, cm
     else:
         (mine / f"icd10cm-{RELEASE}.sqlite.digest").write_text("0" * 64 + "\n")
     assert CodeSet(mine).lookup("M62.81").title == "Muscle weakness (generalized)"
+
+
+@pytest.mark.parametrize("how", ["a script appended", "cut short"])
+def test_the_site_and_the_forms_zip_get_the_code_set_as_made_whatever_the_cache_holds(tmp_path, cs, cache_dir, how,
+                                                                                     shipped_forms, icd_catalog):
+    """The issue's case end to end: the cached copy is published into forms/ and into
+    metdocs-forms.zip; tampered with, it is made again before either gets it."""
+    import io
+    import zipfile
+    from metdocs.forms.sitefiles import ZIP_NAME, form_files
+    mine = _own_cache(tmp_path, cache_dir)
+    name, fresh = CodeSet(mine).web_asset()
+    kept, = mine.glob(f"icd10cm-{RELEASE}.web*")
+    kept.write_bytes(TAMPERED[how](kept.read_bytes()))
+    files = form_files(list(shipped_forms.values()), icd_catalog, icd=CodeSet(mine), assets=ROOT / "site_src" / "assets")
+    assert files[f"forms/{name}"] == fresh
+    with zipfile.ZipFile(io.BytesIO(files[f"forms/{ZIP_NAME}"])) as z:
+        assert z.read(name) == fresh
