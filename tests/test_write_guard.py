@@ -139,20 +139,25 @@ def test_fill_replaces_what_it_wrote_and_what_force_names_only(world, run_cli):
     assert (world / "notes.txt").read_bytes().startswith(b"%PDF-")
 
 
-def test_a_write_error_names_the_users_path_not_a_temporary_file(world, run_cli, monkeypatch):
+@pytest.mark.parametrize(("command", "written"), [
+    (["fill", "saved.json", "--pdf", "locked/out.pdf"], "locked/out.pdf"),
+    (["export", "--out", "locked"], "locked/quiz-moodle.xml"),
+], ids=["fill", "export"])
+def test_a_write_error_names_the_users_path_not_a_temporary_file(world, run_cli, monkeypatch, command, written):
     """A folder that refuses the write (as a read-only one does; root ignores modes, so the refusal
     is made where metdocs makes its temporary file) is named as the user named the output."""
     from metdocs.files import fsguard
     (world / "locked").mkdir()
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(world / "locked" / ".out.pdf-abc123"))
+    def refuse(*args, prefix="", dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", f"{dir}/{prefix}abc123")
 
     monkeypatch.setattr(fsguard.tempfile, "mkstemp", refuse)
-    code, _, err = run_cli("fill", "saved.json", "--pdf", "locked/out.pdf")
+    code, _, err = run_cli(*command)
     assert code == 3
-    assert one_line_error(err) == ("metdocs: error: the system refused locked/out.pdf: Permission denied (EACCES); "
-                                   "check the folder's permissions")
+    assert one_line_error(err.split("Checking data/ ...\n")[-1]) == (
+        f"metdocs: error: the system refused {written}: Permission denied (EACCES); check the folder's permissions")
+    assert list((world / "locked").iterdir()) == []
 
 
 # --- export --out -------------------------------------------------------------------------------------
