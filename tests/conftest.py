@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, a tiny fixture project, and CLI running."""
+"""Shared fixtures: the repository root, a tiny fixture project, and CLI running; and the rules
+that keep the suite deterministic under CI=true (see `HYPOTHESIS_PROFILES` and `pytest_runtest_makereport`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,47 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-from fs_helpers import make_tiny, metdocs
+from fs_helpers import CI, make_tiny, metdocs
+
+# Property tests: no deadline and no "too slow" health check anywhere (both measure the machine,
+# not the code); under CI=true derandomized with no example database, so every run draws the
+# same examples and a failure saved by one run cannot decide the next; on a developer's machine
+# random and remembered, so each run explores further.
+HYPOTHESIS_PROFILES = {
+    "ci": dict(derandomize=True, database=None, deadline=None, print_blob=True,
+               suppress_health_check=[HealthCheck.too_slow]),
+    "dev": dict(deadline=None, suppress_health_check=[HealthCheck.too_slow]),
+}
+for _name, _values in HYPOTHESIS_PROFILES.items():
+    # On Hypothesis's own defaults, not on whatever profile is loaded now (Hypothesis loads a
+    # profile of its own when it sees a CI variable, which "dev" must not inherit).
+    settings.register_profile(_name, parent=settings.get_profile("default"), **_values)
+settings.load_profile("ci" if CI else "dev")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a skipped test is a failure: a skip there hides a test that could not run
+    (a module that did not install, a browser or a tool that is missing)."""
+    outcome = yield
+    report = outcome.get_result()
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a skip counts as a failure ({reason})"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module skipped while it was collected (a module-level importorskip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if CI and report.outcome == "skipped":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a skipped module counts as a failure ({reason})"
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -132,7 +172,7 @@ def node() -> str:
     """The node binary, for tests that run the browser scripts against the Python engines."""
     path = shutil.which("node")
     if path is None:
-        if os.environ.get("CI") == "true":
+        if CI:
             pytest.fail("node is required in CI to test the browser scripts")
         pytest.skip("node not installed")
     return path

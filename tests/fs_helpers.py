@@ -19,6 +19,33 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+CI = os.environ.get("CI") == "true"
+"""Under CI=true a test that cannot run fails instead of skipping (see conftest.py)."""
+
+
+def need_module(name: str):
+    """Import `name` for a test module; without it skip, but under CI=true fail (pytest.importorskip
+    would skip there too, and a skipped module tests nothing)."""
+    import importlib
+    import pytest
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        if CI:
+            pytest.fail(f"{name} is required under CI=true and could not be imported: {e}", pytrace=False)
+        pytest.skip(f"{name} could not be imported: {e}", allow_module_level=True)
+
+
+def need_command(name: str, package: str) -> str:
+    """The path of the program `name` (from Debian's `package`); skip without it, fail under CI=true."""
+    import pytest
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} ({package}) is not installed"
+        if CI:
+            pytest.fail(f"{message}; it is required under CI=true", pytrace=False)
+        pytest.skip(message)
+    return path
 
 
 def make_tiny(root: Path) -> Path:

@@ -178,7 +178,7 @@ EXPECTED = {
         "data/cases/index.yaml:3:5: error: 'id' must not be 'index', which names a part of the site (reserved: 404, assets, cases, cpt, drills, examples, forms, icd10, index, measures, pairing, practice, print, scope, search, sitemap, sources, standards, units); choose another id",
     ],
     ('cases', 'measure-value-huge'): [
-        "data/cases/measure-value-huge.yaml:37:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+300",
+        "data/cases/measure-value-huge.yaml:37:29: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 10000000000000000000000000000000000000",
     ],
     ('cases', 'measure-value-inf'): [
         "data/cases/measure-value-inf.yaml:37:29: error: 'value' must be a finite number; found the number .inf (infinity)",
@@ -191,6 +191,30 @@ EXPECTED = {
     ],
     ('cases', 'minutes-huge-integer'): [
         "data/cases/minutes-huge-integer.yaml:66:18: error: 'minutes' must be a whole number from -1,000,000,000 to 1,000,000,000; found the number 100000000000000000000",
+    ],
+    ('cases', 'minutes-octal'): [
+        "data/cases/minutes-octal.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '0o27', an octal number; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'minutes-digits-grouped'): [
+        "data/cases/minutes-digits-grouped.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '2_3', digits grouped with '_'; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'minutes-hexadecimal'): [
+        "data/cases/minutes-hexadecimal.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '0x1F', a hexadecimal number; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'minutes-exponent'): [
+        "data/cases/minutes-exponent.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '1e3', a number with an exponent; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'minutes-leading-zero'): [
+        "data/cases/minutes-leading-zero.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '023', a leading zero, which some YAML readers take for an octal number; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'minutes-plus-sign'): [
+        "data/cases/minutes-plus-sign.yaml:66:18: error: expected a number in plain decimal digits (such as 23 or 7.5), found '+23', a sign or a point where plain decimal has none; write the number plainly, or quote it if it is text",
+    ],
+    ('cases', 'case-id-in-yaml-and-capital-yaml'): [
+        "data/cases/twin.yaml:1:1: error: expected each case or drill id once, found 'twin' again (first defined at data/cases/twin.YAML:1:1)",
+    ],
+    ('cases', 'case-capital-yml-extension'): [
+        "data/cases/knee.Yml:66:18: error: 'minutes' must be a whole number; found the number 22.5",
     ],
     ('cases', 'minutes-not-whole'): [
         "data/cases/minutes-not-whole.yaml:66:18: error: 'minutes' must be a whole number; found the number 22.5",
@@ -295,3 +319,14 @@ def test_corpus_is_complete():
 @pytest.mark.parametrize("area, name", sorted(EXPECTED), ids=lambda v: v)
 def test_exact_messages(tmp_path, run_cli, existing_site, area, name):
     assert_fault(run_cli, tmp_path, existing_site, area, name, EXPECTED[(area, name)])
+
+
+@pytest.mark.parametrize("suffix", [".YAML", ".Yml", ".yML"])
+def test_a_case_file_with_any_capitals_of_yaml_is_read(shipped_copy, suffix):
+    """knee.YAML was skipped without a word: a case left out of the site that no one was told about."""
+    from metdocs.site.pipeline import Project, check
+    cases = shipped_copy / "data" / "cases"
+    (cases / "post-tka-clean.yaml").rename(cases / f"post-tka-clean{suffix}")
+    checked = check(Project.at(shipped_copy))
+    assert checked.ok, [str(p) for p in checked.problems if p.is_error]
+    assert "post-tka-clean" in {c.id for c in checked.cases}

@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from metdocs.files.cache import unseal
 from metdocs.forms.pdf.layout import form_pdf
 from metdocs.site.pipeline import Project, generate
 from metdocs.pages.render import environment, render
@@ -72,7 +73,8 @@ def test_a_cache_that_cannot_be_written_is_skipped(cache, templates, monkeypatch
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")  # what a read-only folder gives (root ignores modes)
 
-    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", refuse)
+    from metdocs.files import fsguard
+    monkeypatch.setattr(fsguard.tempfile, "mkstemp", refuse)
     assert _render(templates) == "a\\*b 2 "
     assert not list(cache.iterdir())
 
@@ -151,7 +153,7 @@ def test_a_damaged_pdf_entry_is_drawn_afresh(cache, shipped_forms, icd_catalog, 
     entry, = (cache.parent / "pdf").iterdir()
     entry.write_bytes(entry.read_bytes()[:1000])  # cut short, as by a full disk
     assert _pdfs([form], icd_catalog) == first
-    assert entry.read_bytes() == first["forms/session-log.pdf"]
+    assert unseal(entry.read_bytes()) == first["forms/session-log.pdf"]
     assert drawn == ["session-log", "session-log"]
 
 

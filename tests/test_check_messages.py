@@ -161,7 +161,11 @@ EXPECTED = {
         '13:17: error: expected a threshold value from 0 to 10,000, found 20000',
     ],
     'threshold_huge': [
-        "13:24: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+308",
+        "13:24: error: 'value' must be a number from -1,000,000,000 to 1,000,000,000; found the number 1e+30",
+    ],
+    'threshold_exponent': [
+        "13:24: error: expected a number in plain decimal digits (such as 23 or 7.5), found '3e1', a number with an "
+        "exponent; write the number plainly, or quote it if it is text",
     ],
     'threshold_inf': [
         "13:24: error: 'value' must be a finite number; found the number .inf (infinity)",

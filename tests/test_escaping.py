@@ -12,7 +12,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import markdown
-import yaml
+from mkdocs.utils.meta import get_data
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -103,12 +103,16 @@ def test_link_text_reads_back_and_the_target_stays(text):
     assert got == _words(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=30))
+@example("---")  # the test once split the front matter on '---' itself, and so failed on this title
+@example("a ---\n--- b")
 def test_front_matter_title_always_parses_to_the_same_text(text):
-    front = f"---\ntitle: {front_matter_title(text)}\n---\n"
+    # Read as MkDocs reads a page: its own front-matter reader, then the page body after it.
+    body, meta = get_data(f"---\ntitle: {front_matter_title(text)}\n---\nThe page.\n")
     # STX and ETX are Markdown's placeholder marks: every value drops them (see render._text).
-    assert yaml.safe_load(front.split("---")[1])["title"] == _words(text.replace("\x02", "").replace("\x03", ""))
+    assert meta["title"] == _words(text.replace("\x02", "").replace("\x03", ""))
+    assert body == "The page.\n"
 
 
 def test_links_never_get_a_script_scheme():

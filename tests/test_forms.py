@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -14,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from fs_helpers import need_command, need_module
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,7 +26,7 @@ from metdocs.forms.sitefiles import form_files  # noqa: E402
 from metdocs.forms.webform import form_page  # noqa: E402
 from metdocs.forms.pdf.layout import form_pdf  # noqa: E402
 
-pypdf = pytest.importorskip("pypdf")
+pypdf = need_module("pypdf")
 FORMS = ROOT / "templates" / "forms"
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "forms" / "catalog"
 DOC_TYPES = ["referral-request", "initial-assessment", "session-log", "progress-report",
@@ -181,9 +182,7 @@ def test_html_control_types_follow_the_definition(forms, catalog):
 
 
 def test_pdf_fields_equal_the_definition_and_render(forms, catalog, tmp_path):
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None and os.environ.get("CI") != "true":
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    pdftoppm = need_command("pdftoppm", "poppler-utils")
     for form in forms:
         pdf = form_pdf(form, catalog)
         assert _field_names(pdf) == set(form.names()), form.id

@@ -11,12 +11,14 @@ import datetime as dt
 
 import pytest
 
+from fs_helpers import need_module
+
 from metdocs.forms.fhir.questionnaire import (CALCULATED, CPT_SYSTEM, ICD10CM_SYSTEM, ROW_UNIT, UCUM, UNIT, UNIT_OPTION,
                                               VARIABLE, canonical, questionnaire)
 from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.forms.definition import CPT_YEAR
 
-R4B = pytest.importorskip("fhir.resources.R4B.questionnaire")
+R4B = need_module("fhir.resources.R4B.questionnaire")
 VALUE_FOR_TYPE = {"string": "valueString", "text": "valueString", "date": "valueDate", "time": "valueTime",
                   "decimal": ("valueDecimal", "valueInteger"), "integer": "valueInteger", "boolean": "valueBoolean",
                   "choice": "valueCoding", "open-choice": ("valueCoding", "valueString"),

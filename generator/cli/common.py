@@ -62,7 +62,9 @@ def load_project(args, *, say_shipped: bool = True):
             print("metdocs: no mkdocs.yml in this folder or above it: using the project metdocs ships (its "
                   "catalog, cases and forms); run metdocs in a course folder or pass --config for your own",
                   file=sys.stderr, flush=True)
-        return Project.at(shipped.ROOT, data_arg(args))
+        project = Project.at(shipped.ROOT, data_arg(args))
+        check_cache(protected(args, project))
+        return project
     if not os.path.lexists(config):
         raise UsageError(f"expected {display_path(config)} (the project's mkdocs.yml), found no such file; "
                          "run metdocs from the project folder, pass --config, or make a course with 'metdocs new DIR'")
@@ -73,7 +75,9 @@ def load_project(args, *, say_shipped: bool = True):
         raise UsageError(f"{display_path(config)}: {why}")
     args.config = config.resolve()
     args.home = args.config.parent
-    return Project.for_config(args.config, data_arg(args))
+    project = Project.for_config(args.config, data_arg(args))
+    check_cache(protected(args, project))
+    return project
 
 
 def require_docs(project) -> None:
@@ -93,6 +97,38 @@ def find_config(folder: Path) -> Path | None:
         if os.path.lexists(path):
             return path if candidate != folder else Path("mkdocs.yml")
     return None
+
+
+def protected(args, project):
+    """What this command must never write over (fsguard.Protected): the project's inputs, its
+    mkdocs.yml, the project and home folders."""
+    from metdocs.files.fsguard import protected_for
+    return protected_for(project, args.config)
+
+
+def check_cache(places) -> None:
+    """Refuse (exit 2) a cache folder inside an input folder or a site, before anything is cached."""
+    from metdocs.files.cache import check_cache_dir
+    check_cache_dir(places)
+
+
+def text_arg(what: str):
+    """An argparse `type` for a text argument (not a path): UTF-8 plain text, else a usage error.
+
+    An argument holding bytes that are not UTF-8 reaches Python as lone surrogates, which no
+    file, page or terminal can take; control and bidirectional characters would disguise or
+    break what is written. argparse reports the ValueError as a one-line usage error (exit 2)."""
+    def parse(value: str) -> str:
+        from metdocs.catalog.load import not_plain_text
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            raise argparse.ArgumentTypeError(f"expected {what} as UTF-8 text, found bytes that are not UTF-8 "
+                                             f"({os.fsencode(value)!r})")
+        why = not_plain_text(value)
+        if why is not None:
+            raise argparse.ArgumentTypeError(f"{what}: {why}")
+        return value
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
 
 
 def data_arg(args) -> Path | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from metdocs.cli.common import add, data_opts, load_project
+from metdocs.cli.common import add, data_opts, load_project, protected, text_arg
 from metdocs.errors import display_path
 
 
@@ -20,19 +20,23 @@ def add_parser(sub) -> None:
     sp.add_argument("--out", metavar="DIR", type=Path, required=True, help="folder to write the two files into")
     sp.add_argument("--worked-cases", action="store_true",
                     help="add one question per worked case: how many units for one session under its payer's rule")
-    sp.add_argument("--name", default=None,
+    sp.add_argument("--name", default=None, type=text_arg("--name"),
                     help="name of the question bank and quizzes (default: the site_name in mkdocs.yml)")
     sp.add_argument("--with-shipped", action="store_true",
                     help="in a course, export the drills (and worked cases) that ship with metdocs too, not only "
                          "the course's own")
+    sp.add_argument("--force", action="store_true",
+                    help="replace quiz files in --out that metdocs did not write")
 
 
 def run(args) -> int:
-    from metdocs.export import export_quiz
+    from metdocs.export import check_outputs, export_quiz
     project = load_project(args)
+    check_outputs(args.out, protected(args, project), force=args.force)  # a refusal comes before any work
     print(f"Checking {display_path(project.data)}/ ...", file=sys.stderr, flush=True)
-    written, qs = export_quiz(project, args.out.resolve(), worked_cases=args.worked_cases, strict=args.strict,
-                              bank=args.name or _bank_name(args.config), with_shipped=args.with_shipped)
+    written, qs = export_quiz(project, args.out, worked_cases=args.worked_cases, strict=args.strict,
+                              bank=args.name or _bank_name(args.config), with_shipped=args.with_shipped,
+                              places=protected(args, project), force=args.force)
     drills = sum(q.group == "drills" for q in qs)
     print(f"Exported {drills} drill question(s)"
           + (f" and {len(qs) - drills} worked-case question(s)" if args.worked_cases else "") + ":", file=sys.stderr)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from metdocs.files.archive import write_zip
 from metdocs.errors import DataError, UsageError, display_path
-from metdocs.files.fsguard import write_atomically
+from metdocs.files.fsguard import Protected, check_folder, check_writes, write_output
 from metdocs.export.moodle import moodle_xml
 from metdocs.export.qti import qti_package
 from metdocs.export.questions import Question, questions
@@ -23,19 +23,19 @@ QTI_FILE = "quiz-qti.zip"
 
 
 def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool = False,
-                bank: str = "metdocs", with_shipped: bool = False) -> tuple[list[Path], list[Question]]:
+                bank: str = "metdocs", with_shipped: bool = False, places: Protected | None = None,
+                force: bool = False) -> tuple[list[Path], list[Question]]:
     """Check the project, then write the Moodle XML and the QTI package into `out`.
 
     A course exports its own cases only, and the shipped ones too `with_shipped` (see
     `own_cases`). Returns the files written and the questions they hold. Raises DataError
-    (nothing written) when the data has errors, UsageError when `out` is not a folder or
-    there is nothing to export.
+    (nothing written) when the data has errors, UsageError (nothing written) when the write
+    guard refuses `out` or a file in it (see `check_outputs`) or there is nothing to export.
     """
     from metdocs.catalog.icd import code_set
     from metdocs.site.pipeline import check
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"expected --out to be a folder, found a file: {display_path(out)}")
+    check_outputs(out, places, force=force)
     checked = check(project, strict=strict)
     if not checked.ok:
         raise DataError(checked.problems)
@@ -53,12 +53,12 @@ def export_quiz(project, out: Path, *, worked_cases: bool = False, strict: bool 
     package = io.BytesIO()
     write_zip(package, qti_package(assessments))
     files = {MOODLE_FILE: moodle_xml(qs, bank=bank), QTI_FILE: package.getvalue()}
+    check_outputs(out, places, force=force)  # again: a file may have appeared meanwhile
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        written.append(write_atomically(out / name, data))
+        written.append(write_output(out / name, data))
     return written, qs
-
 
 
 def own_cases(project, cases) -> list:
@@ -71,3 +71,12 @@ def own_cases(project, cases) -> list:
     folder = project.data / "cases"
     mine = {p.stem for p in yaml_files(folder)} if folder.is_dir() else set()
     return [c for c in cases if c.id in mine]
+
+
+def check_outputs(out: Path, places: Protected | None, *, force: bool = False) -> None:
+    """The write guard on `--out` and the two files it gets (fsguard): never an input folder or a
+    site, never a quiz file metdocs did not write unless `force`."""
+    check_folder(out, places, "the quiz", "--out")
+    if out.is_dir():  # else metdocs makes it: nothing in it to replace
+        check_writes([(out / MOODLE_FILE, "the Moodle quiz", "--out"), (out / QTI_FILE, "the QTI quiz", "--out")],
+                     places, force=force)

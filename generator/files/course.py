@@ -21,6 +21,7 @@ import yaml
 
 from metdocs import shipped
 from metdocs.errors import UsageError, display_path
+from metdocs.files.fsguard import FOLDER, Protected, shown, target_path, why_not_write
 
 INHERIT_TAG = "tag:yaml.org,2002:python/name:metdocs.shipped.MKDOCS_YML"
 OLD_INHERIT_TAG = "tag:yaml.org,2002:python/name:generator.shipped.MKDOCS_YML"
@@ -57,18 +58,20 @@ def builds_on_shipped(config_file: Path) -> bool:
     return False
 
 
-def new_course(target: Path, name: str) -> list[Path]:
+def new_course(target: Path, name: str, *, places: Protected | None = None) -> list[Path]:
     """Write a course project into `target` (a new or empty folder); return the files written.
 
     Everything is written into a temporary sibling folder first and renamed into place, so
-    a failure leaves nothing behind.
+    a failure leaves nothing behind. `places` are what the course must not be written into
+    (the write guard, fsguard.why_not_write).
     """
     name = " ".join(name.split())
     if not name or len(name) > 120:
         raise UsageError(f"expected --name to be 1 to 120 characters, found {len(name)}")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"expected a new or empty folder for the course, found {display_path(target)} "
-                         "with files in it; choose another folder")
+    given, target = target, target_path(target)
+    why = why_not_write(target, places, FOLDER) or _not_new(target)
+    if why is not None:
+        raise UsageError(f"refusing to write the course to {shown(given)} (DIR): it {why}")
     files = _files(name)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
@@ -85,6 +88,19 @@ def new_course(target: Path, name: str) -> list[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [target / rel for rel in files]
+
+
+def _not_new(target: Path) -> str | None:
+    """Why `target` is not a new or empty folder, or None."""
+    if os.path.islink(target):
+        return "is a symbolic link; name a new folder"
+    if not os.path.lexists(target):
+        return None
+    if not target.is_dir():
+        return "is a file, not a folder; choose a new folder"
+    if any(target.iterdir()):
+        return "is a folder with files in it; choose a new or empty folder"
+    return None
 
 
 def slug(name: str) -> str:

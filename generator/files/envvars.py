@@ -8,6 +8,7 @@ which MkDocs and reportlab would read as a number.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 from pathlib import Path
@@ -46,16 +47,20 @@ def _source_date_epoch(value: str) -> None:
 
 
 def _cache_dir(value: str) -> None:
+    """A folder metdocs can write, or one it can make: nothing is made here, since where the
+    cache may lie is only known with the project (cache.check_cache_dir)."""
     folder = Path(value)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder, found a file at {value}") from None
-    except OSError as e:
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder, found a file at {value}")
+    existing = folder if folder.is_dir() else next((p for p in Path(os.path.abspath(folder)).parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():  # a file where a folder of the path should be
         raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder metdocs can create, found {value}: "
-                         f"{e.strerror}") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder metdocs can write to, found {value} read-only")
+                         f"{os.strerror(errno.ENOTDIR)}")
+    if existing is None or not os.access(existing, os.W_OK | os.X_OK):
+        if folder.is_dir():
+            raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder metdocs can write to, found {value} read-only")
+        raise UsageError(f"expected METDOCS_CACHE_DIR to be a folder metdocs can create, found {value}: "
+                         f"{os.strerror(errno.EACCES)}")
 
 
 def _data_dir(value: str) -> None:

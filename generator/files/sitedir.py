@@ -25,12 +25,17 @@ import stat
 import tempfile
 import zipfile
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 from metdocs.errors import UsageError, display_path
+from metdocs.files.fsguard import (FILE, FOLDER, SITE_MARKER, Protected, file_kind, protected_for, target_path,
+                                   why_not_write)
 
-MARKER = ".metdocs-site"
+__all__ = ["MARKER", "MARKER_TEXT", "ZIP_COMMENT", "Protected", "check_archive", "check_target", "file_kind",
+           "is_ours", "lock", "mark", "new_build_dir", "protected_for", "remove_leftovers", "swap_in",
+           "target_path", "zip_temp"]
+
+MARKER = SITE_MARKER
 """A file in every site metdocs builds: the proof that the folder is ours to replace.
 MkDocs never deletes or copies dotfiles, and the zip of the offline edition leaves it out."""
 MARKER_TEXT = ("This folder is a site built by metdocs. `metdocs build` replaces it whole,\n"
@@ -39,51 +44,14 @@ ZIP_COMMENT = b"metdocs offline edition"
 """The archive comment of the offline zip: the proof that an existing zip is ours to replace."""
 
 
-@dataclass(frozen=True)
-class Protected:
-    """The folders a site must never be, contain, or (for inputs) lie inside of."""
-
-    project: Path
-    inputs: tuple[Path, ...]
-    """Input folders (data, templates, docs): a site may not be one, hold one, or lie inside one."""
-    config_dir: Path
-    """The folder of mkdocs.yml: a site may lie inside it (site/ does), but may not be it or hold it."""
-
-
-def protected_for(project, config_file: Path, *more_inputs: Path) -> Protected:
-    """The protected folders of a `pipeline.Project` built with `config_file` (and `more_inputs`)."""
-    # Every layer's inputs: a course's site must not land in the shipped data it builds on either.
-    inputs = tuple(d for layer in project.layers for d in (layer.data, layer.templates, layer.docs))
-    return Protected(project.root, (*inputs, *more_inputs), config_file.resolve().parent)
-
-
-def target_path(site_dir: Path) -> Path:
-    """`site_dir` made absolute with its folder resolved but its own name kept (a link is not followed)."""
-    absolute = Path(os.path.abspath(site_dir))
-    if absolute.parent == absolute:  # "/"
-        return absolute
-    return absolute.parent.resolve() / absolute.name
-
-
 def check_target(site_dir: Path, protected: Protected, *, what: str = "--site-dir") -> None:
-    """Raise UsageError unless `site_dir` is a folder metdocs may replace."""
+    """Raise UsageError unless `site_dir` is a folder metdocs may replace (where it lies: the
+    write guard, fsguard.why_not_write; what it holds: ours, empty or absent)."""
     site = target_path(site_dir)
     shown = display_path(site)
-    named = {"the project folder": protected.project, "the config file's folder": protected.config_dir}
-    for label, where in (("the home folder", Path.home), ("the working folder", Path.cwd)):
-        with suppress(RuntimeError, OSError):  # no home folder known; the working folder was removed
-            named[label] = where().resolve()
-    named.update({f"the input folder {display_path(p)}/": p.resolve() for p in protected.inputs})
-    if site == Path(site.anchor):
-        _refuse(what, shown, "is the root folder /")
-    for label, folder in named.items():
-        if site == folder:
-            _refuse(what, shown, f"is {label}")
-        if folder.is_relative_to(site):
-            _refuse(what, shown, f"holds {label}")
-    for folder in protected.inputs:
-        if site.is_relative_to(folder.resolve()):
-            _refuse(what, shown, f"lies inside the input folder {display_path(folder)}/")
+    why = why_not_write(site, protected, FOLDER)
+    if why is not None:
+        _refuse(what, shown, why)
     try:
         st = os.lstat(site)
     except FileNotFoundError:
@@ -99,9 +67,13 @@ def check_target(site_dir: Path, protected: Protected, *, what: str = "--site-di
                              "metdocs only replaces its own sites: remove it or choose another folder")
 
 
-def check_archive(archive: Path) -> None:
-    """Raise UsageError unless the offline zip path is absent, empty or a zip metdocs wrote."""
+def check_archive(archive: Path, protected: Protected | None = None) -> None:
+    """Raise UsageError unless the offline zip path is absent, empty or a zip metdocs wrote (and,
+    like every file metdocs writes, not where the write guard forbids: fsguard.why_not_write)."""
     shown = display_path(archive)
+    why = why_not_write(archive, protected, FILE) if protected is not None else None
+    if why is not None:
+        _refuse("the offline zip", shown, why)
     try:
         st = os.lstat(archive)
     except FileNotFoundError:
@@ -116,17 +88,6 @@ def check_archive(archive: Path) -> None:
 
 def _refuse(what: str, shown: str, why: str):
     raise UsageError(f"refusing to write the site to {shown} ({what}): it {why}")
-
-
-def file_kind(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                        (stat.S_ISBLK, "a block device"), (stat.S_ISLNK, "a symbolic link"),
-                        (stat.S_ISREG, "a file")):
-        if test(mode):
-            return words
-    return "a special file"
 
 
 def is_ours(folder: Path) -> bool:

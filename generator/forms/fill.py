@@ -20,29 +20,30 @@ from metdocs.forms.fhir.response import questionnaire_response
 from metdocs.forms.definition import Form, choice_options
 from metdocs.catalog.model import Catalog
 from metdocs.forms.pdf.layout import form_pdf
+from metdocs.forms.saved import load_record
 
 
-def read_saved(path: Path, forms: list[Form], catalog: Catalog) -> tuple[Form, dict]:
+def read_saved(path: Path, forms: list[Form], catalog: Catalog, saved=None) -> tuple[Form, dict]:
     """The form a saved file belongs to, and its control values (`{"minutes.0.cpt": "97110", ...}`).
+    `saved`: the file's content as `saved.load_record` read it already.
 
     Raises:
-        DataError: The file is missing, not JSON, or not a record of one of `forms`.
+        DataError: The file is missing, not JSON, not a record of one of `forms`, or of a shape
+            no form saves (every problem located: saved.py).
     """
     where = Location.of(path)
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataError([Problem(where, f"expected a saved form (JSON), found {type(e).__name__}: {e}")]) from None
+    saved = load_record(path) if saved is None else saved
     by_id = {f.id: f for f in forms}
     if isinstance(saved, dict) and saved.get("resourceType") == "QuestionnaireResponse":
-        url = str(saved.get("questionnaire", "")).split("|")[0]
+        url = saved.get("questionnaire", "").split("|")[0]
         form_id = url.removeprefix(f"{BASE_URL}/Questionnaire/")
         if form_id not in by_id:
             raise DataError([Problem(where, f"expected a response to one of this project's forms "
                                             f"({', '.join(sorted(by_id))}), found questionnaire '{url}'")])
         form = by_id[form_id]
         return form, _codes(form, catalog, _values(form, saved.get("item") or []))
-    if isinstance(saved, dict) and saved.get("form") in by_id and isinstance(saved.get("values"), dict):
+    if isinstance(saved, dict) and isinstance(saved.get("form"), str) and saved["form"] in by_id \
+            and isinstance(saved.get("values"), dict):
         form = by_id[saved["form"]]
         return form, _codes(form, catalog, dict(saved["values"]))
     raise DataError([Problem(where, "expected a FHIR QuestionnaireResponse saved by a metdocs form, "

@@ -95,7 +95,7 @@ def _generated_summary(files: dict) -> str:
 def _check_targets(site_dir: Path, archive: Path | None, protected) -> None:
     sitedir.check_target(site_dir, protected)
     if archive is not None:
-        sitedir.check_archive(archive)
+        sitedir.check_archive(archive, protected)
 
 
 @contextmanager

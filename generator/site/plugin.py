@@ -22,10 +22,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from metdocs.files import sitedir
+from metdocs.files.cache import check_cache_dir
 from metdocs.errors import UsageError
 from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
 from metdocs.files.project import Project
 from metdocs.site.pipeline import Generated, generate
+from metdocs.site.serving import keep_serving
 from metdocs.site.watch import watch_inputs
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
@@ -108,18 +110,16 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         try:
             protected = sitedir.protected_for(self.project, Path(config.config_file_path), Path(config.docs_dir))
             sitedir.check_target(Path(config.site_dir), protected, what="site_dir")
+            check_cache_dir(protected)
         except UsageError as e:
             raise PluginError(str(e)) from None
+        settle_config(config)
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
                                    directory_urls=config.use_directory_urls)
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
         config.nav = expand_nav(config.nav, sidebar(self.generated.nav))
-        if not config.site_url:
-            # A sitemap needs absolute URLs; without site_url MkDocs would write relative ones.
-            # Not rendered, it would be copied as a theme file instead: on_files drops that.
-            config.theme.static_templates.discard("sitemap.xml")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -182,7 +182,26 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_serve(self, server, *, config, builder):
         watch_inputs(server, self.project)  # data/, templates/ and site_src/, also when created later
+        keep_serving(server)  # every request answered, also while the data has an error (serving.py)
         return server
+
+
+def settle_config(config) -> None:
+    """What mkdocs.yml says, made safe to print and to serve from any static host.
+
+    The theme prints site_name and site_description unescaped (into <title>, an attribute):
+    as escaped `Markup` they read right there and are not escaped twice where the theme
+    escapes (`| e`); a course's name is the educator's text. Without site_url there is no
+    sitemap (it needs absolute URLs; MkDocs would write relative ones), and Material's instant
+    navigation, which asks every host for /sitemap.xml and logs the 404 as a console error,
+    could not work anyway (it needs site_url to be the address the pages come from): off."""
+    for key in ("site_name", "site_description"):
+        if config.get(key):
+            config[key] = Markup.escape(config[key] if isinstance(config[key], Markup) else str(config[key]))
+    if not config.site_url:
+        # Not rendered, the sitemap would be copied as a theme file instead: on_files drops that.
+        config.theme.static_templates.discard("sitemap.xml")
+        config.theme["features"] = [f for f in config.theme.get("features", []) if not f.startswith("navigation.instant")]
 
 
 def _offline(config) -> bool:

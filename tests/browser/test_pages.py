@@ -4,35 +4,23 @@ font and script."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import AXE_OPTIONS, axe_violations as _violations
+from crawl import crawl
 
 pytestmark = pytest.mark.browser
 
 
-def test_every_page_is_local_error_free_and_accessible(page, guard, site):
+def test_every_page_is_local_error_free_and_accessible(site, browser_type_launch_args):
+    """Every page, two at a time in one browser context (see crawl.py, which also says why every
+    page but the first gets a small search index)."""
     assert len(site.pages) > 50, site.pages  # the shipped site, not an empty build
-    # axe-core from axe-playwright-python, injected as an init script: evaluating the 573 KB script
-    # once per page that way is ~0.2 s/page cheaper than Axe().run(), which re-sends it each time.
-    page.context.add_init_script(Axe().axe_script)
-    failures: dict[str, list[str]] = {}
-    start = time.perf_counter()
-    for path in site.pages:
-        guard.reset()
-        response = page.goto(path, wait_until="load")
-        problems = [] if response is not None and response.ok else [f"HTTP {response and response.status}"]
-        problems += _violations(AxeResults(page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)))
-        problems += guard.problems()
-        if problems:
-            failures[path] = problems
+    launch = {k: v for k, v in browser_type_launch_args.items() if k in ("executable_path", "args", "headless")}
+    failures, seconds = crawl(site, launch, Axe().axe_script, AXE_OPTIONS, _violations)
     report = "\n".join(f"{p}:\n  " + "\n  ".join(lines) for p, lines in failures.items())
-    assert not failures, (f"{len(failures)} of {len(site.pages)} pages failed "
-                          f"({time.perf_counter() - start:.0f} s):\n{report}")
+    assert not failures, f"{len(failures)} of {len(site.pages)} pages failed ({seconds:.0f} s):\n{report}"
 
 
 def test_guard_catches_an_external_font_and_script(page, guard, site):

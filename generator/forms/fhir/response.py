@@ -8,6 +8,9 @@ per section, one group instance per filled table row, empty answers left out.
 
 from __future__ import annotations
 
+import math
+import re
+
 from metdocs.forms.definition import Form, choice_options
 from metdocs.catalog.model import Catalog
 from metdocs.forms.fhir.questionnaire import (ICD10CM_SYSTEM, ITEM_TYPE, answer_system, canonical, measure_column,
@@ -40,8 +43,23 @@ def answer_map(form: Form, catalog: Catalog) -> dict:
     return out
 
 
-def _number(raw):
-    return float(raw) if "." in str(raw) else int(raw)
+_WHOLE = re.compile(r"-?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+"""A decimal number as JavaScript's Number() reads one (Python's float() also takes '1_000' and 'nan')."""
+
+
+def _number(raw) -> int | float | None:
+    """The number a control's text reads as, or None when it reads as none (forms.js: `isFinite(v)`
+    then `+v`): a value typed or saved that is not a number is kept as text, as the web form keeps it."""
+    if isinstance(raw, bool):
+        return None
+    text = str(raw).strip()
+    if _WHOLE.fullmatch(text):
+        return int(text)
+    if not _DECIMAL.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _answer(entry: dict, raw, unit: dict | None = None) -> dict | None:
@@ -59,13 +77,15 @@ def _answer(entry: dict, raw, unit: dict | None = None) -> dict | None:
         if entry.get("display", {}).get(code):
             coding["display"] = entry["display"][code]
         return {key: coding}
+    number = _number(raw) if key in ("valueInteger", "valueDecimal", "valueQuantity") else None
     if key == "valueInteger":
-        return {key: int(raw)}
+        return {key: number} if isinstance(number, int) else {"valueString": str(raw)}
     if key == "valueDecimal":
-        return {key: _number(raw)}
+        return {key: number} if number is not None else {"valueString": str(raw)}
     if key == "valueQuantity":
-        return {key: {"value": _number(raw), **(unit or {})}}
+        return {key: {"value": number, **(unit or {})}} if number is not None else {"valueString": str(raw)}
     if key == "valueTime":
+        raw = str(raw)
         return {key: raw if len(raw) == 8 else f"{raw}:00"}
     return {key: str(raw)}
 

@@ -31,6 +31,10 @@
         minutes[c.code] = m;
       });
       list.textContent = "";
+      // What this answer was worked out from: a test (or a screen reader script) can tell the
+      // answer to the visit just typed from the one before, without waiting for a time.
+      summary.setAttribute("data-visit", Object.keys(minutes).sort().map(function (c) { return c + "=" + minutes[c]; })
+        .join(" ") + " " + form.querySelector("input[name=rule]:checked").value);
       var notOurs = outOfScope.filter(function (c) { return minutes[c] > 0; });
       scope.hidden = !notOurs.length;
       scope.textContent = notOurs.length ? "Not billable by a MedExPRO: " + notOurs.join(", ") +

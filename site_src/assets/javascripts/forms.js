@@ -623,21 +623,180 @@
     return "";
   }
 
+  /* ---- a saved file, read as hostile input (the twin of generator/forms/saved.py) ------------ */
+
+  var VALUE_TYPES = {valueString: "text", valueDate: "text", valueTime: "text", valueDateTime: "text",
+    valueBoolean: "true or false", valueInteger: "a whole number", valueDecimal: "a number", valueCoding: "a coding",
+    valueQuantity: "a quantity"};
+  var SEPARATORS = {0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"};
+  var BIDI = {0x202a: "LEFT-TO-RIGHT EMBEDDING", 0x202b: "RIGHT-TO-LEFT EMBEDDING", 0x202c: "POP DIRECTIONAL FORMATTING",
+    0x202d: "LEFT-TO-RIGHT OVERRIDE", 0x202e: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
+    0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE"};
+
+  function kindOf(v) {
+    if (v === null) return "null";
+    if (typeof v === "boolean") return "true or false";
+    if (typeof v === "number") return "a number";
+    if (typeof v === "string") return "text";
+    return Array.isArray(v) ? "a list" : "an object";
+  }
+
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+
+  /* Why a text is not plain text (catalog/load.py not_plain_text), or null; counts code points. */
+  function notPlainText(s) {
+    for (var i = 0, n = 1; i < s.length; i++, n++) {
+      var cp = s.charCodeAt(i), what = null;
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      }
+      if (cp === 9 || cp === 10) continue;
+      if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) what = "a control character";
+      else if (cp >= 0xd800 && cp <= 0xdfff) what = "a lone surrogate";
+      else if (SEPARATORS[cp]) what = SEPARATORS[cp] + ", an invisible line break";
+      else if (BIDI[cp]) what = BIDI[cp] + ", a bidirectional control that can make text show differently from what it holds";
+      else if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) what = "a Unicode noncharacter";
+      if (what) {
+        var hex = cp.toString(16).toUpperCase();
+        while (hex.length < 4) hex = "0" + hex;
+        return "expected plain text, found U+" + hex + " (" + what + ") at character " + n + " of the text; remove it";
+      }
+    }
+    return null;
+  }
+
+  function found(want, v) { return "expected " + want + ", found " + kindOf(v); }
+
+  function finiteNumber(v) { return typeof v === "number" && isFinite(v); }
+
+  function badNumber(v) { // what JSON gives JavaScript for what saved.py calls a BadNumber
+    if (typeof v !== "number" || isFinite(v) && Math.abs(v) < 1e15) return null;
+    return isFinite(v) ? "expected a number of at most 15 digits, found " + v : "expected a finite number, found " + v;
+  }
+
+  function answerValueProblem(key, v) {
+    var want = VALUE_TYPES[key];
+    if (!has.call(VALUE_TYPES, key)) {
+      return "expected an answer of one of the kinds a metdocs form saves (" + Object.keys(VALUE_TYPES).join(", ") + "), found " + key;
+    }
+    if (badNumber(v)) return key + ": " + badNumber(v);
+    if (want === "text") return typeof v !== "string" ? key + ": " + found("text", v) : (notPlainText(v) ? key + ": " + notPlainText(v) : null);
+    if (want === "true or false") return typeof v === "boolean" ? null : key + ": " + found("true or false", v);
+    if (want === "a whole number") return finiteNumber(v) && Math.floor(v) === v ? null : key + ": " + found("a whole number", v);
+    if (want === "a number") return finiteNumber(v) ? null : key + ": " + found("a number", v);
+    var fields = want === "a coding" ? ["code", "system", "display"] : ["value", "unit", "system", "code"];
+    if (!isObject(v)) return key + ": expected an object with " + fields[0] + ", found " + kindOf(v);
+    for (var i = 0; i < fields.length; i++) {
+      var inner = v[fields[i]];
+      if (i === 0 && (inner === undefined || inner === null)) return key + ": expected an object with a " + fields[0] + ", found none";
+      if (inner === undefined || inner === null) continue;
+      if (badNumber(inner)) return key + "." + fields[i] + ": " + badNumber(inner);
+      if (fields[i] === "value") {
+        if (!finiteNumber(inner)) return key + "." + fields[i] + ": " + found("a number", inner);
+      } else if (typeof inner !== "string") {
+        return key + "." + fields[i] + ": " + found("text", inner);
+      } else if (notPlainText(inner)) {
+        return key + "." + fields[i] + ": " + notPlainText(inner);
+      }
+    }
+    return null;
+  }
+
+  function answersProblems(answers, name, out) {
+    if (!Array.isArray(answers)) { out.push(name + ": expected 'answer' to be a list of answers, found " + kindOf(answers)); return; }
+    answers.forEach(function (a, i) {
+      if (!isObject(a)) {
+        out.push(name + ": expected each answer to be an object such as {\"valueString\": \"...\"}, found " + kindOf(a) + " (answer " + (i + 1) + ")");
+        return;
+      }
+      var keys = Object.keys(a).filter(function (k) { return k.indexOf("value") === 0; });
+      if (keys.length !== 1) { out.push(name + ": expected one value in each answer, found " + (keys.length || "none")); return; }
+      var why = answerValueProblem(keys[0], a[keys[0]]);
+      if (why) out.push(name + ": " + why);
+    });
+  }
+
+  function itemsProblems(items, owner, out) {
+    if (items === undefined || items === null) return;
+    if (!Array.isArray(items)) { out.push(owner + ": expected 'item' to be a list of items, found " + kindOf(items)); return; }
+    items.forEach(function (it, i) {
+      if (!isObject(it)) { out.push(owner + ": expected each of its items to be an object, found " + kindOf(it) + " (item " + (i + 1) + ")"); return; }
+      var link = it.linkId, name = "item '" + link + "'";
+      if (typeof link !== "string" || link === "") {
+        out.push("item " + (i + 1) + " of " + owner + ": expected a linkId (text), found " + (has.call(it, "linkId") ? kindOf(link) : "none"));
+        name = "item " + (i + 1) + " of " + owner;
+      } else if (notPlainText(link)) {
+        out.push("item " + (i + 1) + " of " + owner + ": in its linkId, " + notPlainText(link));
+        name = "item " + (i + 1) + " of " + owner;
+      }
+      if (has.call(it, "answer")) answersProblems(it.answer, name, out);
+      itemsProblems(it.item, name, out);
+    });
+  }
+
+  /* What is wrong with the shape of a saved record, each "item 'x': expected ..." (saved.py shape_problems). */
+  function savedProblems(saved) {
+    var out = [];
+    if (saved.resourceType === "QuestionnaireResponse") {
+      if (has.call(saved, "questionnaire") && typeof saved.questionnaire !== "string") {
+        out.push("'questionnaire': expected text (the form's address), found " + kindOf(saved.questionnaire));
+      }
+      itemsProblems(saved.item, "the response", out);
+    } else if (isObject(saved.values)) {
+      Object.keys(saved.values).forEach(function (name) {
+        var v = saved.values[name], why = null;
+        if (badNumber(v)) why = badNumber(v);
+        else if (typeof v === "string") why = notPlainText(v);
+        else if (v !== null && typeof v === "object") why = "expected text, a number or true or false, found " + kindOf(v);
+        if (why) out.push("item '" + name + "': " + why);
+      });
+    }
+    return out.slice(0, 20);
+  }
+
   /* Reads a saved file: a QuestionnaireResponse, or the {form, version, values} of version 1. */
   function parseSaved(raw, data, expectForm) {
     var saved;
+    if (tooDeep(raw)) return {error: "That file is not a saved form (JSON nested more than " + MAX_SAVED_DEPTH + " levels deep)."};
     try { saved = JSON.parse(raw); } catch (e) { return {error: "That file is not a saved form (not JSON)."}; }
-    if (!saved || typeof saved !== "object") return {error: "That file is not a saved form."};
+    if (!isObject(saved)) return {error: "That file is not a saved form."};
+    var problems = savedProblems(saved);
+    if (problems.length) return {error: "That file cannot be loaded, so nothing was changed:", problems: problems};
     var want = expectForm.url;
     if (saved.resourceType === "QuestionnaireResponse") {
       var ref = String(saved.questionnaire || ""), url = ref.split("|")[0];
       if (url !== want) return {error: "That file is a response to another form (" + (url || "none named") + ")."};
       return {values: expectForm.valuesFrom(saved), version: ref.split("|")[1] || ""};
     }
-    if (saved.form === expectForm.id && saved.values && typeof saved.values === "object") {
-      return {values: saved.values, version: saved.version || ""};
+    if (saved.form === expectForm.id && isObject(saved.values)) {
+      return {values: saved.values, version: typeof saved.version === "string" ? saved.version : ""};
     }
     return {error: "That file is not a saved " + expectForm.name + " form."};
+  }
+
+  /* A refused file: the reason in the status line, every problem listed; the form is untouched. */
+  function refused(status, got) {
+    clear(status);
+    status.appendChild(el("p", got.error));
+    if (got.problems) {
+      var ul = el("ul", undefined, "mf-problems");
+      got.problems.forEach(function (m) { ul.appendChild(el("li", m)); });
+      status.appendChild(ul);
+    }
+  }
+
+  /* Puts `values` into the form whole, or not at all: on any error the form gets back what it had. */
+  function applyWhole(form, data, values) {
+    var before = currentValues(form);
+    try {
+      var unknown = applyValues(form, data, values);
+      recompute(form, data);
+      return {unknown: unknown};
+    } catch (e) {
+      applyValues(form, data, before);
+      recompute(form, data);
+      return {error: "That file could not be loaded (" + e.message + "), so nothing was changed."};
+    }
   }
 
   /* Sets control values; a choice saved as its words (version 1) finds its code. */
@@ -665,13 +824,39 @@
     c.value = match ? match.value : "";
   }
 
-  function readFile(input, done) {
+  var MAX_SAVED_BYTES = 2000000, MAX_SAVED_DEPTH = 64; // saved.py MAX_BYTES, MAX_DEPTH
+
+  /* The chosen file as text: only UTF-8 (as saved.py reads it), at most MAX_SAVED_BYTES; else `fail(why)`. */
+  function readFile(input, done, fail) {
     var file = input.files && input.files[0];
     if (!file) return;
-    var reader = new FileReader();
-    reader.onload = function () { done(file.name, String(reader.result)); };
-    reader.readAsText(file);
     input.value = ""; // loading the same file again fires change again
+    if (file.size > MAX_SAVED_BYTES) {
+      fail("That file is not a saved form: it holds " + file.size + " bytes, and a saved form at most " + MAX_SAVED_BYTES + ".");
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var text;
+      try { text = new TextDecoder("utf-8", {fatal: true}).decode(new Uint8Array(reader.result)); } catch (e) {
+        fail("That file is not a saved form (it is not UTF-8 text).");
+        return;
+      }
+      done(file.name, text);
+    };
+    reader.onerror = function () { fail("That file could not be read."); };
+    reader.readAsArrayBuffer(file);
+  }
+
+  /* True when JSON text nests deeper than MAX_SAVED_DEPTH (saved.py _too_deep): checked before
+     parsing, since walking a record that deep would overflow the stack. */
+  function tooDeep(raw) {
+    var depth = 0, m, re = /[\[\]{}]/g, text = raw.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    while ((m = re.exec(text)) !== null) {
+      depth += m[0] === "[" || m[0] === "{" ? 1 : -1;
+      if (depth > MAX_SAVED_DEPTH) return true;
+    }
+    return false;
   }
 
   function icdStatusAll(wrap, form, data) {
@@ -685,9 +870,9 @@
     readFile(input, function (name, raw) {
       var got = parseSaved(raw, data, {url: data.questionnaire.split("|")[0], id: data.form,
         name: data.document_type_name, valuesFrom: function (qr) { return valuesFromResponse(qr, data); }});
-      if (got.error) { status.textContent = got.error; return; }
-      var unknown = applyValues(form, data, got.values);
-      recompute(form, data);
+      if (got.error) { refused(status, got); return; }
+      var put = applyWhole(form, data, got.values), unknown = put.unknown;
+      if (put.error) { refused(status, put); return; }
       icdStatusAll(wrap, form, data);
       clear(status);
       status.appendChild(el("p", "Loaded " + name + "."));
@@ -697,7 +882,7 @@
       if (unknown.length) {
         status.appendChild(el("p", plural(unknown.length, "saved value") + " had no place in this version: " + unknown.join(", ") + "."));
       }
-    });
+    }, function (why) { refused(status, {error: why}); });
   }
 
   /* Progress report, discharge summary, session log: start from a saved initial assessment. */
@@ -707,7 +892,7 @@
       var source = data.questionnaire.split("/Questionnaire/")[0] + "/Questionnaire/" + data.chain_source;
       var got = parseSaved(raw, data, {url: source, id: data.chain_source, name: "initial assessment",
         valuesFrom: function (qr) { return valuesFromSource(qr); }});
-      if (got.error) { status.textContent = got.error; return; }
+      if (got.error) { refused(status, got); return; }
       var v = got.values, values = currentValues(form), target, copied = 0;
       for (target in spec.fields) {
         if (has.call(spec.fields, target) && v[spec.fields[target]] !== undefined && v[spec.fields[target]] !== "") {
@@ -725,12 +910,12 @@
           r++; copied++;
         }
       }
-      applyValues(form, data, values);
-      recompute(form, data);
+      var put = applyWhole(form, data, values);
+      if (put.error) { refused(status, put); return; }
       icdStatusAll(wrap, form, data);
       clear(status);
       status.appendChild(el("p", "Filled in from " + name + " (" + plural(copied, "entry") + ")."));
-    });
+    }, function (why) { refused(status, {error: why}); });
   }
 
   /* The initial assessment's answers by name, without knowing its form: linkIds carry the names. */

@@ -3,7 +3,9 @@
  * kept in this browser's localStorage only (nothing is sent anywhere), and the "My progress"
  * page (practice/progress/) that lists them, with a reset.
  *
- * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record}}
+ * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record}, problems: [text]}
+ *   Storage is untrusted (edited by hand, left by another version, damaged): only records of the
+ *   shape drills.js and claims.js save are returned; `problems` says what was left out and why.
  * window.metdocsProgress.save(kind, id, record)   kind "drills" or "claims"; adds the time
  * window.metdocsProgress.reset()
  * window.metdocsProgress.el(tag, attrs, kids)   the DOM builder drills.js and claims.js share
@@ -24,19 +26,68 @@
 
   function empty() { return {drills: {}, claims: {}}; }
 
+  function kindOf(v) {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "a list";
+    return {"boolean": "true or false", "number": "a number", "string": "text", "object": "an object"}[typeof v] || typeof v;
+  }
+
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+
+  function count(v) { return typeof v === "number" && isFinite(v) && Math.floor(v) === v && v >= 0 && v <= 100000; }
+
+  /* Why a stored record cannot be shown, or null: the shape drills.js (kind "drills") or claims.js saves. */
+  function recordProblem(kind, r) {
+    if (!isObject(r)) return "expected a saved score, found " + kindOf(r);
+    if (typeof r.score !== "number" || !isFinite(r.score) || r.score < 0 || r.score > 100) {
+      return "expected a score from 0 to 100, found " + kindOf(r.score);
+    }
+    var counts = kind === "drills" ? ["right", "missed", "wrong", "total"] : ["right", "total"];
+    for (var i = 0; i < counts.length; i++) {
+      if (!count(r[counts[i]])) return "expected '" + counts[i] + "' to be a whole number, found " + kindOf(r[counts[i]]);
+    }
+    if (r.at !== undefined && (typeof r.at !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(r.at))) return "expected 'at' to be a date";
+    if (kind === "drills") {
+      if (r.title !== undefined && typeof r.title !== "string") return "expected 'title' to be text, found " + kindOf(r.title);
+      if (r.marks !== undefined && !Array.isArray(r.marks)) return "expected 'marks' to be a list, found " + kindOf(r.marks);
+      return null;
+    }
+    if (!(count(r.seed) || (typeof r.seed === "string" && /^[0-9]{1,10}$/.test(r.seed)))) {
+      return "expected 'seed' to be an exercise number, found " + kindOf(r.seed);
+    }
+    if (r.rule !== "cms" && r.rule !== "ama") return "expected 'rule' to be cms or ama";
+    if (r.rule_name !== undefined && typeof r.rule_name !== "string") return "expected 'rule_name' to be text";
+    return null;
+  }
+
+  /* The records stored, each checked; what could not be read goes to `problems`, never to the page. */
   function load() {
-    var raw = null;
+    var raw = null, out = {drills: {}, claims: {}, problems: []}, data;
     try { raw = root.localStorage.getItem(key()); } catch (e) { raw = memory; }
     if (raw === null) raw = memory;
-    try {
-      var data = raw ? JSON.parse(raw) : empty();
-      if (!data || typeof data !== "object") return empty();
-      data.drills = data.drills && typeof data.drills === "object" ? data.drills : {};
-      data.claims = data.claims && typeof data.claims === "object" ? data.claims : {};
-      return data;
-    } catch (e) {
-      return empty(); // unreadable (edited by hand?): start afresh rather than fail the page
+    if (!raw) return out;
+    try { data = JSON.parse(raw); } catch (e) {
+      out.problems.push("the saved scores are not readable (not JSON), so none could be shown");
+      return out;
     }
+    if (!isObject(data)) {
+      out.problems.push("expected the saved scores to be an object, found " + kindOf(data));
+      return out;
+    }
+    Object.keys(data).forEach(function (part) {
+      if (part !== "drills" && part !== "claims") out.problems.push("'" + part + "': not a part of the saved scores");
+    });
+    ["drills", "claims"].forEach(function (kind) {
+      var records = data[kind];
+      if (records === undefined) return;
+      if (!isObject(records)) { out.problems.push(kind + ": expected an object of scores, found " + kindOf(records)); return; }
+      Object.keys(records).forEach(function (id) {
+        var why = recordProblem(kind, records[id]);
+        if (why) out.problems.push(kind + " '" + id + "': " + why);
+        else out[kind][id] = records[id];
+      });
+    });
+    return out;
   }
 
   function store(data) {
@@ -47,6 +98,7 @@
 
   function save(kind, id, record) {
     var data = load();
+    delete data.problems; // what could not be read is dropped: it could never be shown
     var copy = {};
     Object.keys(record).forEach(function (k) { copy[k] = record[k]; });
     copy.at = new Date().toISOString();
@@ -88,9 +140,32 @@
     return el("tr", {}, cells.map(function (c) { return el("th", {scope: "col", text: c}); }));
   }
 
+  /* The page: what could not be read (if anything), the scores, then the reset, which is drawn
+     whatever happened before it, so a student can always start again. */
   function render(box, data) {
     var saved = load();
     box.textContent = "";
+    if (saved.problems.length) {
+      var list = el("ul", {}, saved.problems.slice(0, 10).map(function (m) { return el("li", {text: m}); }));
+      box.appendChild(el("div", {"class": "metdocs-progress__problems admonition warning", role: "note"}, [
+        el("p", {text: saved.problems.length + " saved " + (saved.problems.length === 1 ? "entry" : "entries") +
+                 " in this browser could not be read and " + (saved.problems.length === 1 ? "is" : "are") +
+                 " left out. Your next checked drill or exercise saves without " +
+                 (saved.problems.length === 1 ? "it" : "them") + "; reset your progress to clear them now."}),
+        list]));
+    }
+    var scores = el("div", {"class": "metdocs-progress__scores"});
+    box.appendChild(scores);
+    try {
+      renderScores(scores, data, saved);
+    } catch (e) {
+      scores.textContent = "";
+      scores.appendChild(el("p", {text: "Your saved scores could not be shown (" + e.message + "). Reset your progress to start again."}));
+    }
+    renderReset(box, data);
+  }
+
+  function renderScores(box, data, saved) {
     var done = data.drills.filter(function (d) { return saved.drills[d.id]; });
     box.appendChild(el("h2", {id: "drills", text: "Audit drills"}));
     var total = done.reduce(function (sum, d) { return sum + (Number(saved.drills[d.id].score) || 0); }, 0);
@@ -126,7 +201,9 @@
       });
       box.appendChild(claims);
     }
+  }
 
+  function renderReset(box, data) {
     box.appendChild(el("h2", {id: "reset", text: "Start again"}));
     var status = el("p", {"class": "metdocs-progress__status", role: "status", "aria-live": "polite"});
     var ask = el("button", {type: "button", "class": "md-button", text: "Reset my progress"});
