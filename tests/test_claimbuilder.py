@@ -173,7 +173,7 @@ def test_answers_agree_with_the_audit_engine(data, checked):
     cat, icd = checked.catalog, code_set()
     template = next(c for c in checked.cases if c.kind == "worked")
     watched = {*PROBLEM_RULES.values(), "cms-8-minute-rule", "ama-midpoint-rule", "cms-unit-split",
-               "icd10-link-each-cpt"}
+               "icd10-link-per-cpt"}
     visit_day = dt.date(2026, 3, 10)
     for seed in range(300):
         ex = generate(data, seed)
@@ -202,7 +202,7 @@ def test_answers_agree_with_the_audit_engine(data, checked):
         elif problem:
             want.add(PROBLEM_RULES[problem])
         if problem != "payer" and any(not ex["answer"]["pointers"][c] for c in ex["answer"]["pointers"]):
-            want.add("icd10-link-each-cpt")  # a line no referral diagnosis supports has no pointer
+            want.add("icd10-link-per-cpt")  # a line no referral diagnosis supports has no pointer
         assert rules == want, (seed, ex["answer"]["billable"], [f.problem.message for f in found])
 
 

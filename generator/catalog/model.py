@@ -54,12 +54,16 @@ class Cpt:
     in_scope: bool
     """True when a MedExPRO may use it (the core MET codes)."""
     scope_note: str
-    """Why it is (or is not) within MedExPRO scope."""
+    """Why it is (or is not) within MedExPRO scope, and what to do instead."""
     qualifies: tuple[str, ...]
     """What counts as this service."""
     note_must_show: tuple[str, ...]
     """What the session note must show to support it."""
     sources: tuple[Ident, ...]
+    scope_reason: str = ""
+    """For a code a MedExPRO may not bill: why, in a few words ('a group code, not one-on-one'). The
+    audit and every checker in the browser give it when the code is on a claim line (rule
+    medexpro-codes-only); required exactly when `in_scope` is false."""
     confused_with: tuple[CptCode, ...] = ()
     """Codes people mix it up with."""
     distinguish: str = ""

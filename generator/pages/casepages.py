@@ -28,6 +28,7 @@ from metdocs.catalog.model import Catalog
 from metdocs.pages.packets import SLOT
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
+from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
@@ -240,7 +241,7 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
                   "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
     if s.activities and all(a.minutes is not None and a.cpt for a in s.activities):
         minutes = minutes_by_code(s)
-        visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
+        visit = billable_visit(minutes, billed, cat)  # a MedExPRO's units: only the codes it may bill
         try:
             out["payer"] = allocate(visit, cat.is_timed, payer_rule)
             out["other"] = allocate(visit, cat.is_timed, other_rule)
@@ -248,7 +249,8 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
             out["error"] = str(e)
         out["visit"] = visit
         out["total_minutes"] = sum(minutes.values())
-        out["matches"] = out["payer"] is not None and out["payer"].units == {c: billed.get(c, 0) for c in visit}
+        out["matches"] = (out["payer"] is not None and set(billed) <= set(visit)
+                          and out["payer"].units == {c: billed.get(c, 0) for c in visit})
     return out
 
 
