@@ -388,7 +388,7 @@ def billable_visit(minutes: dict[str, int], billed: dict[str, int], catalog) -> 
 def allowed(record: dict, rows: list[dict] | None, bk: dict):
     """The units the record's unit rule allows for the codes a MedExPRO may bill, or None."""
     rule = record.get("unit_rule")
-    if rows is None or rule not in UNIT_RULES:
+    if rows is None or not isinstance(rule, str) or rule not in UNIT_RULES:
         return None
     minutes = billable_minutes(rows, bk)
     if any(m > MAX_MINUTES for m in minutes.values()):
@@ -398,7 +398,7 @@ def allowed(record: dict, rows: list[dict] | None, bk: dict):
 
 def _units(out: Findings, record: dict, lines: list, rows) -> None:
     bk, rule = out.book, record.get("unit_rule")
-    if rows is None or rule not in UNIT_RULES or any(ln is not None and ln["units"] is None for ln in lines):
+    if rows is None or not isinstance(rule, str) or rule not in UNIT_RULES or any(ln is not None and ln["units"] is None for ln in lines):
         return
     minutes = billable_minutes(rows, bk)
     over = next((c for c in sorted(minutes) if minutes[c] > MAX_MINUTES), None)
