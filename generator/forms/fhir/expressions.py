@@ -165,14 +165,16 @@ def _session_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, s
     codes = lambda cs: " | ".join(quoted(c) for c in cs) or "''"  # noqa: E731
     one = [c.code for c in catalog.cpt_codes if c.one_on_one]
     mine = [c.code for c in _billable(catalog)]
-    out = [
-        ("no-gp-modifier", "No row carries the GP modifier.",
-         f"{cell('modifiers')}.where(upper().matches('(^|[^A-Z0-9])GP([^A-Z0-9]|$)')).empty()"),
-        ("medexpro-codes-only", "Every row bills a code a MedExPRO may use.",
-         f"{cell('cpt')}.code.all($this in ({codes(mine)}))"),
-        ("icd10-link-per-cpt", "Every row's diagnosis is one of the referral's diagnoses above.",
-         f"{cell('icd10')}.code.all($this in {answers(form, 'diagnoses.icd10')}.code)"),
-    ]
+    columns = {c.id for c in table.columns}
+    out = [("medexpro-codes-only", "Every row bills a code a MedExPRO may use.",
+            f"{cell('cpt')}.code.all($this in ({codes(mine)}))")]
+    if "modifiers" in columns:
+        out.append(("no-gp-modifier", "No row carries the GP modifier.",
+                    f"{cell('modifiers')}.where(upper().matches('(^|[^A-Z0-9])GP([^A-Z0-9]|$)')).empty()"))
+    diagnoses = form.field("diagnoses")
+    if "icd10" in columns and diagnoses is not None and any(c.id == "icd10" for c in diagnoses.columns):
+        out.append(("icd10-link-per-cpt", "Every row's diagnosis is one of the referral's diagnoses above.",
+                    f"{cell('icd10')}.code.all($this in {answers(form, 'diagnoses.icd10')}.code)"))
     if form.field("group_size"):
         g = _field(form, "group_size")
         out.append(("one-on-one-vs-group", "No one-on-one code is billed for more than one client at once.",
@@ -190,7 +192,7 @@ def _session_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, s
         out.append(("reassess-every-30-days", "The session is at most 30 days after the last assessment.",
                     f"{d}.empty() or {last}.empty() or {d} <= {last} + 30 days"))
     rule = next((g for g in form.fields() if g.options_from == "unit-rules"), None)
-    if rule is not None and any(c.id == "units" for c in table.columns):
+    if rule is not None and "units" in columns:
         billed = f"{cell('units')}.sum()"
         per_code = " and ".join(f"({_code_units(form, table, catalog, c.code, 'units')}) = "
                                 f"({_per_code(catalog, form, table, c.code)})" for c in _billable(catalog)) or "true"
