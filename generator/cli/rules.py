@@ -1,34 +1,52 @@
-"""`metdocs rules`: every rule and session-log element with its sources, review-by date and enforcement."""
+"""`metdocs rules`: every rule and session-log element with its sources, review-by date and enforcement:
+the audit, and for a rule one record shows, every checker in the browser and every Questionnaire
+that enforces it, and why where one cannot (the enforcement matrix, site/matrix.py)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from metdocs.cli.common import add, catalog_data_opt, catalog_for_units
+from metdocs.cli.common import add, catalog_data_opt, catalog_for_units, data_arg
 
 
 def add_parser(sub) -> None:
     sp = add(sub, "rules", "list every rule and session-log element with its source, review-by date and enforcement",
              "List every catalog rule, and every element the session log requires, with its sources,\n"
              "its review-by date and how it is enforced: by the audit that `metdocs check` runs\n"
-             "(and what it checks), or by a person's review (and why the audit cannot check it).")
+             "(and what it checks), or by a person's review (and why the audit cannot check it).\n"
+             "A rule one record shows also lists every checker that enforces it (each web form,\n"
+             "the claim builder, the drills, each FHIR Questionnaire) and why where one cannot.")
     out = sp.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print a JSON list")
     out.add_argument("--markdown", action="store_true",
-                     help="print the list of enforced rules as README.md's 'What gets checked' shows it")
+                     help="print the list of enforced rules and the enforcement matrix as README.md's "
+                          "'What gets checked' shows them")
     catalog_data_opt(sp)
 
 
 def run(args) -> int:
-    from metdocs.rules.audit.core import enforcement
-    rows = enforcement(catalog_for_units(args))
+    from metdocs.site.matrix import markdown, matrix
+    catalog = catalog_for_units(args)
+    forms = _forms(args, catalog)
+    rows = matrix(catalog, forms)
     if args.json:
         print(json.dumps(rows, indent=2))
     elif args.markdown:
-        print(rules_markdown(rows))
+        print(rules_markdown(rows) + "\n\n" + markdown(rows, forms))
     else:
         print(format_rules(rows))
     return 0
+
+
+def _forms(args, catalog) -> list:
+    """The project's forms (templates/forms next to the data folder), else the shipped ones."""
+    from metdocs.forms.definition import load_forms
+    from metdocs.shipped import ROOT
+    data = data_arg(args) or Path("data").resolve()
+    folder = data.parent / "templates" / "forms"
+    forms, _ = load_forms(folder if folder.is_dir() else ROOT / "templates" / "forms", catalog)
+    return forms
 
 
 def rules_markdown(rows: list[dict]) -> str:
@@ -45,5 +63,8 @@ def format_rules(rows: list[dict]) -> str:
         how = "enforced by the audit" if r["enforced_by"] == "audit" else "a person's review"
         out.append(f"{r['kind']} {r['id']}: {r['title']}\n"
                    f"  {how}: {r['how']}\n"
-                   f"  review by {r['review_by'] or 'not set'}; sources: {'; '.join(r['sources'])}")
+                   + "".join(f"  also enforced by {e['checker']}: {e['how']}\n" for e in r.get("enforced_in", [])
+                             if e["checker"] != "audit")
+                   + "".join(f"  not enforced by {g['checker']}: {g['why']}\n" for g in r.get("not_enforced_in", []))
+                   + f"  review by {r['review_by'] or 'not set'}; sources: {'; '.join(r['sources'])}")
     return "\n".join(out)

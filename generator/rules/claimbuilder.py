@@ -28,6 +28,9 @@ PROBLEM_RULES = {"payer": "private-payers-only", "gp-modifier": "no-gp-modifier"
                  "overdue": "reassess-every-30-days"}
 """Problem -> the catalog rule that says why such a visit cannot be billed. Which one a visit breaks
 is what the rulebook (audit/records.py, rulebook.js) finds in it, not what was drawn."""
+RECORD_KEYS = frozenset({"date", "payer", "diagnoses", "activities", "claim", "group_size", "unit_rule",
+                         "last_assessment"})
+"""What a visit's record holds for the rulebook (`_engine`): no clock times, signature or saved totals."""
 VISIT_DAY = "2026-06-01"
 """The date every visit is given, so the rulebook can count the days since the last reassessment."""
 SHAPE = {"problem_share": 0.45, "short_share": 0.15, "short_minutes": [2, 7], "minutes": [8, 38],

@@ -36,6 +36,7 @@ from metdocs.pages.render import environment, render
 from metdocs.pages.unitpages import unit_pages
 from metdocs.rules import prose
 from metdocs.rules.audit.core import audit_cases, audit_for_pages, unenforced
+from metdocs.site.matrix import problems as matrix_problems
 from metdocs.work.stages import Stages
 
 
@@ -98,6 +99,8 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
             problems += verdicts
         with run.stage("load"):  # 6. document templates: shape, and every element their document type requires
             forms, form_problems = _forms_of_layers(project, catalog)
+        with run.stage("validate"):  # 7. every rule one record shows: enforced by each checker, or why not
+            form_problems += matrix_problems(catalog, forms)
     return Checked(catalog, problems + form_problems, tuple(cases), tuple(forms), findings)
 
 

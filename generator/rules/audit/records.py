@@ -69,6 +69,12 @@ RECORD_RULES: dict[str, dict] = {
 the record keys it reads: a checker that fills those keys enforces the rule (see site/matrix.py)."""
 
 
+CASE_RECORD_KEYS = frozenset({"date", "start", "end", "group_size", "unit_rule", "payer", "last_assessment",
+                              "diagnoses", "activities", "claim", "signed_by", "measured", "measures", "report"})
+"""The record keys a case's records fill (`session_record`, `report_records`): no saved totals, since a
+case's totals are worked out from its rows."""
+
+
 def book(catalog, reassess: int) -> dict:
     """What the checks need from the catalog, as JSON (the same dict goes to rulebook.js).
 

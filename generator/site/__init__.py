@@ -1,0 +1,1 @@
+"""The site: the pipeline that checks and generates, the MkDocs plugin, the atomic build."""
