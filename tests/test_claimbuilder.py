@@ -64,6 +64,9 @@ def _tries(ex: dict, rnd: random.Random) -> list[dict]:
     right = {"units": dict(ex["answer"]["units"]), "pointers": {c: list(ex["answer"]["pointers"][c]) for c in codes},
              "billable": ex["answer"]["billable"]}
     tries = [right, {"units": {}, "pointers": {}, "billable": None}]
+    # Units no one may type as units: text, yes/no, fractions; 15.0 is the whole number 15 in both.
+    for odd in ("2", True, False, 1.5, None, [2], 2.0):
+        tries.append({**right, "units": {c: odd for c in codes}})
     for _ in range(2):
         tries.append({"units": {c: rnd.choice([ex["answer"]["units"].get(c, 0), rnd.randint(0, 6), None]) for c in codes},
                       "pointers": {c: rnd.sample(letters, rnd.randint(0, len(letters))) for c in codes},
@@ -95,6 +98,9 @@ def test_js_and_python_agree_on_seeded_exercises_under_both_rules(data, node, tm
         assert js["grades"] == json.loads(json.dumps(grades)), (run["seed"], run["rule"])
         unsupported = sum(1 for letters in ex["answer"]["pointers"].values() if not letters)
         assert grades[0]["score"] == 100 and grades[1]["right"] == unsupported  # leaving those empty is right
+        for odd, g in zip(("2", True, False, 1.5, None, [2]), grades[2:8]):
+            assert all(u["given"] is None and not u["ok"] for u in g["units"]), (odd, g)  # never a unit
+        assert all(u["given"] == 2 for u in grades[8]["units"])  # 2.0 is the whole number 2, as in JavaScript
         per_rule[ex["rule"]] += 1
     assert per_rule["cms"] >= 500 and per_rule["ama"] >= 500, per_rule
 

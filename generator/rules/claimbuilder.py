@@ -15,6 +15,7 @@ JavaScript, so both ports draw from identical lists.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from metdocs.rules.audit import records
 from metdocs.rules.measures import reassess_days
@@ -327,7 +328,9 @@ def grade(exercise: dict, given: dict) -> dict:
         code = c["code"]
         if c["in_scope"]:  # a code a MedExPRO may not bill has no units to give
             got = (given.get("units") or {}).get(code)
-            got = got if isinstance(got, int) and not isinstance(got, bool) else None
+            # A whole number as JavaScript has it (15.0 is 15); never text or a yes/no.
+            got = int(got) if isinstance(got, (int, float)) and not isinstance(got, bool) and math.isfinite(got) \
+                and got == int(got) else None
             units.append({"code": code, "expected": answer["units"][code], "given": got,
                           "ok": got == answer["units"][code]})
         chosen = [x for x in letters if x in ((given.get("pointers") or {}).get(code) or [])]

@@ -99,8 +99,9 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
             problems += verdicts
         with run.stage("load"):  # 6. document templates: shape, and every element their document type requires
             forms, form_problems = _forms_of_layers(project, catalog)
-        with run.stage("validate"):  # 7. every rule one record shows: enforced by each checker, or why not
-            form_problems += matrix_problems(catalog, forms)
+        if not _errors(form_problems):  # 7. every rule one record shows: enforced by each checker, or why not
+            with run.stage("validate"):  # (forms with errors would only add noise)
+                form_problems += matrix_problems(catalog, forms)
     return Checked(catalog, problems + form_problems, tuple(cases), tuple(forms), findings)
 
 
