@@ -72,7 +72,7 @@ def _references(cat: Catalog) -> Iterator[Problem]:
                                    "(a few words, such as 'a group code, not one-on-one'), found none")
         elif c.in_scope and c.scope_reason.strip():
             yield Problem(c.where, f"expected scope_reason only on a code a MedExPRO may not bill, found it on "
-                                   f"{c.code}, which is in scope")
+                                   f"{c.code}, which is in scope (it is never shown)", "warning")
     for d in cat.diagnoses:
         yield from _refs(d, [d.category], categories, "category id", "add it to categories:")
         for p in d.pairings:

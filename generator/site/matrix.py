@@ -88,9 +88,10 @@ def problems(catalog: Catalog, forms: list[Form]) -> list[Problem]:
     items = [*catalog.rules, *(e for e in catalog.elements if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS)]
     for item in items:
         if item.id not in RECORD_RULES or (isinstance(item, Rule) and item.id not in ENFORCED):
-            for n in item.not_checked_by:
+            for n in item.not_checked_by:  # harmless, but says something no checker needs said
                 out.append(Problem(n.where, f"expected not_checked_by only on a rule one record shows, found it on "
-                                            f"'{item.id}'; remove it"))
+                                            f"'{item.id}', which no checker in the browser checks; remove it",
+                                   "warning"))
             continue
         reasons = {n.checker: n for n in item.not_checked_by}
         for c in known.values():
