@@ -255,13 +255,27 @@ def test_gp_modifier(clean):
     assert p.rule == "no-gp-modifier"
 
 
-@pytest.mark.parametrize("code", ["97140", "97161"])
-def test_eval_or_manual_code(clean, code):
+@pytest.mark.parametrize("code,reason", [
+    ("97140", "manual therapy"), ("97161", "PT evaluation"), ("97164", "PT re-evaluation"), ("97116", "gait training"),
+    ("97150", "group code"), ("97535", "self-care"), ("97750", "physical performance test")])
+def test_every_out_of_scope_code_is_an_error_with_its_reason(clean, catalog, code, reason):
+    """Any code the shipped catalog marks out of scope, on a claim line: an error naming the code's reason."""
     s = clean.sessions[0]
     logged = (*s.activities, Activity(code, 0, "logged under the code", "why"))
-    problems = run(with_session(clean, 0, activities=logged, claim=(*s.claim, line(code, 0))))
-    errors = [p for p in problems if p.is_error]
-    assert rules(errors) == ["medexpro-codes-only"] and code in errors[0].message
+    problems = run(with_session(clean, 0, activities=logged, claim=(*s.claim, line(code, 0, ("A",)))), catalog)
+    errors = [p for p in problems if p.is_error and p.rule == "medexpro-codes-only"]
+    assert len(errors) == 1 and f"found {code} (" in errors[0].message and errors[0].where == line(code, 0).where
+    assert reason in errors[0].message  # the catalog's scope_reason for that code
+
+
+def test_scope_comes_from_the_catalog(clean, catalog):
+    """With no code out of scope, no scope finding: the audit names no code of its own."""
+    everything = dataclasses.replace(catalog, cpt_codes=tuple(dataclasses.replace(c, in_scope=True, scope_reason="")
+                                                              for c in catalog.cpt_codes))
+    s = clean.sessions[0]
+    case = with_session(clean, 0, claim=(*s.claim, line("97750", 0, ("A",))))
+    assert "medexpro-codes-only" in rules(run(case, catalog))
+    assert "medexpro-codes-only" not in rules(run(case, everything))
 
 
 def test_group_session_billed_one_on_one(clean):
