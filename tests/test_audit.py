@@ -140,18 +140,18 @@ def test_session_before_referral(clean):
 
 def test_claim_line_without_pointer(clean):
     [p] = run(with_claim(clean, 0, line("97530", 2, ()), line("97110", 1)))
-    assert p.rule == "icd10-link-each-cpt" and "found no pointer" in p.message
+    assert p.rule == "icd10-link-per-cpt" and "found no pointer" in p.message
 
 
 def test_pointer_not_on_referral(clean):
     [p] = run(with_claim(clean, 0, line("97530", 2, ("C",)), line("97110", 1)))
-    assert p.rule == "icd10-link-each-cpt" and "found 'C'" in p.message and "(A, B)" in p.message
+    assert p.rule == "icd10-link-per-cpt" and "found 'C'" in p.message and "(A, B)" in p.message
 
 
 def test_unlisted_pairing_is_a_warning(clean):
     narrow = dataclasses.replace(CAT.diagnoses[1], pairings=(Pairing("97110", "x"),))
     problems = run(clean, make_catalog(diagnoses=(CAT.diagnoses[0], narrow)))
-    assert problems and {(p.rule, p.severity) for p in problems} == {("icd10-link-each-cpt", "warning")}
+    assert problems and {(p.rule, p.severity) for p in problems} == {("icd10-link-per-cpt", "warning")}
     assert len(problems) == len(clean.sessions)  # one 97530 line per session points at B
     assert "Z96.651 (97110), found 97530" in problems[0].message
 
@@ -169,7 +169,7 @@ def test_non_billable_referral_code_names_children(clean):
 def test_over_billing_message_has_the_numbers(clean):
     first, second = clean.sessions[0].claim
     [p] = run(with_claim(clean, 0, dataclasses.replace(first, units=3), second))
-    assert p.rule == "cms-8-minute-rule" and p.where == clean.sessions[0].claim[0].where
+    assert p.rule == "cms-8-minute-rule" and p.where == clean.sessions[0].where  # the day's total: the session
     assert ("over-billed: expected 3 units (97110 23 min + 97530 24 min; 47 timed minutes → "
             "97110 1, 97530 2), found 4 billed (97110 1, 97530 3)") in p.message
 
@@ -183,8 +183,9 @@ def test_under_billing_message_has_the_numbers(clean):
 def test_ama_rule_counts_each_code(clean):
     case = dataclasses.replace(clean, payer=dataclasses.replace(clean.payer, unit_rule="ama"))
     [p] = run(dataclasses.replace(case, sessions=case.sessions[:1]))
-    assert p.rule == "ama-midpoint-rule"
-    assert "under-billed: expected 4 units" in p.message and "97110 2, 97530 2" in p.message
+    assert p.rule == "ama-midpoint-rule"  # each code on its own: the line of the code that is wrong
+    assert "expected 97110 billed as 2 units (23 min on its own), found 1" in p.message
+    assert p.where == next(ln.where for ln in case.sessions[0].claim if ln.cpt == "97110")
 
 
 def test_cms_split_must_follow_leftovers(clean):
@@ -254,13 +255,27 @@ def test_gp_modifier(clean):
     assert p.rule == "no-gp-modifier"
 
 
-@pytest.mark.parametrize("code", ["97140", "97161"])
-def test_eval_or_manual_code(clean, code):
+@pytest.mark.parametrize("code,reason", [
+    ("97140", "manual therapy"), ("97161", "PT evaluation"), ("97164", "PT re-evaluation"), ("97116", "gait training"),
+    ("97150", "group code"), ("97535", "self-care"), ("97750", "physical performance test")])
+def test_every_out_of_scope_code_is_an_error_with_its_reason(clean, catalog, code, reason):
+    """Any code the shipped catalog marks out of scope, on a claim line: an error naming the code's reason."""
     s = clean.sessions[0]
     logged = (*s.activities, Activity(code, 0, "logged under the code", "why"))
-    problems = run(with_session(clean, 0, activities=logged, claim=(*s.claim, line(code, 0))))
-    errors = [p for p in problems if p.is_error]
-    assert rules(errors) == ["no-eval-or-manual-therapy-codes"] and code in errors[0].message
+    problems = run(with_session(clean, 0, activities=logged, claim=(*s.claim, line(code, 0, ("A",)))), catalog)
+    errors = [p for p in problems if p.is_error and p.rule == "medexpro-codes-only"]
+    assert len(errors) == 1 and f"found {code} (" in errors[0].message and errors[0].where == line(code, 0).where
+    assert reason in errors[0].message  # the catalog's scope_reason for that code
+
+
+def test_scope_comes_from_the_catalog(clean, catalog):
+    """With no code out of scope, no scope finding: the audit names no code of its own."""
+    everything = dataclasses.replace(catalog, cpt_codes=tuple(dataclasses.replace(c, in_scope=True, scope_reason="")
+                                                              for c in catalog.cpt_codes))
+    s = clean.sessions[0]
+    case = with_session(clean, 0, claim=(*s.claim, line("97750", 0, ("A",))))
+    assert "medexpro-codes-only" in rules(run(case, catalog))
+    assert "medexpro-codes-only" not in rules(run(case, everything))
 
 
 def test_group_session_billed_one_on_one(clean):
@@ -305,7 +320,7 @@ def test_undeclared_breach(clean):
     case = dataclasses.replace(case, expected_breaches=(ExpectedBreach("no-gp-modifier", "n", "s1"),))
     problems = run(case)
     assert len(problems) == 2
-    assert any("found breach no-gp-modifier in session 's2' that the case does not declare" in p.message
+    assert any("found breach no-gp-modifier in session 's2' on claim line 1 that the case does not declare" in p.message
                for p in problems)
 
 
@@ -515,9 +530,9 @@ def test_dates_of_service_outside_the_code_set_year(clean):
 
 def test_start_stop_must_cover_the_minutes(clean):
     [p] = run(with_session(clean, 0, end="10:40"))  # 10:00-10:40 for 47 minutes logged
-    assert p.rule == "session-start-stop" and "40 minutes, shorter than the 47 minutes logged" in p.message
+    assert p.rule == "session-start-stop" and "the 40 minutes from 10:00 to 10:40 to cover the 47 minutes logged" in p.message
     [p] = run(with_session(clean, 0, end="09:40"))
-    assert "stop that is not after the start" in p.message
+    assert "expected the stop after the start, found start 10:00 and stop 09:40" in p.message
     [p] = run(with_session(clean, 0, start=None))
     assert "found it missing" in p.message
 

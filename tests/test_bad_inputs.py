@@ -54,7 +54,7 @@ EXPECTED = {
         "data/cases/gp-modifier.yaml:98:9: error: rule 'no-gp-modifier' (Do not add the GP modifier to MET claims; source: Outpatient therapy modifiers GP, GO, GN (and CQ/CO)): expected no GP modifier (it declares a physical-therapy plan of care, which a MedExPRO does not have), found GP on 97110",
     ],
     ('cases', 'header-icd-on-referral'): [
-        "data/cases/header-icd-on-referral.yaml:27:7: error: rule 'billable-icd10-leaf' (Use billable (leaf) ICD-10-CM codes only; source: simple-icd-10-cm 1.5.0 (CDC ICD-10-CM April 1 2026 release, FY2026)): expected a billable ICD-10-CM code (FY2026 code set), found header 'G20' (Parkinson's disease), which is not billable; use one of: G20.A1, G20.A2, G20.B1, G20.B2, G20.C",
+        "data/cases/header-icd-on-referral.yaml:27:7: error: rule 'billable-icd10-leaf' (Use billable (leaf) ICD-10-CM codes only; source: simple-icd-10-cm 1.5.0 (CDC ICD-10-CM April 1 2026 release, FY2026)): expected a billable ICD-10-CM code (FY2026 code set), found header 'G20', which is not billable; use one of: G20.A1, G20.A2, G20.B1, G20.B2, G20.C",
     ],
     ('cases', 'id-not-file-name'): [
         "data/cases/id-not-file-name.yaml:3:5: error: expected the case id to equal the file name 'id-not-file-name', found 'some-other-case'; change this line to 'id: id-not-file-name', or rename the file to 'some-other-case.yaml'",
@@ -75,7 +75,7 @@ EXPECTED = {
         'data/cases/phone-in-response.yaml:73:15: error: expected synthetic case text with no real identifiers, found what looks like a phone number; remove or fictionalise it',
     ],
     ('cases', 'pointer-not-on-referral'): [
-        "data/cases/pointer-not-on-referral.yaml:77:9: error: rule 'icd10-link-each-cpt' (Link each CPT code to an ICD-10 diagnosis; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
+        "data/cases/pointer-not-on-referral.yaml:77:9: error: element 'icd10-link-per-cpt' (ICD-10 code linked to each CPT code; source: METI: Aligning medical exercise training with CPT coding): expected a pointer to one of the referral's letters (A, B), found 'C'",
     ],
     ('cases', 'record-number'): [
         'data/cases/record-number.yaml:22:18: error: expected synthetic case text with no real identifiers, found what looks like a medical record, member or account number; remove or fictionalise it',
@@ -87,7 +87,7 @@ EXPECTED = {
         'data/cases/ssn-in-summary.yaml:5:10: error: expected synthetic case text with no real identifiers, found what looks like a Social Security number; remove or fictionalise it',
     ],
     ('cases', 'units-above-minutes'): [
-        "data/cases/units-above-minutes.yaml:99:9: error: rule 'cms-8-minute-rule' (CMS 8-minute rule for timed codes; source: Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2 (timed codes)): over-billed: expected 3 units (97110 25 min + 97530 22 min; 47 timed minutes → 97110 2, 97530 1), found 4 billed (97110 2, 97530 2)",
+        "data/cases/units-above-minutes.yaml:79:5: error: rule 'cms-8-minute-rule' (CMS 8-minute rule for timed codes; source: Medicare Claims Processing Manual, Pub 100-04, chapter 5, §20.2 (timed codes)): over-billed: expected 3 units (97110 25 min + 97530 22 min; 47 timed minutes → 97110 2, 97530 1), found 4 billed (97110 2, 97530 2)",
     ],
     ('cases', 'unknown-case-key'): [
         "data/cases/unknown-case-key.yaml:11:1: error: unknown key 'patient_name' in the file; expected one of: baseline, client, denied_if, expected_breaches, id, kind, payable, payer, plan, prompt, reassessments, referral, replaces, sessions, summary, title",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from metdocs.rules.claimbuilder import (PACKET_SEEDS, PROBLEM_RULES, PROBLEMS, SHAPE, builder_data, generate, grade,
+from metdocs.rules.claimbuilder import (PACKET_SEEDS, PROBLEM_RULES, PROBLEMS, SHAPE, VISIT_DAY, builder_data, generate, grade,
                                     mulberry32, percent)
 from metdocs.rules.units import RULES, allocate
 
@@ -64,8 +64,11 @@ def _tries(ex: dict, rnd: random.Random) -> list[dict]:
     right = {"units": dict(ex["answer"]["units"]), "pointers": {c: list(ex["answer"]["pointers"][c]) for c in codes},
              "billable": ex["answer"]["billable"]}
     tries = [right, {"units": {}, "pointers": {}, "billable": None}]
+    # Units no one may type as units: text, yes/no, fractions; 15.0 is the whole number 15 in both.
+    for odd in ("2", True, False, 1.5, None, [2], 2.0):
+        tries.append({**right, "units": {c: odd for c in codes}})
     for _ in range(2):
-        tries.append({"units": {c: rnd.choice([ex["answer"]["units"][c], rnd.randint(0, 6), None]) for c in codes},
+        tries.append({"units": {c: rnd.choice([ex["answer"]["units"].get(c, 0), rnd.randint(0, 6), None]) for c in codes},
                       "pointers": {c: rnd.sample(letters, rnd.randint(0, len(letters))) for c in codes},
                       "billable": rnd.choice(reasons)})
     return tries
@@ -95,6 +98,9 @@ def test_js_and_python_agree_on_seeded_exercises_under_both_rules(data, node, tm
         assert js["grades"] == json.loads(json.dumps(grades)), (run["seed"], run["rule"])
         unsupported = sum(1 for letters in ex["answer"]["pointers"].values() if not letters)
         assert grades[0]["score"] == 100 and grades[1]["right"] == unsupported  # leaving those empty is right
+        for odd, g in zip(("2", True, False, 1.5, None, [2]), grades[2:8]):
+            assert all(u["given"] is None and not u["ok"] for u in g["units"]), (odd, g)  # never a unit
+        assert all(u["given"] == 2 for u in grades[8]["units"])  # 2.0 is the whole number 2, as in JavaScript
         per_rule[ex["rule"]] += 1
     assert per_rule["cms"] >= 500 and per_rule["ama"] >= 500, per_rule
 
@@ -129,8 +135,8 @@ def test_visits_are_realistic_and_every_answer_occurs(data, checked):
         for c in in_scope:  # every MET code on the visit has a referral diagnosis that supports it
             want = [d["pointer"] for d in ex["diagnoses"] if c["code"] in pairs[d["code"]]]
             assert want and ex["answer"]["pointers"][c["code"]] == want
-        assert ex["answer"]["units"] == allocate({c["code"]: c["minutes"] for c in ex["codes"]}, cat.is_timed,
-                                                 ex["rule"]).units
+        assert ex["answer"]["units"] == allocate({c["code"]: c["minutes"] for c in in_scope}, cat.is_timed,
+                                                 ex["rule"]).units  # only the codes a MedExPRO may bill
         overdue = ex["days_since_reassessment"] > ex["reassess_days"]
         assert overdue == (ex["problem"] == "overdue")
         assert (ex["group_size"] > 1) == (ex["problem"] == "group")
@@ -166,15 +172,15 @@ def test_grading_counts_each_step(data):
 
 def test_answers_agree_with_the_audit_engine(data, checked):
     """Bill each visit as the builder says and audit it: the audit flags exactly the builder's problem."""
-    from metdocs.rules.audit.core import EVAL_OR_MANUAL, case_findings
+    from metdocs.rules.audit.core import case_findings
     from metdocs.cases.model import Activity, ClaimLine, Payer, Referral, ReferralDiagnosis, Session
     from metdocs.catalog.icd import code_set
 
     cat, icd = checked.catalog, code_set()
     template = next(c for c in checked.cases if c.kind == "worked")
     watched = {*PROBLEM_RULES.values(), "cms-8-minute-rule", "ama-midpoint-rule", "cms-unit-split",
-               "icd10-link-each-cpt"}
-    visit_day = dt.date(2026, 3, 10)
+               "icd10-link-per-cpt"}
+    visit_day = dt.date.fromisoformat(VISIT_DAY)
     for seed in range(300):
         ex = generate(data, seed)
         base = visit_day - dt.timedelta(days=ex["days_since_reassessment"])
@@ -185,7 +191,7 @@ def test_answers_agree_with_the_audit_engine(data, checked):
                           scope_acknowledged=True, response="Fine.", signed_by="A. Trainer, MedExPRO",
                           signer_credential="MedExPRO",
                           activities=tuple(Activity(c["code"], c["minutes"], "Work.", "Goal.") for c in ex["codes"]),
-                          claim=tuple(ClaimLine(c["code"], ex["answer"]["units"][c["code"]],
+                          claim=tuple(ClaimLine(c["code"], ex["answer"]["units"].get(c["code"], 1),
                                                 tuple(ex["answer"]["pointers"][c["code"]]), tuple(ex["modifiers"]))
                                       for c in ex["codes"]))
         case = dataclasses.replace(
@@ -196,14 +202,62 @@ def test_answers_agree_with_the_audit_engine(data, checked):
         rules = {f.problem.rule for f in found if f.problem.rule in watched and f.problem.is_error}
         want = set()
         problem = ex["problem"]
-        extra = next((c["code"] for c in ex["codes"] if not c["in_scope"]), None)
-        if problem == "scope-code" and extra not in EVAL_OR_MANUAL:
-            assert any(f"found {extra}" in f.problem.message and not f.problem.rule for f in found), seed
-        elif problem:
+        if problem:
             want.add(PROBLEM_RULES[problem])
         if problem != "payer" and any(not ex["answer"]["pointers"][c] for c in ex["answer"]["pointers"]):
-            want.add("icd10-link-each-cpt")  # a line no referral diagnosis supports has no pointer
+            want.add("icd10-link-per-cpt")  # a line no referral diagnosis supports has no pointer
         assert rules == want, (seed, ex["answer"]["billable"], [f.problem.message for f in found])
+        # The builder's explanation quotes the audit's own findings, word for word.
+        assert set(ex["explain"]["findings"]) <= {f.problem.message for f in found}, seed
+
+
+CLAIMED = r"""
+const fs = require("fs");
+const claims = require(process.argv[2]);
+const job = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+const out = job.seeds.map(seed => {
+  const ex = claims.generate(job.data, seed, null);
+  const g = claims.grade(ex, {units: {}, pointers: {}, billable: "yes"});
+  return [ex.answer.billable, ex.explain.rule, ex.explain.findings, g.units.map(u => u.code),
+          ex.codes.filter(c => c.in_scope).map(c => c.code), g.billable.label, ex.explain.billable];
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_every_unbillable_visit_cites_the_rule_the_engine_found(data, node, tmp_path):
+    """Over seeds 0-9999, in both ports: a visit that cannot be billed is explained by the rule the
+    rulebook finds in it (an out-of-scope code by the scope rule, with that code's reason), no units
+    are asked or graded for a code a MedExPRO may not bill, and a wrong answer names the right one."""
+    from metdocs.rules.audit.records import SCOPE_RULE
+    seeds = list(range(10000))
+    (tmp_path / "job.json").write_text(json.dumps({"data": data, "seeds": seeds}), encoding="utf-8")
+    (tmp_path / "run.js").write_text(CLAIMED, encoding="utf-8")
+    proc = subprocess.run([node, str(tmp_path / "run.js"), str(JS / "claims.js"), str(tmp_path / "job.json")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    js = json.loads(proc.stdout)
+    labels = {r["id"]: r["label"] for r in data["reasons"]}
+    scope_notes = {c["code"]: c for c in data["out_of_scope"]}
+    unbillable = Counter()
+    for seed, (billable, rule, findings, graded, in_scope, label, said) in zip(seeds, js):
+        ex = generate(data, seed)
+        py = grade(ex, {"units": {}, "pointers": {}, "billable": "yes"})
+        assert (billable, rule, findings, graded, label, said) == (
+            ex["answer"]["billable"], ex["explain"]["rule"], ex["explain"]["findings"], [u["code"] for u in py["units"]],
+            py["billable"]["label"], ex["explain"]["billable"]), seed
+        assert graded == in_scope, seed  # never a unit asked of a code that cannot be billed
+        assert label == labels[billable], seed
+        if billable in ("yes", "no-units"):
+            assert rule == "" and not findings, seed
+            continue
+        unbillable[billable] += 1
+        cited = [m for m in findings if m.startswith(f"rule '{rule}' ")]
+        assert cited and cited[0] in said, seed  # the explanation quotes the engine's finding
+        if billable == "scope-code":
+            extra = next(c["code"] for c in ex["codes"] if not c["in_scope"])
+            assert rule == SCOPE_RULE and f"found {extra} ({scope_notes[extra]['name']})" in cited[0], seed
+    assert sum(unbillable.values()) > 4000 and unbillable["scope-code"] > 800, unbillable
 
 
 def test_packet_seeds_are_a_range_students_can_type():

@@ -109,6 +109,7 @@ cpt_codes:
     timed: true
     one_on_one: true
     in_scope: false
+    scope_reason: aquatic exercise, a clinician's service
     scope_note: Not one of the three codes a MedExPRO bills; listed so students recognise it on a PT claim.
     qualifies: [Walking and squats in chest-deep water]
     note_must_show: [Minutes in the pool]

@@ -1,8 +1,9 @@
-"""drills.js grades a drill's audit by rule and by session, from the data the drill page carries.
+"""drills.js grades a drill's audit by rule and by the place the audit names, from the drill page's data.
 
 The key and places come from the shipped drills (casepages._quiz); node runs grade() on the
-right answer, on answers given on claim lines, and on hundreds of random ones, and every result
-is checked against the grading rule written out here in Python.
+right answer, on answers given on other claim lines, and on hundreds of random ones, and every
+result is checked against the grading rule written out here in Python. The key drills.js works
+out (the record-level part with rulebook.js, from the case's records) must be the audit's.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _expected(data: dict, marks: list[dict]) -> dict:
     key = [(k["rule"], k["place"]) for k in data["key"]]
     given = []
     for m in marks:
-        pair = (m["rule"], m["place"].split("/")[0])
+        pair = (m["rule"], m["place"])
         if pair not in given:
             given.append(pair)
     right = [p for p in given if p in key]
@@ -67,10 +68,12 @@ def test_grading_follows_the_rule_by_rule_and_session(node, tmp_path, quizzes):
     jobs = []
     for data in quizzes:
         places = [p["id"] for p in data["places"]]
-        rules = [r["id"] for g in data["rules"] for r in g["items"]]
+        rules = [r["id"] for kind in data["rules"].values() for r in kind]
         lines = {p: [q for q in places if q.startswith(p + "/")] for p in places}
         exact = [{"place": k["place"], "rule": k["rule"]} for k in data["key"]]
-        on_lines = [{"place": (lines.get(k["place"]) or [k["place"]])[0], "rule": k["rule"]} for k in data["key"]]
+        # The session's first claim line, or the session itself for a fault on a line: never the audit's place.
+        on_lines = [{"place": (lines.get(k["place"]) or [k["place"].split("/")[0]])[0], "rule": k["rule"]}
+                    for k in data["key"]]
         jobs += [{"data": data, "marks": exact}, {"data": data, "marks": on_lines + exact}, {"data": data, "marks": []}]
         for _ in range(40):
             marks = [{"place": rnd.choice(places), "rule": rnd.choice(rules)} for _ in range(rnd.randint(1, 6))]
@@ -84,12 +87,53 @@ def test_grading_follows_the_rule_by_rule_and_session(node, tmp_path, quizzes):
                 "score": got["score"]} == want, (job["data"]["id"], job["marks"])
         assert got["total"] == len(job["data"]["key"])
     for i in range(0, len(quizzes) * 43, 43):  # exact, on claim lines, empty: for every drill
-        assert results[i]["score"] == 100 and results[i + 1]["score"] == 100, jobs[i]["data"]["id"]
+        assert results[i]["score"] == 100, jobs[i]["data"]["id"]
         assert results[i + 2]["score"] == 0 and len(results[i + 2]["missed"]) == len(jobs[i]["data"]["key"])
+    # A mark on another line of the right session, or on the session for a fault on a line, is not credit.
+    assert any(results[i + 1]["score"] < 100 for i in range(0, len(quizzes) * 43, 43))
 
 
 def test_flagging_everything_scores_badly(node, tmp_path, quizzes):
     data = max(quizzes, key=lambda q: len(q["key"]))
-    marks = [{"place": p["id"], "rule": r["id"]} for p in data["places"] for g in data["rules"] for r in g["items"]]
+    marks = [{"place": p["id"], "rule": r["id"]} for p in data["places"] for r in data["rules"][p["kind"]]]
     got = _run(node, tmp_path, [{"data": data, "marks": marks}])[0]
     assert len(got["missed"]) == 0 and got["score"] < 10, got["score"]
+
+
+def test_the_browser_key_is_the_audits(node, tmp_path, quizzes):
+    """drills.js works the record-level part of the key out with rulebook.js: the audit's key."""
+    results = _run(node, tmp_path, [{"data": q, "marks": []} for q in quizzes])
+    for data, got in zip(quizzes, results):
+        assert sorted((k["rule"], k["place"]) for k in got["key"]) == sorted((k["rule"], k["place"]) for k in data["key"])
+        for k in got["key"]:
+            want = next(w for w in data["key"] if (w["rule"], w["place"]) == (k["rule"], k["place"]))
+            assert sorted(k["findings"]) == sorted(want["findings"]), (data["id"], k["rule"])
+    assert sum(k["rulebook"] for q in quizzes for k in q["key"]) >= 10  # faults found by the browser's rulebook
+
+
+def test_each_place_offers_exactly_the_rules_the_audit_reports_there(quizzes):
+    from metdocs.rules.audit.core import ENFORCED, reported_at
+    for data in quizzes:
+        for kind, offered in data["rules"].items():
+            ids = {r["id"] for r in offered}
+            assert all(kind in reported_at(i) for i in ids), (kind, ids)
+            assert {i for i in ENFORCED if kind in reported_at(i)} <= ids
+        every = {r["id"] for offered in data["rules"].values() for r in offered}
+        # never reported under their own ids (the elements and the case format are), merged away
+        assert not every & {"daily-note-content", "plan-of-care-elements", "cms-unit-table", "icd10-link-each-cpt"}
+        for k in data["key"]:  # every fault can be marked where the audit names it
+            kind = next(p["kind"] for p in data["places"] if p["id"] == k["place"])
+            assert k["rule"] in {r["id"] for r in data["rules"][kind]}, (data["id"], k)
+
+
+def test_a_mark_counts_only_on_the_line_the_audit_names(node, tmp_path, quizzes):
+    """Parkinson's drill: line 2 of s3 points at a letter the referral lacks; line 1 is fine."""
+    data = next(q for q in quizzes if q["id"] == "drill-parkinson-header-code")
+    fault = next(k for k in data["key"] if k["rule"] == "icd10-link-per-cpt")
+    assert fault["place"] == "s3/2"
+    line1, line2, session = ({"place": p, "rule": "icd10-link-per-cpt"} for p in ("s3/1", "s3/2", "s3"))
+    right = [{"place": k["place"], "rule": k["rule"]} for k in data["key"] if k is not fault]
+    got = _run(node, tmp_path, [{"data": data, "marks": right + [line1]}, {"data": data, "marks": right + [session]},
+                                {"data": data, "marks": right + [line2]}])
+    assert [g["score"] for g in got[:2]] == [percent(len(right), len(data["key"]) + 1)] * 2
+    assert [len(g["wrong"]) for g in got[:2]] == [1, 1] and got[2]["score"] == 100

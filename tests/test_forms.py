@@ -399,12 +399,14 @@ def test_new_definition_checks_are_collected(tmp_path, catalog, monkeypatch):
         ("date_of_service: session_date", "date_of_service: start_time"),
         ("- {id: medexpro_signature_date, label: Date signed, type: date, required: true}\n", ""),
         ("calculate: timed-minutes\n        based_on: minutes", "calculate: timed-minutes\n        based_on: exercises"),
-        ("at_least: total_timed_minutes", "at_least: client_name"),
-        ("not_before: start_time", "not_before: session_date"),
-        ("within: [start_time, end_time]", "within: [start_time]"),
+        # the session log leaves these relations to the rulebook now: written in, each wrong
+        ("        covers: [total-session-minutes]", "        at_least: client_name\n        within: [start_time]\n"
+                                                 "        covers: [total-session-minutes]"),
+        ("        covers: [session-start-stop]\n        help: The time",
+         "        not_before: session_date\n        covers: [session-start-stop]\n        help: The time"),
     ]:
-        if old in text:
-            text = text.replace(old, new, 1)
+        assert old in text, old
+        text = text.replace(old, new, 1)
     log.write_text(text)
     ia = folder / "initial-assessment.yaml"
     ia.write_text(ia.read_text().replace('options: ["Yes", "No", Not yet known]', 'options: ["Yes", "yes!"]', 1))

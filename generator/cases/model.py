@@ -32,7 +32,7 @@ Credential = Literal["MD", "DO", "DPM", "NP", "PA", "PT", "PTA", "OT", "DC", "RN
 and DPM may; NP and PA only when supervised by an MD or DO; the others (a PT, chiropractor, nurse,
 athletic trainer ...) may not."""
 SignerCredential = Literal["MedExPRO", "PT", "PTA", "ATC", "personal-trainer", "aide", "student"]
-"""The credential of whoever gave and signed a session (rule billed-session-given-by-medexpro)."""
+"""The credential of whoever gave and signed a session (rule own-services-own-npi)."""
 PlanType = Literal["commercial", "medicare", "medicare-advantage", "medicaid", "medicaid-managed-care", "self-pay"]
 """Medicare Advantage and Medicaid managed-care plans are run by private companies but are
 Medicare and Medicaid: MedExPROs bill neither (rule private-payers-only)."""
@@ -213,7 +213,7 @@ class Session:
     signed_by: str | None = None
     """Signature and credentials, e.g. 'A. Trainer, MedExPRO' (element signature-credentials)."""
     signer_credential: SignerCredential | None = None
-    """The credential of whoever gave and signed the session (rule billed-session-given-by-medexpro)."""
+    """The credential of whoever gave and signed the session (rule own-services-own-npi)."""
     precautions: str | None = None
     """What was checked for the plan's precautions this session, e.g. 'Glucose 142 mg/dL before,
     126 after; feet inspected, no new redness' (rule condition-precautions)."""
@@ -260,6 +260,9 @@ class ExpectedBreach:
     """What the reader should learn from it (figures as placeholders, see prose.py)."""
     session: Ident | None = None
     """The session it is in; leave out for case-level breaches (referral, payer, reassessment)."""
+    line: int | None = None
+    """The session's claim line it is on (1 = the first), when the audit names one: scope, modifiers,
+    pointers and each code's units are breaches of a line; leave out for the session as a whole."""
     where: Location = NOWHERE
 
 

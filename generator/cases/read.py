@@ -139,6 +139,12 @@ def _sanity(case: Case, stem: str, id_at: Location):
         yield from duplicates(case.referral.diagnoses, "pointer", "referral pointer letter")
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
     yield from duplicates(case.sessions, "id", "session id")
+    claims = {s.id: len(s.claim) for s in case.sessions}
+    for b in case.expected_breaches:
+        if b.line is not None and not (b.session in claims and 1 <= b.line <= claims[b.session]):
+            lines = f"1 to {claims[b.session]}" if claims.get(b.session) else "none there"
+            yield Problem(b.where, f"expected line to name a claim line of session '{b.session}' ({lines}), "
+                                   f"found {b.line}")
     for s in case.sessions:
         if s.group_size is not None and not 1 <= s.group_size <= MAX_GROUP:
             yield Problem(s.where.key("group_size"), f"expected group_size from 1 to {MAX_GROUP}, found {s.group_size}")

@@ -54,12 +54,16 @@ class Cpt:
     in_scope: bool
     """True when a MedExPRO may use it (the core MET codes)."""
     scope_note: str
-    """Why it is (or is not) within MedExPRO scope."""
+    """Why it is (or is not) within MedExPRO scope, and what to do instead."""
     qualifies: tuple[str, ...]
     """What counts as this service."""
     note_must_show: tuple[str, ...]
     """What the session note must show to support it."""
     sources: tuple[Ident, ...]
+    scope_reason: str = ""
+    """For a code a MedExPRO may not bill: why, in a few words ('a group code, not one-on-one'). The
+    audit and every checker in the browser give it when the code is on a claim line (rule
+    medexpro-codes-only); required exactly when `in_scope` is false."""
     confused_with: tuple[CptCode, ...] = ()
     """Codes people mix it up with."""
     distinguish: str = ""
@@ -125,6 +129,22 @@ class DocumentType:
     where: Location = NOWHERE
 
 
+Checker = Annotated[str, Pattern(r"(?:form|questionnaire):[a-z0-9]+(?:-[a-z0-9]+)*|claim-builder|drills",
+                                 "a checker such as 'form:session-log', 'questionnaire:session-log', "
+                                 "'claim-builder' or 'drills'")]
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A checker in the browser (or a Questionnaire) that cannot enforce a record-level rule, and why."""
+
+    checker: Checker
+    """'form:<form id>' (a web form), 'questionnaire:<form id>', 'claim-builder' or 'drills'."""
+    why: str
+    """What that checker's records lack, in a sentence."""
+    where: Location = NOWHERE
+
+
 @dataclass(frozen=True)
 class Element:
     """A documentation element: something a document must show."""
@@ -138,6 +158,9 @@ class Element:
     sources: tuple[Ident, ...]
     review_by: dt.date | None = None
     """When someone must check the element against its sources again (as for a rule)."""
+    not_checked_by: tuple[NotChecked, ...] = ()
+    """For an element one record shows (see site/matrix.py): each checker that cannot enforce it, and why.
+    `metdocs check` fails on a record-level rule a checker neither enforces nor says why here."""
     unconfirmed: str = ""
     replaces: bool = False
     """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
@@ -171,6 +194,9 @@ class Rule:
     review: str = ""
     """Why the audit cannot check this rule, so a person must review it (empty when `metdocs check`
     enforces it). Every rule is one or the other: a test fails on a rule that is neither."""
+    not_checked_by: tuple[NotChecked, ...] = ()
+    """For a rule one record shows (see site/matrix.py): each checker that cannot enforce it, and why.
+    `metdocs check` fails on a record-level rule a checker neither enforces nor says why here."""
     unconfirmed: str = ""
     replaces: bool = False
     """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""

@@ -75,6 +75,12 @@ def _references(cat: Catalog) -> Iterator[Problem]:
         yield from _refs(item, item.sources, sources, "source id", src_hint)
     for c in cat.cpt_codes:
         yield from _refs(c, c.confused_with, cpts, "CPT code", "add it to cpt_codes: or remove it from confused_with")
+        if not c.in_scope and not c.scope_reason.strip():
+            yield Problem(c.where, f"expected a code outside MedExPRO scope ({c.code}) to say why in scope_reason "
+                                   "(a few words, such as 'a group code, not one-on-one'), found none")
+        elif c.in_scope and c.scope_reason.strip():
+            yield Problem(c.where, f"expected scope_reason only on a code a MedExPRO may not bill, found it on "
+                                   f"{c.code}, which is in scope (it is never shown)", "warning")
     for d in cat.diagnoses:
         yield from _refs(d, [d.category], categories, "category id", "add it to categories:")
         for p in d.pairings:

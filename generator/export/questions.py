@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from metdocs.rules import prose
-from metdocs.rules.audit.core import case_findings
+from metdocs.rules.audit.core import CASE, ENFORCED, LINE, SESSION, case_findings, reported_at
 from metdocs.cases.model import Case, Session
 from metdocs.catalog.model import Catalog
 from metdocs.rules.units import allocate, format_allocation
@@ -116,7 +116,10 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
     found = case_findings(case, catalog, icd)
     # Anything the audit finds anywhere in this drill, warnings included, can never be a wrong answer.
     broken = {f.problem.rule for f in found if f.problem.rule} | {b.rule for b in case.expected_breaches}
-    candidates = [r.id for r in catalog.rules if r.id not in broken]
+    # Wrong answers are rules the audit can report at that kind of place (as the drill pages offer).
+    def candidates(kinds: tuple) -> list[str]:
+        return [r.id for r in catalog.rules if r.id not in broken and r.id in ENFORCED
+                and set(reported_at(r.id)) & set(kinds)]
     sessions = {s.id: s for s in case.sessions}
     said = prose.filler(case, catalog)
     out, seen = [], set()
@@ -126,7 +129,8 @@ def drill_questions(case: Case, catalog: Catalog, icd) -> list[Question]:
             continue
         seen.add((b.rule, b.session))
         qid = short_id(f"{case.id}.{b.session or 'case'}.{b.rule}")
-        wrong = sorted(candidates, key=lambda r: hashlib.sha256(f"{qid}/{r}".encode()).hexdigest())[:DISTRACTORS]
+        kinds = (SESSION, LINE) if b.session else (CASE,)
+        wrong = sorted(candidates(kinds), key=lambda r: hashlib.sha256(f"{qid}/{r}".encode()).hexdigest())[:DISTRACTORS]
         findings = [f.problem.message for f in found if f.problem.rule == b.rule and f.session == b.session]
         lesson = said(b.note).strip()
         if findings:

@@ -28,7 +28,7 @@ from metdocs.escape import md_text
 
 FOLDER = "forms"
 ZIP_NAME = "metdocs-forms.zip"
-SCRIPTS = ("javascripts/units.js", "javascripts/forms.js")
+SCRIPTS = ("javascripts/units.js", "javascripts/rulebook.js", "javascripts/forms.js")
 """The web form's scripts, in load order, under the docs folder's assets/ (inlined offline)."""
 STYLES = ("stylesheets/forms-print.css",)
 

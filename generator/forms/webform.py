@@ -26,6 +26,8 @@ from metdocs.forms.fhir.response import answer_map
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from metdocs.catalog.model import Catalog
 from metdocs.escape import md_text
+from metdocs.rules.audit import records
+from metdocs.rules.measures import reassess_days
 
 _INPUT_TYPE = {"text": "text", "signature": "text", "icd10": "text", "date": "date", "time": "time",
                "number": "number", "integer": "number"}
@@ -45,6 +47,54 @@ CHAINS = {
 }
 """Documents that chain: each reads a saved initial assessment (never sent anywhere)."""
 CHAIN_SOURCE = "initial-assessment"
+
+RECORDS = {
+    # document type -> the record forms.js builds for rulebook.js: its kind, the record keys read
+    # from plain fields, the tables it reads (by their field id), and the saved totals it keeps
+    # from a loaded file to compare with the rows (a saved record is never silently rewritten).
+    "session-log": {"kind": "session-log",
+                    "fields": {"date": "session_date", "start": "start_time", "end": "end_time",
+                               "group_size": "group_size", "unit_rule": "unit_rule",
+                               "last_assessment": "last_assessment_date", "signed_by": "medexpro_signature"},
+                    "tables": {"diagnoses": "diagnoses", "activities": "minutes", "claim": "minutes"},
+                    "totals": {"timed_minutes": "total_timed_minutes", "units_billed": "units_billed",
+                               "units_allowed": "units_allowed"},
+                    "typed_totals": {"session_minutes": "total_minutes"}},
+    "progress-report": {"kind": "progress-report",
+                        "fields": {"last_assessment": "last_assessment_date", "measured": "measured_date"},
+                        "tables": {"measures": "measures"},
+                        "report": {"period_start": "period_start", "period_end": "period_end",
+                                   "written": "report_date", "sent_to": "sent_to"},
+                        "totals": {"due": "next_reassessment_due"}},
+}
+"""What each document type's web form gives the rulebook (see site/matrix.py for what that enforces)."""
+
+
+def record_spec(form: Form) -> dict | None:
+    """The record forms.js builds from `form`, limited to the fields the form has; None for a
+    document type no record-level rule reads."""
+    spec = RECORDS.get(form.document_type)
+    if spec is None:
+        return None
+    have = {f.id for f in form.fields()}
+    out = {"kind": spec["kind"]}
+    for part in ("fields", "tables", "totals", "typed_totals", "report"):
+        if part in spec:
+            out[part] = {k: v for k, v in spec[part].items() if v in have}
+    return out
+
+
+def record_keys(form: Form) -> set[str]:
+    """The record keys the form fills (what a record-level rule `needs`, see records.RECORD_RULES)."""
+    spec = record_spec(form)
+    if spec is None:
+        return set()
+    keys = {*spec.get("fields", {}), *spec.get("tables", {})}
+    if spec.get("totals") or spec.get("typed_totals"):
+        keys.add("totals")
+    if spec.get("report"):
+        keys.add("report")
+    return keys
 
 
 def control_id(name: str) -> str:
@@ -193,7 +243,8 @@ def page_data(form: Form, catalog: Catalog, icd_asset: dict | None = None) -> di
                             "meaningful_change": m.meaningful_change, "change_kind": m.change_kind,
                             "quantity": measure_quantity(catalog, m.id)}
                      for m in catalog.measures},
-        "one_on_one_codes": [c.code for c in catalog.cpt_codes if c.one_on_one],
+        "record": record_spec(form),
+        "book": records.book(catalog, reassess_days(catalog)) if record_spec(form) else None,
         "icd": icd_asset or {},
         "chain": CHAINS.get(form.id),
         "chain_source": CHAIN_SOURCE,

@@ -20,7 +20,9 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from metdocs.rules import prose
-from metdocs.rules.audit.core import ENFORCED, SESSION_LOG, UNIT_RULES, case_findings
+from metdocs.rules.audit import records
+from metdocs.rules.audit.core import (CASE, ENFORCED, LINE, SESSION, SESSION_LOG, UNIT_RULES, case_findings,
+                                      reported_at)
 from metdocs.rules.claimbuilder import PACKET_SEEDS, builder_data, generate
 from metdocs.cases.model import Case, billed_by_code, minutes_by_code
 from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
@@ -28,6 +30,7 @@ from metdocs.catalog.model import Catalog
 from metdocs.pages.packets import SLOT
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
+from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
@@ -220,7 +223,7 @@ def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
             "next_due": assessed[-1] + dt.timedelta(days=days),
             "answer": answer,
             "claim": _claim_view(case, sessions, answer, cat.source(CLAIM_FORM_SOURCE)),
-            "quiz": _quiz(case, cat, answer) if case.kind == "drill" else None,
+            "quiz": _quiz(case, cat, icd, answer) if case.kind == "drill" else None,
         }
 
     return View({
@@ -240,7 +243,7 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
                   "payer": None, "other": None, "total_minutes": None, "timed_minutes": None, "error": None})
     if s.activities and all(a.minutes is not None and a.cpt for a in s.activities):
         minutes = minutes_by_code(s)
-        visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
+        visit = billable_visit(minutes, billed, cat)  # a MedExPRO's units: only the codes it may bill
         try:
             out["payer"] = allocate(visit, cat.is_timed, payer_rule)
             out["other"] = allocate(visit, cat.is_timed, other_rule)
@@ -248,7 +251,8 @@ def _session(s, cat: Catalog, payer_rule: str, other_rule: str) -> dict:
             out["error"] = str(e)
         out["visit"] = visit
         out["total_minutes"] = sum(minutes.values())
-        out["matches"] = out["payer"] is not None and out["payer"].units == {c: billed.get(c, 0) for c in visit}
+        out["matches"] = (out["payer"] is not None and set(billed) <= set(visit)
+                          and out["payer"].units == {c: billed.get(c, 0) for c in visit})
     return out
 
 
@@ -300,9 +304,8 @@ def _answer(case: Case, cat: Catalog, icd, said, found: list | None = None) -> l
             "b": b, "note": said(b.note), "kind": "rule" if rule else "element" if element else "unknown",
             "title": rule.title if rule else element.name if element else b.rule,
             "source": cat.source(item.sources[0]) if item and item.sources else None,
-            "findings": [f.problem.message for f in found
-                         if f.problem.rule == b.rule and f.session == b.session],
-            "spots": {f.problem.where for f in found if f.problem.rule == b.rule and f.session == b.session},
+            "findings": [f.problem.message for f in found if (f.problem.rule, f.place) == (b.rule, (b.session, b.line))],
+            "spots": {f.problem.where for f in found if (f.problem.rule, f.place) == (b.rule, (b.session, b.line))},
         }))
     return out
 
@@ -333,31 +336,57 @@ def _claim_view(case: Case, sessions: list, answer: list, source) -> Record:
                    "elsewhere": [a for a in answer if id(a) not in placed]})
 
 
-def _quiz(case: Case, cat: Catalog, answer: list) -> Markup:
+def _quiz(case: Case, cat: Catalog, icd, answer: list) -> Markup:
     """What a drill page's interactive audit grades with (drills.js), as an HTML-escaped JSON attribute.
 
     The key is the drill's declared breaches, which `check` proves are exactly what the audit
-    finds, with the audit's own findings and the lesson. A fault is graded by rule and by session
-    (or the case as a whole): marking any claim line of the right session counts.
+    finds, each at the place the audit names: the case as a whole, a session, or one claim line; a
+    mark counts only there. Each place offers exactly the rules the audit can report at that kind
+    of place (`reported_at`). The page also carries the case's records, and drills.js works the
+    record-level part of the key out again with rulebook.js, the checker the web forms and the
+    claim builder use (entries marked `rulebook`); tests/test_drills_js.py proves it equal.
     """
-    places = [{"id": CASE_PLACE, "label": "The case as a whole: referral, payer, plan, reassessments", "group": ""}]
+    places = [{"id": CASE_PLACE, "kind": CASE, "label": "The case as a whole: referral, payer, plan, reassessments",
+               "group": ""}]
     for s in case.sessions:
         group = f"Session {s.id} ({s.date or 'no date recorded'})"
-        places.append({"id": s.id, "label": group, "group": group, "option": "the session log as a whole"})
+        places.append({"id": s.id, "kind": SESSION, "label": group, "group": group,
+                       "option": "the session log as a whole"})
         for i, line in enumerate(s.claim, 1):
             what = f"claim line {i}: {line.cpt} × {line.units}" + "".join(f" {m}" for m in line.modifiers)
-            places.append({"id": f"{s.id}/{i}", "label": f"{group}, {what}", "group": group, "option": what})
+            places.append({"id": f"{s.id}/{i}", "kind": LINE, "label": f"{group}, {what}", "group": group,
+                           "option": what})
     where = {p["id"]: p["label"] for p in places}
-    rules = sorted(({"id": r.id, "title": r.title} for r in cat.rules if r.id in ENFORCED), key=lambda r: r["title"])
-    elements = sorted(({"id": e.id, "title": e.name} for e in cat.elements
-                       if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS), key=lambda r: r["title"])
-    key = [{"rule": a["b"].rule, "place": a["b"].session or CASE_PLACE, "title": a["title"],
-            "where": where.get(a["b"].session or CASE_PLACE, a["b"].session or ""), "lesson": a["note"],
-            "findings": a["findings"]} for a in answer]
-    data = {"id": case.id, "title": case.title, "places": places, "key": key,
-            "rules": [{"group": "Rules the audit checks", "items": rules},
-                      {"group": "Session-log elements", "items": elements}]}
+    titles = {r.id: r.title for r in cat.rules if r.id in ENFORCED}
+    titles.update({e.id: e.name for e in cat.elements if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS})
+    offered = {kind: sorted(({"id": i, "title": t} for i, t in titles.items() if kind in reported_at(i)),
+                            key=lambda r: r["title"]) for kind in (CASE, SESSION, LINE)}
+    recs = [{"place": s.id, "record": records.session_record(case, s)} for s in case.sessions]
+    recs += [{"place": CASE_PLACE, "record": r} for r in records.report_records(case)]
+    bk = records.book(cat, reassess_days(cat))
+    by_rulebook = {(f["rule"], drill_place(r["place"], f["place"])) for r in recs
+                   for f in records.check(r["record"], bk, icd)}
+    key = []
+    for a in answer:
+        place = drill_place(a["b"].session, f"line:{a['b'].line}" if a["b"].line else "record")
+        key.append({"rule": a["b"].rule, "place": place, "title": a["title"], "where": where.get(place, place),
+                    "lesson": a["note"], "findings": a["findings"], "rulebook": (a["b"].rule, place) in by_rulebook})
+    codes = sorted({d.code for d in case.referral.diagnoses} if case.referral else ())
+    facts = {c: {"valid": (i := icd.lookup(c)).valid, "billable": i.billable, "children": list(i.children)}
+             for c in codes}
+    data = {"id": case.id, "title": case.title, "places": places, "key": key, "rules": offered,
+            "records": recs, "book": bk, "icd": {"fy": getattr(icd, "fiscal_year", None), "facts": facts}}
     return json_attr(data)
+
+
+def drill_place(session: str | None, place: str) -> str:
+    """A drill's place for a finding at `place` in the record of `session` (None: a progress
+    report): the session's claim line ('s2/1'), the session ('s2'), or the case as a whole. As
+    placeOf in drills.js."""
+    kind, _, at = place.partition(":")
+    if session is None or session == CASE_PLACE or kind in ("payer", "diagnosis", "report"):
+        return CASE_PLACE
+    return f"{session}/{at}" if kind == "line" else session
 
 
 def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:

@@ -14,16 +14,26 @@ JavaScript, so both ports draw from identical lists.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
+from metdocs.rules.audit import records
 from metdocs.rules.measures import reassess_days
 from metdocs.catalog.model import Catalog
-from metdocs.rules.units import RULE_NAMES, RULES, allocate
+from metdocs.rules.units import RULE_NAMES, RULES, allocate, cms_units_for
 
 PROBLEMS = ("payer", "gp-modifier", "scope-code", "group", "overdue")
 """The scope problems an exercise may carry, at most one; each is also an answer to 'can it be billed?'."""
 PROBLEM_RULES = {"payer": "private-payers-only", "gp-modifier": "no-gp-modifier",
-                 "scope-code": "no-eval-or-manual-therapy-codes", "group": "one-on-one-vs-group",
+                 "scope-code": "medexpro-codes-only", "group": "one-on-one-vs-group",
                  "overdue": "reassess-every-30-days"}
-"""Problem -> the catalog rule that says why such a visit cannot be billed."""
+"""Problem -> the catalog rule that says why such a visit cannot be billed. Which one a visit breaks
+is what the rulebook (audit/records.py, rulebook.js) finds in it, not what was drawn."""
+RECORD_KEYS = frozenset({"date", "payer", "diagnoses", "activities", "claim", "group_size", "unit_rule",
+                         "last_assessment"})
+"""What a visit's record holds for the rulebook (`_engine`): no clock times, signature or saved totals."""
+VISIT_DAY = "2026-06-01"
+"""The date every visit is given, so the rulebook can count the days since the last reassessment."""
 SHAPE = {"problem_share": 0.45, "short_share": 0.15, "short_minutes": [2, 7], "minutes": [8, 38],
          "extra_timed_minutes": [8, 30], "extra_untimed_minutes": [15, 45], "distractor_share": 0.5,
          "overdue_extra_days": 20, "group_sizes": [2, 5], "max_pointers": 4}
@@ -62,10 +72,12 @@ def builder_data(catalog: Catalog, rule_url=None) -> dict | None:
     out_of_scope = [{"code": c.code, "name": c.name, "timed": c.timed, "scope_note": " ".join(c.scope_note.split())}
                     for c in sorted(catalog.cpt_codes, key=_code) if not c.in_scope]
     days = reassess_days(catalog)
+    facts = {d.code: {"valid": True, "billable": bool(getattr(catalog.icd.get(d.code), "billable", True)),
+                      "children": list(getattr(catalog.icd.get(d.code), "children", ()))} for d in catalog.diagnoses}
     return {"core": core, "out_of_scope": out_of_scope, "diagnoses": diagnoses, "reassess_days": days,
             "timed": sorted(c.code for c in catalog.cpt_codes if c.timed), "shape": SHAPE, "payers": PAYERS,
             "plan_names": PLAN_NAMES, "reasons": _reasons(catalog, days, rule_url), "rules": list(RULES),
-            "rule_names": RULE_NAMES}
+            "rule_names": RULE_NAMES, "book": records.book(catalog, days), "icd": facts, "visit_day": VISIT_DAY}
 
 
 def _code(item) -> str:
@@ -95,7 +107,7 @@ def _reasons(catalog: Catalog, days: int, rule_url) -> list[dict]:
         {"id": "gp-modifier", "label": "No: the claim carries the GP modifier",
          **cited("no-gp-modifier", "A MedExPRO never uses the GP modifier.")},
         {"id": "scope-code", "label": "No: a code on it is outside a MedExPRO's scope",
-         **cited("no-eval-or-manual-therapy-codes", "A MedExPRO bills only the medical exercise codes.")},
+         **cited("medexpro-codes-only", "A MedExPRO bills only the medical exercise codes.")},
         {"id": "group", "label": "No: it was a group session billed with one-on-one codes",
          **cited("one-on-one-vs-group", "One-on-one codes need a one-on-one session.")},
         {"id": "overdue", "label": f"No: the {days}-day reassessment is overdue",
@@ -201,34 +213,77 @@ def _draw_visit(data: dict, dice: _Dice, rule: str | None) -> dict:
 
 
 def _exercise(data: dict, seed: int, visit: dict) -> dict:
-    """The drawn visit as the page shows it, with its answers and their explanations."""
-    unit_rule, problem, minutes, extra, picked = (visit[k] for k in ("rule", "problem", "minutes", "extra", "picked"))
+    """The drawn visit as the page shows it, with its answers and their explanations.
+
+    Units are the engine's for the codes a MedExPRO may bill (no units are asked for the others);
+    whether the visit can be billed is what the rulebook finds in the visit billed as it should be."""
+    unit_rule, minutes, extra, picked = (visit[k] for k in ("rule", "minutes", "extra", "picked"))
     days, plan, due = visit["days"], visit["plan"], data["reassess_days"]
     names = {c["code"]: c for c in [*data["core"], *data["out_of_scope"]]}
     codes = sorted(minutes)
+    billable_codes = [c for c in codes if extra is None or c != extra["code"]]
     diagnoses = [{"pointer": "ABCDEFGHIJKL"[i], "code": d["code"], "title": d["title"]} for i, d in enumerate(picked)]
-    alloc = allocate(minutes, data["timed"], unit_rule)
+    alloc = allocate({c: minutes[c] for c in billable_codes}, data["timed"], unit_rule)
     pointers = {c: [d["pointer"] for d, src in zip(diagnoses, picked) if c in src["supports"]] for c in codes}
-    billable = problem or ("no-units" if alloc.total_units == 0 else "yes")
-    reason = next(r for r in data["reasons"] if r["id"] == billable)
-    said = reason["explain"]
+    modifiers = ["GP"] if visit["problem"] == "gp-modifier" else []
+    found = _engine(data, visit, diagnoses, alloc, pointers, modifiers)
+    errors = [f for f in found if f["severity"] == "error"]
+    reason = next((r for r in data["reasons"] if r["rule"] and any(f["rule"] == r["rule"] for f in errors)), None)
+    if reason is None:
+        reason = next(r for r in data["reasons"] if r["id"] == ("no-units" if alloc.total_units == 0 else "yes"))
+        said = reason["explain"]
+    else:
+        said = "No. The rulebook finds " + next(f["message"] for f in errors if f["rule"] == reason["rule"]) + "."
     if extra is not None:
-        said += f" {extra['code']} ({extra['name']}): {extra['scope_note']}"
+        said += f" What to do instead: {extra['scope_note']}"
     said += f" The last reassessment was {_days(days)} ago (due at least every {_days(due)})."
     return {
-        "seed": seed, "rule": unit_rule, "rule_name": data["rule_names"][unit_rule], "problem": problem,
+        "seed": seed, "rule": unit_rule, "rule_name": data["rule_names"][unit_rule], "problem": visit["problem"],
         "payer": {"name": visit["payer"], "type": plan, "plan": data["plan_names"][plan]},
-        "codes": [{"code": c, "name": names[c]["name"], "minutes": minutes[c], "in_scope": extra is None
-                   or c != extra["code"]} for c in codes],
+        "codes": [{"code": c, "name": names[c]["name"], "minutes": minutes[c], "in_scope": c in billable_codes}
+                  for c in codes],
         "diagnoses": diagnoses, "days_since_reassessment": days, "reassess_days": due, "group_size": visit["group"],
-        "modifiers": ["GP"] if problem == "gp-modifier" else [],
+        "modifiers": modifiers,
         "answer": {"units": dict(alloc.units), "total_units": alloc.total_units, "pointers": pointers,
-                   "billable": billable},
+                   "billable": reason["id"], "billable_label": reason["label"]},
         "explain": {"units": list(alloc.explanation),
                     "pointers": {c: _pointer_text(c, diagnoses, pointers[c], data["shape"]["max_pointers"])
                                  for c in codes},
-                    "billable": said, "rule": reason["rule"], "url": reason["url"]},
+                    "billable": said, "rule": reason["rule"], "url": reason["url"],
+                    "findings": [f["message"] for f in errors]},
     }
+
+
+def _engine(data: dict, visit: dict, diagnoses: list, alloc, pointers: dict, modifiers: list) -> list[dict]:
+    """What the rulebook finds in the visit billed as the answers say (the out-of-scope line with
+    the units its minutes would give)."""
+    minutes, timed = visit["minutes"], set(data["timed"])
+    day = dt.date.fromisoformat(data["visit_day"])
+    record = {
+        "kind": "session-log", "date": data["visit_day"], "group_size": visit["group"], "unit_rule": visit["rule"],
+        "payer": visit["plan"], "last_assessment": str(day - dt.timedelta(days=visit["days"])),
+        "diagnoses": [{"pointer": d["pointer"], "code": d["code"]} for d in diagnoses],
+        "activities": [{"cpt": c, "minutes": minutes[c]} for c in sorted(minutes)],
+        "claim": [{"cpt": c, "units": alloc.units.get(c, cms_units_for(minutes[c]) if c in timed else 1),
+                   "modifiers": modifiers, "pointers": pointers[c]} for c in sorted(minutes)],
+    }
+    return records.check(record, data["book"], _Facts(data["icd"]))
+
+
+class _Facts:
+    """The code set as far as the builder's diagnoses go (all from the catalog), as rulebook.js has it."""
+
+    def __init__(self, facts: dict):
+        self.facts = facts
+
+    def lookup(self, code: str):
+        fact = self.facts.get(code)
+        return _Info(fact["valid"], fact["billable"], tuple(fact["children"])) if fact else None
+
+
+class _Info:
+    def __init__(self, valid: bool, billable: bool, children: tuple):
+        self.valid, self.billable, self.children = valid, billable, children
 
 
 def _days(n: int) -> str:
@@ -271,16 +326,20 @@ def grade(exercise: dict, given: dict) -> dict:
     units, pointers = [], []
     for c in exercise["codes"]:
         code = c["code"]
-        got = (given.get("units") or {}).get(code)
-        got = got if isinstance(got, int) and not isinstance(got, bool) else None
-        units.append({"code": code, "expected": answer["units"][code], "given": got,
-                      "ok": got == answer["units"][code]})
+        if c["in_scope"]:  # a code a MedExPRO may not bill has no units to give
+            got = (given.get("units") or {}).get(code)
+            # A whole number as JavaScript has it (15.0 is 15); never text or a yes/no.
+            got = int(got) if isinstance(got, (int, float)) and not isinstance(got, bool) and math.isfinite(got) \
+                and got == int(got) else None
+            units.append({"code": code, "expected": answer["units"][code], "given": got,
+                          "ok": got == answer["units"][code]})
         chosen = [x for x in letters if x in ((given.get("pointers") or {}).get(code) or [])]
         want = answer["pointers"][code]
         ok = (bool(chosen) and all(x in want for x in chosen)) if want else not chosen
         pointers.append({"code": code, "expected": want, "given": chosen, "ok": ok})
     said = given.get("billable") or None
-    billable = {"expected": answer["billable"], "given": said, "ok": said == answer["billable"]}
+    billable = {"expected": answer["billable"], "label": answer["billable_label"], "given": said,
+                "ok": said == answer["billable"]}
     items = [*units, *pointers, billable]
     right = sum(1 for i in items if i["ok"])
     return {"units": units, "pointers": pointers, "billable": billable, "right": right, "total": len(items),

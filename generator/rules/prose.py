@@ -37,6 +37,7 @@ import re
 from metdocs.cases.model import Case, billed_by_code, minutes_by_code
 from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.errors import Location, Problem
+from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.units import UNIT, allocate
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -183,7 +184,7 @@ def _session_facts(out: dict, s, catalog, payer_rule: str) -> None:
         out[f"{sid}.minutes:{code}"] = str(m)
         if catalog.is_timed(code):
             out[f"{sid}.leftover:{code}"] = str(m % UNIT)
-    visit = {c: minutes.get(c, 0) for c in sorted({*minutes, *billed})}
+    visit = billable_visit(minutes, billed, catalog)  # a MedExPRO's units: only the codes it may bill
     try:
         allocs = {rule: allocate(visit, catalog.is_timed, rule) for rule in ("cms", "ama")}
     except ValueError:

@@ -22,12 +22,6 @@ def _shown(ok: bool) -> str | None:
     return None if ok else "it missing"
 
 
-def _clock(text: str) -> int:
-    """Minutes since midnight of an 'HH:MM' time (the case format guarantees the shape)."""
-    hours, _, minutes = text.partition(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def logged_minutes(s: Session) -> int | None:
     """All minutes logged in the session (timed and untimed), or None when any row has none."""
     if any(a.minutes is None for a in s.activities):
@@ -36,16 +30,8 @@ def logged_minutes(s: Session) -> int | None:
 
 
 def _start_stop(s: Session):
-    if not s.start or not s.end:
-        return "it missing"
-    span = _clock(s.end) - _clock(s.start)
-    if span <= 0:
-        return f"start {s.start} and stop {s.end}, a stop that is not after the start"
-    logged = logged_minutes(s)
-    if logged is not None and span < logged:
-        # The minutes must fit inside the session: a log claiming more is a record that contradicts itself.
-        return f"{s.start}-{s.end}, {span} minutes, shorter than the {logged} minutes logged"
-    return None
+    # That the stop follows the start and covers the minutes logged is record-level (audit/records.py).
+    return "it missing" if not s.start or not s.end else None
 
 
 def _scope_ack(s: Session):
@@ -92,12 +78,12 @@ ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], Gap]]] = {
     "total-timed-minutes": ("sum of activities[].minutes", lambda s: _shown(logged_minutes(s) is not None)),
     "total-session-minutes": ("sum of activities[].minutes, untimed included",
                               lambda s: _shown(logged_minutes(s) is not None)),
-    # Checked per claim line by rule icd10-link-each-cpt; reporting it here too would count one gap twice.
+    # Checked per claim line with the record-level rules (audit/records.py).
     "icd10-link-per-cpt": ("claim[].pointers", lambda s: None),
     "client-response": ("response", lambda s: _shown(s.response is not None)),
-    # The credential is what shows the signer was qualified; who may bill is rule own-services-own-npi.
-    "signature-credentials": ("signed_by, signer_credential",
-                              lambda s: _shown(s.signed_by is not None and s.signer_credential is not None)),
+    # The credential is what shows the signer was qualified: a signature without one is record-level
+    # (audit/records.py), as is who may bill (rule own-services-own-npi).
+    "signature-credentials": ("signed_by, signer_credential", lambda s: _shown(s.signed_by is not None)),
 }
 """Element id required in session-log -> (case field that shows it, check(session) -> `Gap`)."""
 
@@ -116,8 +102,14 @@ ELEMENT_HOW: dict[str, str] = {
     "one-on-one-statement": "every session log states one-on-one or how many clients trained at once",
     "scope-acknowledgement": "every session log states the session was medical exercise, not physical therapy",
     "cpt-per-activity": "every exercise row has a CPT code, and no code is billed without a row logged under it",
-    "units-per-code": "every session log has claim lines, one per code and modifier set",
-    "icd10-link-per-cpt": "checked on every claim line under rule icd10-link-each-cpt",
-    "signature-credentials": "every session log is signed, with the signer's credential",
+    "units-per-code": "every session log has claim lines, one per code and modifier set, each with whole units "
+                      "(0-99); a saved total of units billed equals the lines",
+    "icd10-link-per-cpt": "every claim line points at a referral diagnosis, each pointer once; a pairing the catalog "
+                          "does not list is a warning",
+    "signature-credentials": "every session log is signed, and the signature gives the signer's credential",
+    "total-timed-minutes": "every session log shows it; a saved total that disagrees with the rows is a finding with "
+                           "both figures",
+    "total-session-minutes": "every session log shows it, at least the minutes logged and within the start and stop",
+    "minutes-per-code": "every session log gives whole minutes (0-480) for each code",
 }
 """What the audit checks for an element, where it is more than 'the field is filled in'."""

@@ -36,6 +36,7 @@ from metdocs.pages.render import environment, render
 from metdocs.pages.unitpages import unit_pages
 from metdocs.rules import prose
 from metdocs.rules.audit.core import audit_cases, audit_for_pages, unenforced
+from metdocs.site.matrix import problems as matrix_problems
 from metdocs.work.stages import Stages
 
 
@@ -98,7 +99,10 @@ def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
             verdicts, findings = ([], {}) if _errors(problems) else _verdicts(cases, audited, catalog, icd, day)
             problems += verdicts
         with run.stage("load"):  # 6. document templates: shape, and every element their document type requires
-            forms, form_problems = _forms_of_layers(project, catalog)
+            forms, form_problems = forms_of_layers(project, catalog)
+        if not _errors(form_problems):  # 7. every rule one record shows: enforced by each checker, or why not
+            with run.stage("validate"):  # (forms with errors would only add noise)
+                form_problems += matrix_problems(catalog, forms)
     return Checked(catalog, problems + form_problems, tuple(cases), tuple(forms), findings)
 
 
@@ -142,7 +146,7 @@ def _verdicts(cases: list, audited: list, catalog: Catalog, icd, day: dt.date) -
             {case.id: a.findings for case, a in zip(cases, audited) if a.findings})
 
 
-def _forms_of_layers(project: Project, catalog: Catalog) -> tuple[list, list[Problem]]:
+def forms_of_layers(project: Project, catalog: Catalog) -> tuple[list, list[Problem]]:
     """Each layer's forms, merged by id; still one form per document type across layers."""
     layers, problems = [], []
     for i, layer in enumerate(project.layers):

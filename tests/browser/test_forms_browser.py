@@ -137,10 +137,14 @@ def fill(page, values: dict) -> None:
 
 
 def fill_everything(page) -> dict:
-    values = {}
-    for i, info in enumerate(control_info(page)):
+    values, infos = {}, control_info(page)
+    for i, info in enumerate(infos):
         if not info["readonly"]:
             values[info["name"]] = value_for(info, i)
+    typed = [v for n, v in values.items() if n.startswith("diagnoses.") and n.endswith(".icd10")]
+    for info in infos:  # a pointer names one of the diagnoses typed above
+        if info["pointer"] and typed:
+            values[info["name"]] = typed[0]
     fill(page, values)
     return values
 
@@ -383,6 +387,12 @@ def status_items(page) -> list[str]:
     return page.eval_on_selector_all("form.mf-form .mf-status li", "ls => ls.map(l => l.textContent)")
 
 
+def rules_listed(page) -> set[tuple[str, str]]:
+    """(rule id, place) of every gap the check lists: each finding carries the catalog rule it breaks."""
+    return {tuple(x) for x in page.eval_on_selector_all(
+        "form.mf-form .mf-status li", "ls => ls.map(l => [l.dataset.rule, l.dataset.place])")}
+
+
 def run_check(page, expect: str) -> list[str]:
     page.click("form.mf-form [data-action=check]")
     status(page).filter(has_text=expect).wait_for()
@@ -407,7 +417,7 @@ def test_empty_form_lists_each_gap_once(page, guard, catalog, forms, form_id):
             # Documented only by optional fields (or computed ones): named once, on its own line.
             computed_from_listed = any(e.id in f.covers and f.based_on and form.field(f.based_on).required
                                        for f in form.fields())
-            lines = [i for i in items if i == f"Required in a {doc_type.name}: {e.name}"]
+            lines = [i for i in items if i == f"Required in a {doc_type.name}: {e.name} [{e.id}]"]
             assert len(lines) == (0 if computed_from_listed else 1), (e.id, items)
     assert len(items) <= len(required) + len(catalog.elements)
     for f in required:
@@ -439,14 +449,20 @@ def test_the_check_catches_what_an_auditor_would(page, guard):
     ctl(page, "group_size").fill("3")                    # group work billed as one-on-one codes
     items = run_check(page, "gaps:")
     joined = "\n".join(items)
-    assert "Total session minutes (40) is less than total timed minutes (47)" in joined
+    ruled = rules_listed(page)
+    assert ("Total session minutes: element 'total-session-minutes'" in joined
+            and "expected the session minutes to include every minute logged (47), found 40" in joined)
     assert "Minutes and units per code, row 2: For diagnosis (ICD-10-CM) is missing" in joined
-    assert "M54.5 is a header, not billable in FY2026; use M54.50, M54.51 or M54.59" in joined
-    assert "ZZZ is not an ICD-10-CM code (FY2026 code set)" in joined
-    assert "4 units billed, but the CMS 8-minute rule allows 3 units for 47 timed minutes" in joined
-    assert "3 clients at once is group work" in joined
+    assert ("Diagnoses (from the referral), row 1: rule 'billable-icd10-leaf'" in joined and "found header 'M54.5', "
+            "which is not billable; use one of: M54.50, M54.51, M54.59" in joined)
+    assert "found 'ZZZ', which is not in the code set" in joined
+    assert "over-billed: expected 3 units (97110 24 min + 97112 23 min; 47 timed minutes" in joined
+    assert "expected a group code for 3 clients trained at once, found one-on-one code 97110" in joined
     # The row that still points at M17.11 now names a code that is no longer on the referral list.
-    assert "row 1: M17.11 is not one of the diagnoses from the referral" in joined
+    assert "Minutes and units per code, row 1: element 'icd10-link-per-cpt'" in joined and "found 'M17.11'" in joined
+    assert {("total-session-minutes", "field:session_minutes"), ("billable-icd10-leaf", "diagnosis:A"),
+            ("billable-icd10-leaf", "diagnosis:B"), ("cms-8-minute-rule", "record"), ("one-on-one-vs-group", "line:1"),
+            ("one-on-one-vs-group", "line:2"), ("icd10-link-per-cpt", "line:1")} <= ruled
     assert len(items) == len(set(items))
     page.locator("#mf-diagnoses\\.0\\.icd10\\.icd").filter(has_text="M54.50").wait_for()
     assert guard.problems() == []

@@ -94,27 +94,122 @@ def response(page) -> dict:
 
 
 SESSIONS = [
-    {"97110": 33, "97530": 7},            # CMS example: 40 min -> 3 units; per code 2 + 0
-    {"97112": 24, "97110": 23},           # 47 min -> 3 units; per code 2 + 2
-    {"97110": 10, "97112": 10},           # CMS 1, per code 2
+    [("97110", 33), ("97530", 7)],                 # CMS example: 40 min -> 3 units; per code 2 + 0
+    [("97112", 24), ("97110", 23)],                # 47 min -> 3 units; per code 2 + 2
+    [("97110", 10), ("97112", 10)],                # CMS 1, per code 2
+    [("97110", 5), ("97110", 5)],                  # one code on two rows: 10 minutes of it, 1 unit either way
+    [("97110", 5), ("97112", 6), ("97110", 4)],    # per code: 97110 9 min -> 1, 97112 6 -> 0; CMS 15 -> 1
+    [("97530", 20), ("97530", 20), ("97112", 9)],  # per code 97530 40 min -> 3, 97112 -> 1
 ]
+UNTIMED = [
+    [("97150", 30), ("97110", 10)],                # an untimed code in scope: one unit, its minutes not pooled
+    [("97150", 5), ("97150", 5), ("97112", 23)],
+]
+
+
+def _in_scope(catalog, code: str):
+    """The catalog with `code` a code a MedExPRO may bill (an untimed one, for 97150)."""
+    import dataclasses
+    return dataclasses.replace(catalog, cpt_codes=tuple(dataclasses.replace(c, in_scope=True, scope_reason="")
+                                                        if c.code == code else c for c in catalog.cpt_codes))
+
+
+def _visit_values(rule: str, visit) -> dict:
+    values = {"client_name": "Alex Example", "unit_rule": rule, "diagnoses.0.icd10": "M17.11"}
+    for r, (code, minutes) in enumerate(visit):
+        values.update({f"minutes.{r}.cpt": code, f"minutes.{r}.minutes": str(minutes),
+                       f"minutes.{r}.units": "1", f"minutes.{r}.icd10": "M17.11"})
+    return values
+
+
+def _engine(catalog, visit, rule):
+    from metdocs.rules.audit.records import billable_minutes, book
+    rows = [{"cpt": c, "minutes": m} for c, m in visit]
+    minutes = billable_minutes(rows, book(catalog, 30))
+    return allocate(minutes, catalog.is_timed, rule)
 
 
 @pytest.mark.parametrize("rule", ["cms", "ama"])
 def test_session_log_units_and_totals(page, context, harness, forms, catalog, rule):
+    """LHC-Forms works out the units the engine does: a code on several rows counts once, summed,
+    and an untimed code a MedExPRO may bill is one unit (catalog with 97150 in scope)."""
     guard = install_guard(context, page, (harness,))
     form = forms["session-log"]
-    q = questionnaire(form, catalog)
-    for visit in SESSIONS:
-        values = {"client_name": "Alex Example", "unit_rule": rule, "diagnoses.0.icd10": "M17.11"}
-        for r, (code, minutes) in enumerate(visit.items()):
-            values.update({f"minutes.{r}.cpt": code, f"minutes.{r}.minutes": str(minutes),
-                           f"minutes.{r}.units": "1", f"minutes.{r}.icd10": "M17.11"})
-        render(page, harness, q, questionnaire_response(form, catalog, values))
-        want = allocate(visit, catalog.is_timed, rule)
-        assert computed(page, "total_timed_minutes") == [want.total_timed_minutes], visit
-        assert computed(page, "units_allowed") == [want.total_units], (rule, visit)
-        assert computed(page, "units_billed") == [len(visit)], visit
+    for cat, visits in ((catalog, SESSIONS), (_in_scope(catalog, "97150"), UNTIMED)):
+        q = questionnaire(form, cat)
+        for visit in visits:
+            render(page, harness, q, questionnaire_response(form, cat, _visit_values(rule, visit)))
+            want = _engine(cat, visit, rule)
+            timed = sum(m for c, m in visit if cat.is_timed(c))
+            assert computed(page, "total_timed_minutes") == [timed], visit
+            assert computed(page, "units_allowed") == [want.total_units], (rule, visit)
+            assert computed(page, "units_billed") == [len(visit)], visit
+    assert guard.problems() == []
+
+
+def _constraints(q: dict) -> dict:
+    return {next(e["valueId"] for e in c["extension"] if e["url"] == "key"):
+            next(e["valueString"] for e in c["extension"] if e["url"] == "expression")
+            for c in q.get("extension", []) if c["url"].endswith("questionnaire-constraint")}
+
+
+def _holds(page, qr: dict, expression: str) -> bool:
+    got = page.evaluate("""([qr, e]) => LForms.FHIR.R4.fhirpath.evaluate(qr, e, {resource: qr},
+                                                                         LForms.FHIR.R4.fhirpathModel)""", [qr, expression])
+    return got == [True]
+
+
+SESSION_BREAKS = {
+    # constraint key -> values that break it (on top of a sound session log)
+    "no-gp-modifier": {"minutes.0.modifiers": "59 GP"},
+    "one-on-one-vs-group": {"group_size": "3"},
+    "session-start-stop": {"end_time": "08:30"},
+    "total-session-minutes": {"total_minutes": "30"},
+    "reassess-every-30-days": {"last_assessment_date": "2026-01-15"},
+    "icd10-link-per-cpt": {"minutes.1.icd10": "Z99.89"},
+    "medexpro-codes-only": {"minutes.1.cpt": "97140"},
+    "cms-8-minute-rule": {"minutes.0.units": "3"},
+    "ama-midpoint-rule": {"unit_rule": "ama", "minutes.1.units": "1"},
+}
+REPORT_BREAKS = {
+    "reassess-every-30-days": {"last_assessment_date": "2026-02-13"},
+    "progress-report-content": {"measures.1.current": ""},
+}
+
+
+def test_questionnaires_carry_the_rules_fhirpath_can_say(page, context, harness, forms, catalog):
+    """SDC questionnaire-constraints, one per rule, keyed by its catalog id: each holds for a sound
+    record and fails for a record breaking its rule, evaluated by LHC-Forms' own FHIRPath engine."""
+    from metdocs.forms.fhir.expressions import QUESTIONNAIRE_RULES
+    guard = install_guard(context, page, (harness,))
+    page.goto(harness, wait_until="load")
+    page.wait_for_function("window.LForms && LForms.FHIR && LForms.FHIR.R4 && LForms.FHIR.R4.fhirpath")
+    sound = {
+        "session-log": {"client_name": "Alex Example", "session_date": "2026-03-02", "start_time": "09:00",
+                        "end_time": "09:55", "group_size": "1", "unit_rule": "cms", "last_assessment_date": "2026-02-20",
+                        "diagnoses.0.icd10": "M17.11", "diagnoses.1.icd10": "R26.81",
+                        "minutes.0.cpt": "97110", "minutes.0.minutes": "24", "minutes.0.units": "2",
+                        "minutes.0.icd10": "M17.11", "minutes.1.cpt": "97112", "minutes.1.minutes": "23",
+                        "minutes.1.units": "1", "minutes.1.icd10": "R26.81", "total_minutes": "50"},
+        "progress-report": {"client_name": "Alex Example", "measured_date": "2026-03-30",
+                            "last_assessment_date": "2026-03-02", "period_start": "2026-03-02",
+                            "period_end": "2026-03-30", "report_date": "2026-03-31",
+                            "measures.0.measure": "tug", "measures.0.baseline": "14", "measures.0.current": "11.5",
+                            "measures.1.measure": "berg", "measures.1.baseline": "44", "measures.1.current": "48"},
+    }
+    for form_id, breaks in (("session-log", SESSION_BREAKS), ("progress-report", REPORT_BREAKS)):
+        form = forms[form_id]
+        q = questionnaire(form, catalog)
+        rules = _constraints(q)
+        assert set(rules) == set(breaks) and set(rules) <= set(QUESTIONNAIRE_RULES[form_id]), form_id
+        good = questionnaire_response(form, catalog, sound[form_id])
+        for key, expression in rules.items():
+            assert _holds(page, good, expression), (form_id, key)
+        for key, change in breaks.items():
+            bad = questionnaire_response(form, catalog, {**sound[form_id], **change})
+            assert not _holds(page, bad, rules[key]), (form_id, key, change)
+            others = [k for k in rules if k != key and not _holds(page, bad, rules[k])]
+            assert key not in others
     assert guard.problems() == []
 
 

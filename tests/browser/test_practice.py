@@ -58,10 +58,11 @@ def engine():
             continue
         found = case_findings(case, checked.catalog, code_set())
         facts = prose.facts(case, checked.catalog)
-        drills[case.id] = (case, [{"rule": b.rule, "session": b.session,
+        drills[case.id] = (case, [{"rule": b.rule, "session": b.session, "line": b.line,
+                                   "place": (f"{b.session}/{b.line}" if b.line else b.session) or "@case",
                                    "lesson": " ".join(prose.fill(b.note, facts).split()),
                                    "findings": [f.problem.message for f in found
-                                                if f.problem.rule == b.rule and f.session == b.session]}
+                                                if (f.problem.rule, f.place) == (b.rule, (b.session, b.line))]}
                                   for b in case.expected_breaches])
     return checked, drills, builder_data(checked.catalog)
 
@@ -86,12 +87,14 @@ def _check(page) -> int:
     return int(page.get_attribute("[data-metdocs-drill]", "data-score"))
 
 
-def _place(case, session: str | None, on_line: bool) -> str:
-    """Where to mark a fault: the case, the session, or (on_line) the session's first claim line."""
-    if session is None:
-        return "@case"
-    s = next(s for s in case.sessions if s.id == session)
-    return f"{session}/1" if on_line and s.claim else session
+def _elsewhere(case, k: dict) -> str | None:
+    """A place in the same session that is not where the audit names fault `k` (None if there is none)."""
+    if k["session"] is None:
+        return None
+    s = next(s for s in case.sessions if s.id == k["session"])
+    places = [s.id, *(f"{s.id}/{i}" for i in range(1, len(s.claim) + 1))]
+    kind = "line" if k["line"] else "session"
+    return next((p for p in places if p != k["place"] and ("/" in p) == (kind == "line")), None)
 
 
 def _text(page, selector: str) -> list[str]:
@@ -100,8 +103,7 @@ def _text(page, selector: str) -> list[str]:
 
 def _item(page, part: str, k: dict) -> str:
     """The text of the result item for declared fault `k` in the right or missed list."""
-    place = k["session"] or "@case"
-    item = f".metdocs-drill__{part} > li[data-rule='{k['rule']}'][data-place='{place}']"
+    item = f".metdocs-drill__{part} > li[data-rule='{k['rule']}'][data-place='{k['place']}']"
     return " ".join(page.inner_text(item).split())
 
 
@@ -123,9 +125,9 @@ def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, w
     _open_drill(page, where, DRILL)
     assert _stored(page)["drills"] == {}
 
-    # Right: every declared fault, half of them marked on a claim line of the session.
-    for i, k in enumerate(key):
-        _mark(page, _place(case, k["session"], on_line=i % 2 == 0), k["rule"])
+    # Right: every declared fault, each at the place the audit names it.
+    for k in key:
+        _mark(page, k["place"], k["rule"])
     assert _check(page) == 100
     right = _text(page, ".metdocs-drill__right > li")
     assert len(right) == len(key)
@@ -140,9 +142,9 @@ def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, w
     # Wrong: one fault found, one flagged where the audit finds nothing, the rest missed.
     page.click("text=Start again")
     page.wait_for_selector("p.metdocs-drill__none:not([hidden])")
-    _mark(page, _place(case, key[0]["session"], on_line=False), key[0]["rule"])
-    assert not any(k["rule"] == "home-program" for k in key)
-    _mark(page, case.sessions[0].id, "home-program")  # a rule the audit finds broken nowhere here
+    _mark(page, key[0]["place"], key[0]["rule"])
+    assert not any(k["rule"] == "own-services-own-npi" for k in key)
+    _mark(page, case.sessions[0].id, "own-services-own-npi")  # a rule the audit finds broken nowhere here
     score = _check(page)
     assert score == percent(1, len(key) + 1)
     assert len(_text(page, ".metdocs-drill__right > li")) == 1
@@ -186,7 +188,7 @@ def test_every_drill_can_be_completed_right(page, guard, site, engine):
         page.goto(f"/drills/{drill_id}/", wait_until="load")
         page.wait_for_selector("[data-metdocs-drill][data-ready]")
         for k in key:
-            _mark(page, _place(case, k["session"], on_line=False), k["rule"])
+            _mark(page, k["place"], k["rule"])
         assert _check(page) == 100, drill_id
     assert sorted(_stored(page)["drills"]) == sorted(drills)
     assert guard.problems() == []
@@ -214,7 +216,7 @@ def test_a_drill_by_keyboard_alone(page, guard, site, engine):
     page.focus("#dq-place")  # the start; from here on only keys
     for k in key:
         assert _focused(page) == "dq-place"
-        _choose(page, "#dq-place", _place(case, k["session"], on_line=True))
+        _choose(page, "#dq-place", k["place"])
         page.keyboard.press("Tab")
         assert _focused(page) == "dq-rule"
         _choose(page, "#dq-rule", k["rule"])
@@ -246,7 +248,7 @@ def test_printing_a_drill_shows_the_answers_and_score_not_the_controls(page, gua
     page.goto("/drills/drill-units-over-minutes/", wait_until="load")
     page.wait_for_selector("[data-metdocs-drill][data-ready]")
     for k in key:
-        _mark(page, _place(case, k["session"], on_line=False), k["rule"])
+        _mark(page, k["place"], k["rule"])
     _check(page)
     page.emulate_media(media="print")
     shown = page.evaluate("""() => Object.fromEntries(['.metdocs-drill__add', '.metdocs-drill__buttons',
@@ -286,7 +288,11 @@ def _open_exercise(page, where: Where, seed: int, rule: str | None) -> None:
 def _fill(page, ex: dict, given: dict) -> None:
     for c in ex["codes"]:
         value = given["units"].get(c["code"])
-        page.fill(f"#cb-units-{c['code']}", "" if value is None else str(value))
+        if c["in_scope"]:  # a code a MedExPRO may not bill has no units box
+            page.fill(f"#cb-units-{c['code']}", "" if value is None else str(value))
+        else:
+            assert page.locator(f"#cb-units-{c['code']}").count() == 0
+            assert "may not bill this code" in page.inner_text(f"[data-unbillable='{c['code']}']")
         for d in ex["diagnoses"]:
             ticked = d["pointer"] in given["pointers"].get(c["code"], [])
             page.set_checked(f"#cb-ptr-{c['code']}-{d['pointer']}", ticked)
@@ -307,6 +313,12 @@ def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
     _, _, data = engine
     rnd = random.Random(42)
     runs = [(42, None), (1, "cms"), (1, "ama"), (7, None), (13, None), (16, "cms")]
+    # and visits that cannot be billed: an out-of-scope code (one untimed), GP, a group, a Medicare plan
+    for problem in ("scope-code", "gp-modifier", "group", "payer"):
+        runs.append((next(s for s in range(200) if generate(data, s)["answer"]["billable"] == problem), None))
+    untimed = next(s for s in range(2000) if any(not c["in_scope"] and c["code"] in ("97150", "97161", "97164")
+                                                 for c in generate(data, s)["codes"]))
+    runs.append((untimed, None))
     for seed, rule in runs:
         ex = generate(data, seed, rule)
         _open_exercise(page, where, seed, rule)
@@ -319,9 +331,11 @@ def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
         _fill(page, ex, right)
         assert _submit_claim(page)["score"] == 100
         assert ex["explain"]["billable"] in " ".join(page.inner_text("[data-step='billable']").split())
+        if ex["explain"]["rule"]:  # the rule the rulebook found, by its id, with a link to it
+            assert f"rule '{ex['explain']['rule']}'" in page.inner_text("[data-step='billable']")
         for _ in range(2):
             letters_ = [d["pointer"] for d in ex["diagnoses"]]
-            given = {"units": {c["code"]: rnd.choice([ex["answer"]["units"][c["code"]], rnd.randint(0, 5), None])
+            given = {"units": {c["code"]: rnd.choice([ex["answer"]["units"].get(c["code"]), rnd.randint(0, 5), None])
                                for c in ex["codes"]},
                      "pointers": {c["code"]: rnd.sample(letters_, rnd.randint(0, len(letters_))) for c in ex["codes"]},
                      "billable": rnd.choice(["yes", *PROBLEMS, "no-units"])}
@@ -332,6 +346,9 @@ def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
             assert got["steps"] == ([["units", str(u["ok"]).lower()] for u in want["units"]]
                                     + [["pointers", str(p["ok"]).lower()] for p in want["pointers"]]
                                     + [["billable", str(want["billable"]["ok"]).lower()]])
+            said = " ".join(page.inner_text("[data-step='billable']").split())
+            # A wrong answer names the right one; the explanation quotes the rule the rulebook found.
+            assert (f"The right answer is “{want['billable']['label']}”." in said) == (not want["billable"]["ok"])
         saved = _stored(page)["claims"][f"{seed}:{ex['rule']}"]
         assert saved["seed"] == seed and saved["score"] == want["score"]
     _accessible(page)
@@ -354,7 +371,7 @@ def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, e
     assert "seed=42" in page.url
     assert _focused(page) == "cb-exercise"
     ex = generate(data, 42)
-    for c in ex["codes"]:
+    for c in (c for c in ex["codes"] if c["in_scope"]):
         page.keyboard.press("Tab")
         assert _focused(page) == f"cb-units-{c['code']}"
         page.keyboard.type(str(ex["answer"]["units"][c["code"]]))
@@ -382,4 +399,30 @@ def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, e
     assert page.evaluate("getComputedStyle(document.querySelector('.metdocs-claims__answer')).display") != "none"
     assert page.input_value(f"#cb-units-{ex['codes'][0]['code']}") == str(ex["answer"]["units"][ex["codes"][0]["code"]])
     assert "100%" in page.inner_text(".metdocs-claims__summary")
+    assert guard.problems() == []
+
+
+def test_a_drill_offers_the_rules_of_each_place_and_credits_only_the_place_the_audit_names(page, guard, site, engine):
+    """Parkinson's drill: s3's line 2 points at a letter the referral lacks, line 1 is fine."""
+    from metdocs.rules.audit.core import reported_at
+    _, drills, _ = engine
+    case, key = drills["drill-parkinson-header-code"]
+    page.goto("/drills/drill-parkinson-header-code/", wait_until="load")
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    offered = {}
+    for place, kind in (("@case", "case"), ("s3", "session"), ("s3/1", "line")):
+        page.select_option("#dq-place", place)
+        offered[kind] = set(page.eval_on_selector_all("#dq-rule option", "os => os.map(o => o.value)")) - {""}
+        assert offered[kind] and all(kind in reported_at(r) for r in offered[kind]), (kind, offered[kind])
+    assert "icd10-link-per-cpt" in offered["line"] and "icd10-link-per-cpt" not in offered["session"]
+    assert "home-program" in offered["case"] and "home-program" not in offered["line"]
+    assert not {"daily-note-content", "cms-unit-table"} & set().union(*offered.values())
+    for k in key:
+        if k["rule"] != "icd10-link-per-cpt":
+            _mark(page, k["place"], k["rule"])
+    _mark(page, "s3/1", "icd10-link-per-cpt")  # the right rule on the wrong line
+    assert _check(page) < 100
+    wrong = _text(page, ".metdocs-drill__wrong > li")
+    assert len(wrong) == 1 and "s3/2" not in wrong[0] and "finds no breach of this rule there" in wrong[0]
+    assert page.locator(".metdocs-drill__missed > li[data-rule='icd10-link-per-cpt'][data-place='s3/2']").count() == 1
     assert guard.problems() == []

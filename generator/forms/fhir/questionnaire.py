@@ -59,7 +59,7 @@ from html import escape
 
 from metdocs.forms.definition import CPT_NOTICE, DISCLAIMER, Column, Form, FormField, choice_options
 from metdocs.catalog.model import Catalog
-from metdocs.forms.fhir.expressions import answers, calculation, quoted, value_expression
+from metdocs.forms.fhir.expressions import answers, calculation, constraints, quoted, value_expression
 
 BASE_URL = "https://metdocs.example.org/fhir"
 """Canonical base; Questionnaire urls are `<BASE_URL>/Questionnaire/<form-id>`."""
@@ -97,6 +97,7 @@ SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-"
 CALCULATED = SDC + "calculatedExpression"
 ANSWER_EXPRESSION = SDC + "answerExpression"
 VARIABLE = "http://hl7.org/fhir/StructureDefinition/variable"
+CONSTRAINT = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 UNIT_OPTION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption"
 
@@ -288,6 +289,12 @@ def questionnaire(form: Form, catalog: Catalog) -> dict:
     }
     if form.date:
         q["date"] = form.date.isoformat()
+    rules = constraints(form, catalog)
+    if rules:  # the record-level rules FHIRPath can say, each under its catalog rule id
+        q["extension"] = [{"url": CONSTRAINT, "extension": [
+            {"url": "key", "valueId": c["key"]}, {"url": "severity", "valueCode": c["severity"]},
+            {"url": "human", "valueString": c["human"]},
+            {"url": "expression", "valueString": c["expression"]}]} for c in rules]
     bad = sorted({t for t in _types(items) if t not in R4_ITEM_TYPES})
     if bad:
         raise ValueError(f"expected FHIR R4 item types, found {', '.join(bad)}")

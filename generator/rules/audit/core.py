@@ -29,13 +29,14 @@ from metdocs.catalog.model import Catalog
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
 from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral
-from metdocs.rules.audit.claims import check_claims, check_units
-from metdocs.rules.audit.schedule import check_future, check_ordering, check_reassessments, check_reports
+from metdocs.rules.audit.claims import check_reports, check_sessions
+from metdocs.rules.audit.records import RECORD_RULES
+from metdocs.rules.audit.schedule import check_future, check_ordering
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
-                                        check_precautions, check_prose, check_signers, check_words)
-# Re-exported, as they were defined here before the split: pages/casepages.py imports UNIT_RULES
-# (and SESSION_LOG, which `enforcement` uses too) from here, tests/test_claimbuilder.py EVAL_OR_MANUAL.
-from metdocs.rules.audit.claims import EVAL_OR_MANUAL, UNIT_RULES  # noqa: F401
+                                        check_precautions, check_prose, check_words)
+# Re-exported, as it was defined here before the split: pages/casepages.py imports UNIT_RULES
+# (and SESSION_LOG, which `enforcement` uses too) from here.
+from metdocs.rules.audit.claims import UNIT_RULES  # noqa: F401
 
 ENFORCED: dict[str, str] = {
     "written-referral-required": "a written referral is on file, gives at least one diagnosis, and no billed "
@@ -43,24 +44,25 @@ ENFORCED: dict[str, str] = {
     "referrer-may-refer": "the referrer's credential is MD, DO or DPM, or NP/PA with MD/DO supervision",
     "billable-icd10-leaf": "every referral code is a billable leaf of the ICD-10-CM code set; dates of service "
                            "outside the code set's fiscal year are flagged (warning)",
-    "icd10-link-each-cpt": "every claim line points at a referral diagnosis; a pairing the catalog does not list "
-                           "is a warning",
     "private-payers-only": "the payer is not Medicare or Medicaid, including Medicare Advantage and Medicaid "
                            "managed care",
     "verify-payer-before-billing": "the plan was verified (benefits, provider type, credentialing) before the "
                                    "first billed session",
-    "own-services-own-npi": "every billed session was given and signed by the MedExPRO",
+    "own-services-own-npi": "every billed session was given and signed by the MedExPRO (the credential the log "
+                            "gives)",
     "no-gp-modifier": "no claim line carries the GP modifier",
-    "no-eval-or-manual-therapy-codes": "no claim line bills 97161-97164 or 97140",
+    "medexpro-codes-only": "no claim line bills a code the catalog marks out of scope, or one it does not list; "
+                           "the finding gives the code's reason (group, gait training, evaluation, manual therapy, "
+                           "self-care, physical performance test ...)",
     "one-on-one-vs-group": "no one-on-one code is billed for a session with more than one client",
-    "cms-8-minute-rule": "units billed equal the units of the pooled timed minutes (CMS-rule payers)",
-    "cms-unit-table": "the units engine converts pooled minutes with this table; a wrong total is reported "
-                      "under cms-8-minute-rule",
+    "cms-8-minute-rule": "units billed for timed codes equal the units of their pooled minutes by the CMS unit "
+                         "table (CMS-rule payers); only the codes a MedExPRO may bill count",
     "cms-unit-split": "the day's units are shared by full 15-minute blocks, then the largest leftovers",
     "ama-midpoint-rule": "units billed equal each code's own units (per-code payers)",
-    "untimed-one-unit": "an untimed code is one unit whatever its minutes (checked with the units)",
+    "untimed-one-unit": "an untimed code a MedExPRO may bill is billed as one unit whatever its minutes",
     "baseline-before-billing": "no session is billed before the baseline assessment",
-    "reassess-every-30-days": "reassessments at most 30 days apart, and no billing while one is overdue",
+    "reassess-every-30-days": "reassessments at most 30 days apart, a saved due date 30 days after the measures, "
+                              "and no billing while one is overdue",
     "progress-report-content": "each reassessment has a progress report with its period, date written (not "
                                "before the period ends), recipient, and every baseline measure re-tested",
     "measurable-improvement": "each reassessment improves at least one baseline measure; 'meaningful' means "
@@ -73,11 +75,35 @@ ENFORCED: dict[str, str] = {
     "fall-prevention-dose": "with a fall-risk diagnosis, balance-challenging exercise of at least 3 hours a "
                             "week, supervised plus home",
     "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
-    "daily-note-content": "every session log shows the session-log elements (see the elements below)",
+    "daily-note-content": "through the session-log elements below, each reported under its own id",
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
 }
 """Catalog rule id -> what `metdocs check` verifies for it. Every other rule must say in the
 catalog (`review:`) why a person has to check it instead (`unenforced`)."""
+
+CASE, SESSION, LINE = "case", "session", "line"
+REPORTED_AT: dict[str, tuple[str, ...]] = {
+    "written-referral-required": (CASE, SESSION), "referrer-may-refer": (CASE,), "billable-icd10-leaf": (CASE,),
+    "private-payers-only": (CASE,), "verify-payer-before-billing": (CASE, SESSION),
+    "own-services-own-npi": (SESSION,), "no-gp-modifier": (LINE,), "medexpro-codes-only": (LINE,),
+    "one-on-one-vs-group": (LINE,), "cms-8-minute-rule": (SESSION,), "cms-unit-split": (SESSION, LINE),
+    "ama-midpoint-rule": (SESSION, LINE), "untimed-one-unit": (SESSION, LINE), "baseline-before-billing": (SESSION,),
+    "reassess-every-30-days": (CASE, SESSION), "progress-report-content": (CASE,), "measurable-improvement": (CASE,),
+    "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
+    "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
+    "plan-of-care-elements": (),
+    # session-log elements: a session's, or one of its claim lines
+    "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
+}
+"""Where the audit can name a breach of each rule (or session-log element; elements not listed are
+the session's): the case as a whole, a session, or one claim line. A drill offers exactly these
+(pages/casepages.py); tests/test_audit.py checks every finding against them. daily-note-content and
+plan-of-care-elements are never reported under their own ids: the elements, and the case format."""
+
+
+def reported_at(rule: str) -> tuple[str, ...]:
+    """Where the audit can name a breach of `rule` (see REPORTED_AT)."""
+    return REPORTED_AT.get(rule, (SESSION,))
 
 
 def unenforced(catalog: Catalog) -> list[Problem]:
@@ -123,9 +149,8 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_diagnoses, check_payer, check_claims, check_units, check_ordering,
-          check_reassessments, check_reports, check_improvement, check_elements, check_signers,
-          check_precautions, check_dose, check_words, check_prose, check_future)
+CHECKS = (check_referral, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
+          check_improvement, check_elements, check_precautions, check_dose, check_words, check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 
@@ -190,20 +215,19 @@ def _reconcile(case: Case, found: list[Finding], catalog: Catalog | None = None)
     breaches = [f for f in found if f.problem.rule]
     if not case.expected_breaches:
         return out + [f.problem for f in breaches]
-    have = {(f.problem.rule, f.session) for f in breaches}
-    declared = {(b.rule, b.session) for b in case.expected_breaches}
+    have = {(f.problem.rule, f.session, f.line) for f in breaches}
+    declared = {(b.rule, b.session, b.line) for b in case.expected_breaches}
     unknown = _unknown_declared(case, catalog)
     out += unknown.values()
     for b in case.expected_breaches:
-        if (b.rule, b.session) not in have and b.rule not in unknown:
-            where = f" in session '{b.session}'" if b.session else ""
-            out.append(Problem(b.where, f"declared breach {b.rule}{where} was not found; fix the case or "
-                               "remove the declaration", rule=b.rule))
+        if (b.rule, b.session, b.line) not in have and b.rule not in unknown:
+            out.append(Problem(b.where, f"declared breach {b.rule}{_at(b.session, b.line)} was not found; fix "
+                               "the case or remove the declaration", rule=b.rule))
     for f in breaches:
-        if (f.problem.rule, f.session) not in declared:
-            where = f" in session '{f.session}'" if f.session else ""
-            out.append(Problem(f.problem.where, f"found breach {f.problem.rule}{where} that the case does not "
-                               f"declare: {f.problem.message}", rule=f.problem.rule))
+        if (f.problem.rule, f.session, f.line) not in declared:
+            out.append(Problem(f.problem.where, f"found breach {f.problem.rule}{_at(f.session, f.line)} that the "
+                               f"case does not declare (declare it with rule, session and line): "
+                               f"{f.problem.message}", rule=f.problem.rule))
     return out
 
 
@@ -220,3 +244,9 @@ def _unknown_declared(case: Case, catalog: Catalog | None) -> dict[str, Problem]
                                                       f"expected_breaches, found '{b.rule}', which is neither"
                                                       f"{did_you_mean(b.rule, known)}")
     return out
+
+
+def _at(session: str | None, line: int | None) -> str:
+    if session is None:
+        return ""
+    return f" in session '{session}'" + (f" on claim line {line}" if line else "")

@@ -21,6 +21,13 @@ class _Finding:
     problem: Problem
     session: str | None
     """Session id the breach belongs to, or None for case-level breaches."""
+    line: int | None = None
+    """The claim line of that session the breach is on (1 = the first), or None."""
+
+    @property
+    def place(self) -> tuple[str | None, int | None]:
+        """Where the audit names it: (session, claim line); (None, None) is the case as a whole."""
+        return self.session, self.line
 
 
 Finding = _Finding
@@ -36,9 +43,13 @@ class Context:
 
     def breach(self, where: Location, rule: str, text: str, session: Session | None = None,
                severity: str = "error") -> None:
-        """Record a breach of catalog rule `rule`; `text` says what was expected and found."""
-        self.found.append(Finding(Problem(where, f"{self.cite(rule)}: {text}", severity, rule),
-                                  session.id if session else None))
+        """Record a breach of catalog rule `rule`; `text` says what was expected and found. A breach
+        at one of the session's claim lines is placed on that line."""
+        line = next((i for i, ln in enumerate(session.claim, 1) if ln.where == where), None) if session else None
+        found = Finding(Problem(where, f"{self.cite(rule)}: {text}", severity, rule),
+                        session.id if session else None, line)
+        if found not in self.found:  # a case-level fact seen from several records is one finding
+            self.found.append(found)
 
     def other(self, where: Location, text: str, severity: str = "error") -> None:
         """Record a problem that is not a rule breach (always reported)."""

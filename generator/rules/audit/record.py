@@ -4,7 +4,6 @@ Rules enforced:
 - measurable-improvement (`check_improvement`);
 - daily-note-content (`check_elements`): each session-log element the catalog requires, cited by
   the element's own id;
-- own-services-own-npi (`check_signers`);
 - condition-precautions (`check_precautions`);
 - home-program, resistance-2-days-a-week, fall-prevention-dose (`check_dose`);
 - avoid-therapy-words (`check_words`).
@@ -65,14 +64,6 @@ def check_elements(ctx: Context) -> None:
                 continue
             found, where = gap if isinstance(gap, tuple) else (gap, missing_at(s, field))
             ctx.breach(where, e.id, f"expected session '{s.id}' to show {e.name} ({field}), found {found}", s)
-
-
-def check_signers(ctx: Context) -> None:
-    for s in ctx.case.sessions:
-        if s.claim and s.signer_credential and s.signer_credential != "MedExPRO":
-            ctx.breach(s.where, "own-services-own-npi", f"expected a billed session given and signed by the "
-                       f"MedExPRO who bills it, found session '{s.id}' signed by a {s.signer_credential}; bill "
-                       "only your own services, under your own NPI", s)
 
 
 def check_precautions(ctx: Context) -> None:

@@ -2,20 +2,18 @@
 
 Rules enforced:
 - written-referral-required, referrer-may-refer (`check_referral`);
-- billable-icd10-leaf (`check_diagnoses`), against the ICD-10-CM code set and its fiscal year;
-- private-payers-only, verify-payer-before-billing (`check_payer`).
+- billable-icd10-leaf (`check_diagnoses`, through records.py), and the code set's fiscal year;
+- private-payers-only (through records.py), verify-payer-before-billing (`check_payer`).
 """
 
 from __future__ import annotations
 
 from metdocs.catalog.icd import fiscal_year_of, fiscal_year_span
+from metdocs.rules.audit import records
+from metdocs.rules.audit.claims import book
 from metdocs.rules.audit.findings import Context
 
-NOT_PRIVATE = {"medicare": "Medicare", "medicaid": "Medicaid",
-               "medicare-advantage": "Medicare Advantage, which is Medicare although a private company runs it",
-               "medicaid-managed-care": "Medicaid managed care, which is Medicaid although a private company "
-                                        "runs it"}
-"""Payer plan types MedExPROs never bill (rule private-payers-only), in words."""
+NOT_PRIVATE = records.NOT_PRIVATE
 MAY_REFER = frozenset({"MD", "DO", "DPM"})
 """Credentials that may write a MET referral on their own (rule referrer-may-refer)."""
 SUPERVISED_REFERRERS = frozenset({"NP", "PA"})
@@ -48,16 +46,12 @@ def check_referral(ctx: Context) -> None:
 
 def check_diagnoses(ctx: Context) -> None:
     year = getattr(ctx.icd, "fiscal_year", None)
-    where_year = f" ({year} code set)" if year else ""
-    for d in ctx.case.referral.diagnoses if ctx.case.referral else ():
-        info = ctx.icd.lookup(d.code)
-        if not info.valid:
-            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
-                       f"'{d.code}', which is not in the code set")
-        elif not info.billable:
-            kids = ", ".join(info.children[:12]) + (" ..." if len(info.children) > 12 else "")
-            ctx.breach(d.where, "billable-icd10-leaf", f"expected a billable ICD-10-CM code{where_year}, found "
-                       f"header '{d.code}' ({info.title}), which is not billable; use one of: {kids}")
+    diagnoses = ctx.case.referral.diagnoses if ctx.case.referral else ()
+    out = records.Findings(book(ctx))
+    records.diagnosis_findings(out, [{"pointer": d.pointer, "code": d.code} for d in diagnoses], ctx.icd)
+    for f in out.found:  # place "diagnosis:X": the referral diagnosis with pointer X
+        d = next(d for d in diagnoses if d.pointer == f["place"].partition(":")[2])
+        ctx.breach(d.where, f["rule"], f["text"], None, f["severity"])
     span = fiscal_year_span(year) if year else None
     if span and ctx.case.referral and ctx.case.referral.diagnoses:
         late = next((s for s in ctx.case.sessions if s.date and not span[0] <= s.date <= span[1]), None)
@@ -71,10 +65,11 @@ def check_diagnoses(ctx: Context) -> None:
 
 def check_payer(ctx: Context) -> None:
     payer = ctx.case.payer
+    out = records.Findings(book(ctx))
+    records.payer_findings(out, payer.type)
+    for f in out.found:
+        ctx.breach(payer.where, f["rule"], f["text"], None, f["severity"])
     if payer.type in NOT_PRIVATE:
-        ctx.breach(payer.where, "private-payers-only",
-                   f"expected a private payer (commercial or self-pay), found {NOT_PRIVATE[payer.type]}; "
-                   "Medicare and Medicaid do not recognise Medical Exercise Professionals")
         return
     if payer.type == "self-pay":
         return

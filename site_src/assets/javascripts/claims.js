@@ -22,6 +22,11 @@
     return require("./units.js"); // node
   }
 
+  function rulebook() {
+    if (root && root.metdocsRulebook) return root.metdocsRulebook;
+    return require("./rulebook.js"); // node
+  }
+
   function mulberry32(seed) {
     var state = seed >>> 0;
     return function () {
@@ -95,17 +100,32 @@
     var names = {};
     data.core.concat(data.out_of_scope).forEach(function (c) { names[c.code] = c; });
     var codes = Object.keys(minutes).sort(cmpStr);
+    var billableCodes = codes.filter(function (c) { return extra === null || c !== extra.code; });
     var diagnoses = picked.map(function (d, k) { return {pointer: LETTERS[k], code: d.code, title: d.title}; });
-    var alloc = units().allocate(minutes, data.timed, unitRule);
+    var billableMinutes = {};
+    billableCodes.forEach(function (c) { billableMinutes[c] = minutes[c]; });
+    var alloc = units().allocate(billableMinutes, data.timed, unitRule);
     var pointers = {};
     codes.forEach(function (c) {
       pointers[c] = diagnoses.filter(function (d, k) { return contains(picked[k].supports, c); })
         .map(function (d) { return d.pointer; });
     });
-    var billable = problem || (alloc.total_units === 0 ? "no-units" : "yes");
-    var reason = data.reasons.filter(function (r) { return r.id === billable; })[0];
-    var said = reason.explain;
-    if (extra !== null) said += " " + extra.code + " (" + extra.name + "): " + extra.scope_note;
+    var modifiers = problem === "gp-modifier" ? ["GP"] : [];
+    var found = engine(data, {minutes: minutes, rule: unitRule, group: group, plan: plan, days: since},
+                       diagnoses, alloc, pointers, modifiers);
+    var errors = found.filter(function (f) { return f.severity === "error"; });
+    var reason = data.reasons.filter(function (r) {
+      return r.rule && errors.some(function (f) { return f.rule === r.rule; });
+    })[0];
+    var said;
+    if (reason === undefined) {
+      var plain = alloc.total_units === 0 ? "no-units" : "yes";
+      reason = data.reasons.filter(function (r) { return r.id === plain; })[0];
+      said = reason.explain;
+    } else {
+      said = "No. The rulebook finds " + errors.filter(function (f) { return f.rule === reason.rule; })[0].message + ".";
+    }
+    if (extra !== null) said += " What to do instead: " + extra.scope_note;
     said += " The last reassessment was " + days(since) + " ago (due at least every " + days(due) + ").";
     var explainPointers = {};
     codes.forEach(function (c) { explainPointers[c] = pointerText(c, diagnoses, pointers[c], shape.max_pointers); });
@@ -113,13 +133,37 @@
       seed: seed, rule: unitRule, rule_name: data.rule_names[unitRule], problem: problem,
       payer: {name: payer, type: plan, plan: data.plan_names[plan]},
       codes: codes.map(function (c) {
-        return {code: c, name: names[c].name, minutes: minutes[c], in_scope: extra === null || c !== extra.code};
+        return {code: c, name: names[c].name, minutes: minutes[c], in_scope: contains(billableCodes, c)};
       }),
       diagnoses: diagnoses, days_since_reassessment: since, reassess_days: due, group_size: group,
-      modifiers: problem === "gp-modifier" ? ["GP"] : [],
-      answer: {units: alloc.units, total_units: alloc.total_units, pointers: pointers, billable: billable},
-      explain: {units: alloc.explanation, pointers: explainPointers, billable: said, rule: reason.rule, url: reason.url}
+      modifiers: modifiers,
+      answer: {units: alloc.units, total_units: alloc.total_units, pointers: pointers, billable: reason.id,
+               billable_label: reason.label},
+      explain: {units: alloc.explanation, pointers: explainPointers, billable: said, rule: reason.rule, url: reason.url,
+                findings: errors.map(function (f) { return f.message; })}
     };
+  }
+
+  /* What the rulebook finds in the visit billed as the answers say (the out-of-scope line with the
+     units its minutes would give). */
+  function engine(data, visit, diagnoses, alloc, pointers, modifiers) {
+    var codes = Object.keys(visit.minutes).sort(cmpStr);
+    var day = Date.parse(data.visit_day + "T00:00:00Z");
+    var record = {
+      kind: "session-log", date: data.visit_day, group_size: visit.group, unit_rule: visit.rule, payer: visit.plan,
+      last_assessment: new Date(day - visit.days * 86400000).toISOString().slice(0, 10),
+      diagnoses: diagnoses.map(function (d) { return {pointer: d.pointer, code: d.code}; }),
+      activities: codes.map(function (c) { return {cpt: c, minutes: visit.minutes[c]}; }),
+      claim: codes.map(function (c) {
+        var m = visit.minutes[c];
+        var u = Object.prototype.hasOwnProperty.call(alloc.units, c) ? alloc.units[c]
+          : contains(data.timed, c) ? (m >= 8 ? Math.floor((m + 7) / 15) : 0) : 1;
+        return {cpt: c, units: u, modifiers: modifiers, pointers: pointers[c]};
+      })
+    };
+    var facts = {};
+    for (var code in data.icd) if (Object.prototype.hasOwnProperty.call(data.icd, code)) facts[code] = data.icd[code];
+    return rulebook().check(record, data.book, rulebook().icdFromFacts(null, facts));
   }
 
   function pointerText(code, diagnoses, letters, most) {
@@ -147,9 +191,11 @@
     var unitItems = [], pointerItems = [];
     exercise.codes.forEach(function (c) {
       var code = c.code;
-      var got = (given.units || {})[code];
-      got = isInt(got) ? got : null;
-      unitItems.push({code: code, expected: answer.units[code], given: got, ok: got === answer.units[code]});
+      if (c.in_scope) { // a code a MedExPRO may not bill has no units to give
+        var got = (given.units || {})[code];
+        got = isInt(got) ? got : null;
+        unitItems.push({code: code, expected: answer.units[code], given: got, ok: got === answer.units[code]});
+      }
       var ticked = (given.pointers || {})[code] || [];
       var chosen = letters.filter(function (x) { return contains(ticked, x); });
       var want = answer.pointers[code];
@@ -158,7 +204,7 @@
       pointerItems.push({code: code, expected: want, given: chosen, ok: ok});
     });
     var said = given.billable || null;
-    var billable = {expected: answer.billable, given: said, ok: said === answer.billable};
+    var billable = {expected: answer.billable, label: answer.billable_label, given: said, ok: said === answer.billable};
     var items = unitItems.concat(pointerItems, [billable]);
     var right = items.filter(function (x) { return x.ok; }).length;
     return {units: unitItems, pointers: pointerItems, billable: billable, right: right, total: items.length,
@@ -267,6 +313,11 @@
     var form = el("form", {"class": "metdocs-claims__answer", novalidate: true});
     var unitsSet = el("fieldset", {}, [el("legend", {text: "Step 1: units per code under the payer's rule"})]);
     ex.codes.forEach(function (c) {
+      if (!c.in_scope) { // no units are asked for a code a MedExPRO may not bill
+        unitsSet.appendChild(el("p", {"class": "metdocs-claims__row", "data-unbillable": c.code,
+          text: c.code + " " + c.name + ": a MedExPRO may not bill this code, so it has no units."}));
+        return;
+      }
       unitsSet.appendChild(el("div", {"class": "metdocs-claims__row"}, [
         el("label", {"for": "cb-units-" + c.code, text: c.code + " " + c.name + ": units"}),
         el("input", {id: "cb-units-" + c.code, type: "number", min: "0", max: "99", step: "1", inputmode: "numeric",
@@ -349,7 +400,8 @@
       };
       var b = result.billable;
       var line = el("p", {"data-step": "billable", "data-ok": String(b.ok)}, [verdict(b.ok),
-        "You answered " + label(b.given) + ". " + ex.explain.billable]);
+        "You answered " + label(b.given) + ". " + (b.ok ? "" : "The right answer is " + label(b.expected) + ". ") +
+        ex.explain.billable]);
       if (ex.explain.url) {
         line.appendChild(document.createTextNode(" "));
         line.appendChild(el("a", {href: ex.explain.url, text: "Read the rule"}));

@@ -1,9 +1,12 @@
 /*
- * metdocs audit drills, interactive: on a drill page the student marks each fault (where it is,
- * and the rule it breaks), checks the audit, and sees what was right, missed and flagged wrongly,
- * each with the audit engine's finding and the lesson. The key is written into the page at build
- * time (casepages._quiz): the drill's declared breaches, which `metdocs check` proves are exactly
- * what the audit finds. The score is saved per drill by progress.js. ES5 syntax.
+ * metdocs audit drills, interactive: on a drill page the student marks each fault (where it is:
+ * the case as a whole, a session or one claim line, and the rule it breaks, from the rules the
+ * audit can report at that kind of place), checks the audit, and sees what was right, missed and
+ * flagged wrongly, each with the audit engine's finding and the lesson. The key is written into
+ * the page at build time (casepages._quiz): the drill's declared breaches, which `metdocs check`
+ * proves are exactly what the audit finds, each at the place the audit names. Its record-level
+ * part is worked out again here from the case's records with rulebook.js, the checker the web
+ * forms and the claim builder share. The score is saved per drill by progress.js. ES5 syntax.
  *
  * grade(data, marks) is pure (node: require("./drills.js").grade).
  */
@@ -11,33 +14,69 @@
   "use strict";
 
   var has = Object.prototype.hasOwnProperty;
+  var CASE_PLACE = "@case";
 
-  /* A claim line ("s2/1") counts for its session ("s2"): faults are graded by rule and session. */
-  function scopeOf(place) {
-    var i = place.indexOf("/");
-    return i < 0 ? place : place.slice(0, i);
+  function rulebook() {
+    if (root && root.metdocsRulebook) return root.metdocsRulebook;
+    return require("./rulebook.js"); // node
+  }
+
+  /* A drill's place for a finding at `place` in the record of `session` (as casepages.drill_place). */
+  function placeOf(session, place) {
+    var kind = place.split(":")[0], at = place.slice(kind.length + 1);
+    if (session === CASE_PLACE || kind === "payer" || kind === "diagnosis" || kind === "report") return CASE_PLACE;
+    return kind === "line" ? session + "/" + at : session;
   }
 
   function percent(part, whole) { return whole ? Math.floor((200 * part + whole) / (2 * whole)) : 0; }
 
   /*
-   * marks: [{place, rule}]. Returns {right: [{mark, key}], missed: [{key}], wrong: [{mark}], total, score}
-   * with key the index in data.key. The score is right / (faults + wrong flags): marking every rule
-   * everywhere cannot score well.
+   * The key as the audit reports it: the build's entries for what no single record shows, and the
+   * rulebook's findings in the case's records, each with the build's lesson for its rule and place.
+   */
+  function auditKey(data) {
+    var key = [], at = {}, meta = {};
+    data.key.forEach(function (k) { meta[k.rule + "\n" + k.place] = k; });
+    data.key.forEach(function (k) {
+      if (k.rulebook) return;
+      at[k.rule + "\n" + k.place] = key.length;
+      key.push(k);
+    });
+    var icd = rulebook().icdFromFacts(data.icd.fy, data.icd.facts);
+    data.records.forEach(function (r) {
+      rulebook().check(r.record, data.book, icd).forEach(function (f) {
+        var place = placeOf(r.place, f.place), id = f.rule + "\n" + place;
+        if (!has.call(at, id)) {
+          var m = has.call(meta, id) ? meta[id] : {title: f.rule, where: place, lesson: ""};
+          at[id] = key.length;
+          key.push({rule: f.rule, place: place, title: m.title, where: m.where, lesson: m.lesson, findings: [],
+                    rulebook: true});
+        }
+        var k = key[at[id]];
+        if (k.findings.indexOf(f.message) < 0) k.findings.push(f.message);
+      });
+    });
+    return key;
+  }
+
+  /*
+   * marks: [{place, rule}]. Returns {key, right: [{mark, key}], missed: [{key}], wrong: [{mark}], total, score}
+   * with key the index in the returned key. A mark counts only at the place the audit names. The
+   * score is right / (faults + wrong flags): marking every rule everywhere cannot score well.
    */
   function grade(data, marks) {
-    var keyed = {}, seen = {}, right = [], wrong = [], missed = [];
-    data.key.forEach(function (k, i) { keyed[k.rule + "\n" + k.place] = i; });
+    var key = auditKey(data), keyed = {}, seen = {}, right = [], wrong = [], missed = [];
+    key.forEach(function (k, i) { keyed[k.rule + "\n" + k.place] = i; });
     marks.forEach(function (m) {
-      var id = m.rule + "\n" + scopeOf(m.place);
+      var id = m.rule + "\n" + m.place;
       if (has.call(seen, id)) return;
       seen[id] = true;
       if (has.call(keyed, id)) right.push({mark: m, key: keyed[id]});
       else wrong.push({mark: m});
     });
-    data.key.forEach(function (k, i) { if (!has.call(seen, k.rule + "\n" + k.place)) missed.push({key: i}); });
-    return {right: right, missed: missed, wrong: wrong, total: data.key.length,
-            score: percent(right.length, data.key.length + wrong.length)};
+    key.forEach(function (k, i) { if (!has.call(seen, k.rule + "\n" + k.place)) missed.push({key: i}); });
+    return {key: key, right: right, missed: missed, wrong: wrong, total: key.length,
+            score: percent(right.length, key.length + wrong.length)};
   }
 
   var api = {grade: grade};
@@ -55,9 +94,11 @@
     var data = JSON.parse(box.getAttribute("data-metdocs-drill"));
     var standards = box.getAttribute("data-standards") || "";
     var progressUrl = box.getAttribute("data-progress") || "";
-    var places = {}, titles = {};
-    data.places.forEach(function (p) { places[p.id] = p.label; });
-    data.rules.forEach(function (g) { g.items.forEach(function (r) { titles[r.id] = r.title; }); });
+    var places = {}, kinds = {}, titles = {};
+    data.places.forEach(function (p) { places[p.id] = p.label; kinds[p.id] = p.kind; });
+    for (var kind in data.rules) {
+      if (has.call(data.rules, kind)) data.rules[kind].forEach(function (r) { titles[r.id] = r.title; });
+    }
     var marks = [];
 
     var placeSelect = el("select", {id: "dq-place"});
@@ -67,10 +108,19 @@
       if (!groups[p.group]) placeSelect.appendChild(groups[p.group] = el("optgroup", {label: p.group}));
       groups[p.group].appendChild(el("option", {value: p.id, text: p.option}));
     });
-    var ruleSelect = el("select", {id: "dq-rule"}, [el("option", {value: "", text: "Choose a rule"})].concat(
-      data.rules.map(function (g) {
-        return el("optgroup", {label: g.group}, g.items.map(function (r) { return el("option", {value: r.id, text: r.title}); }));
-      })));
+    var ruleSelect = el("select", {id: "dq-rule"});
+    // Only the rules the audit can report at the kind of place chosen: a case, a session or a claim line.
+    function offerRules() {
+      var keep = ruleSelect.value;
+      ruleSelect.textContent = "";
+      ruleSelect.appendChild(el("option", {value: "", text: "Choose a rule"}));
+      (data.rules[kinds[placeSelect.value]] || []).forEach(function (r) {
+        ruleSelect.appendChild(el("option", {value: r.id, text: r.title}));
+      });
+      ruleSelect.value = (data.rules[kinds[placeSelect.value]] || []).some(function (r) { return r.id === keep; }) ? keep : "";
+    }
+    placeSelect.addEventListener("change", offerRules);
+    offerRules();
     var note = el("p", {"class": "metdocs-drill__note", role: "status", "aria-live": "polite"});
     var add = el("button", {type: "button", "class": "md-button", text: "Add this fault"});
     var list = el("ol", {"class": "metdocs-drill__marks", "aria-labelledby": "dq-marked"});
@@ -92,7 +142,8 @@
     box.appendChild(el("h2", {id: "dq-title", text: "Your audit"}));
     box.appendChild(el("p", {}, ["Mark each fault you find: where it is (the case as a whole, a session log or one claim line) " +
       "and the rule it breaks. Then check your audit: your browser grades it against the audit engine's findings. " +
-      "A fault on a claim line counts for its session. Your score is kept in this browser only ",
+      "A mark counts only where the audit names the fault: the case as a whole, a session, or one claim line. " +
+      "Your score is kept in this browser only ",
       el("a", {href: progressUrl, text: "(see My progress)"}), "."]));
     box.appendChild(form);
     box.appendChild(score);
@@ -157,8 +208,10 @@
       return el("a", {href: standards + "#" + id, text: titles[id] || title || id});
     }
 
+    var shownKey = data.key;
+
     function keyItem(k) {
-      var found = data.key[k.key];
+      var found = shownKey[k.key];
       var details = el("ul", {}, found.findings.map(function (f) { return el("li", {text: "Engine finding: " + f}); })
         .concat([el("li", {text: "Lesson: " + found.lesson})]));
       return el("li", {"data-rule": found.rule, "data-place": found.place},
@@ -167,7 +220,7 @@
 
     function wrongItem(w) {
       var m = w.mark;
-      var elsewhere = data.key.filter(function (k) { return k.rule === m.rule; }).map(function (k) { return k.where; });
+      var elsewhere = shownKey.filter(function (k) { return k.rule === m.rule; }).map(function (k) { return k.where; });
       var why = "The audit engine finds no breach of this rule there" +
         (elsewhere.length ? "; it finds one at: " + elsewhere.join("; ") + "." : ", nor anywhere else in this record.");
       return el("li", {"data-rule": m.rule, "data-place": m.place},
@@ -175,6 +228,7 @@
     }
 
     function show(graded, when) {
+      shownKey = graded.key;
       box.setAttribute("data-score", String(graded.score));
       score.textContent = "Your audit: " + graded.score + "%. " + graded.right.length + " of " + graded.total +
         " faults found, " + graded.missed.length + " missed, " + graded.wrong.length + " flagged wrongly.";

@@ -6,7 +6,12 @@
  *
  * What it does, on every change: totals from the rows (read-only), units under the payer's rule,
  * change against baseline, due dates, the diagnosis choices of each CPT row, and the print copy of
- * every value. On "Check the record": every gap an auditor would find, each listed once.
+ * every value. On "Check the record": every gap an auditor would find, each listed once with the
+ * catalog rule it breaks. What one record can show (scope, modifiers, units, pointers, billable
+ * codes, one-on-one vs group, clock times, signature and credential, saved totals vs the rows,
+ * overdue reassessment, what a progress report holds) is checked by rulebook.js, the audit's twin
+ * (window.metdocsRulebook), on the record this form builds (`formRecord`); the rest here is the
+ * form's own completeness. Totals saved in a loaded file are kept and compared, never rewritten.
  */
 (function () {
   "use strict";
@@ -342,10 +347,17 @@
 
   /* ---- the check: every gap once -------------------------------------------------------------- */
 
+  /* The catalog rule a gap in field `f` breaks: the element it documents for this document. */
+  function ruleOf(data, f) {
+    var mine = f.covers.filter(function (e) { return data.required_elements.indexOf(e) >= 0; });
+    return mine[0] || f.covers[0] || "";
+  }
+
   function gaps(form, data) {
     var out = [], listedFields = {}, documented = {}, invalid = [];
-    function gap(message, controls, fieldId) {
-      out.push(message);
+    function gap(message, controls, fieldId, rule, place) {
+      out.push({message: message, rule: rule || (fieldId && fieldById(data, fieldId) ? ruleOf(data, fieldById(data, fieldId)) : ""),
+                place: place || fieldId || ""});
       (controls || []).forEach(function (c) { if (c) invalid.push(c); });
       if (fieldId) listedFields[fieldId] = true;
     }
@@ -379,9 +391,10 @@
       var named_ = data.fields.some(function (f) {
         return f.covers.indexOf(e) >= 0 && (listedFields[f.id] || listedFields[f.based_on]);
       });
-      if (!named_) gap("Required in a " + data.document_type_name + ": " + (data.elements[e] || e));
+      if (!named_) gap("Required in a " + data.document_type_name + ": " + (data.elements[e] || e), [], "", e);
     });
     auditChecks(form, data, gap);
+    rulebookChecks(form, data, gap);
     invalid.forEach(function (c) { c.setAttribute("aria-invalid", "true"); });
     return out;
   }
@@ -395,110 +408,233 @@
   /* What an auditor reads across fields: codes, links, totals, times and dates, units. */
   function auditChecks(form, data, gap) {
     var dx = diagnosisCodes(form, data).map(function (d) { return d.code; });
+    var ruled = recordTables(data); // tables the rulebook reads: their codes, pointers and numbers are its
     data.fields.forEach(function (f) {
       var c, r;
       if (f.type === "icd10" && text(named(form, f.id))) {
         c = named(form, f.id);
         var p = icdProblem(normaliseIcd(c.value));
-        if (p) gap(f.label + ": " + p, [c]);
+        if (p) gap(f.label + ": " + p, [c], f.id, "billable-icd10-leaf");
       }
       if (f.type === "table") {
         for (r = 0; r < f.rows; r++) {
           f.columns.forEach(function (col) {
             var cc = cell(form, f.id, r, col.id);
+            if (ruled[f.id] && (col.type === "icd10" || col.options_from === "diagnoses" || col.type === "integer")) return;
             if (col.type === "icd10" && text(cc)) {
               var problem = icdProblem(normaliseIcd(cc.value));
-              if (problem) gap(f.label + ", row " + (r + 1) + ": " + problem, [cc]);
+              if (problem) gap(f.label + ", row " + (r + 1) + ": " + problem, [cc], f.id, "billable-icd10-leaf");
             }
             if (col.options_from === "diagnoses" && text(cc) && dx.indexOf(cc.value) < 0) {
-              gap(f.label + ", row " + (r + 1) + ": " + cc.value + " is not one of the diagnoses from the referral", [cc]);
+              gap(f.label + ", row " + (r + 1) + ": " + cc.value + " is not one of the diagnoses from the referral", [cc],
+                  f.id, "icd10-link-per-cpt");
             }
             if (col.type === "integer" && text(cc) && !/^[0-9]+$/.test(text(cc))) {
-              gap(f.label + ", row " + (r + 1) + ": " + col.label + " must be a whole number", [cc]);
+              gap(f.label + ", row " + (r + 1) + ": " + col.label + " must be a whole number", [cc], f.id);
             }
           });
         }
         if (f.calculate === "units") unitChecks(form, data, f, gap);
       }
       c = named(form, f.id);
-      if (f.type === "integer" && c && text(c) && !/^[0-9]+$/.test(text(c))) gap(f.label + " must be a whole number", [c]);
+      if (f.type === "integer" && c && text(c) && !/^[0-9]+$/.test(text(c)) && !ruledField(data, f.id)) {
+        gap(f.label + " must be a whole number", [c], f.id);
+      }
       if (f.not_before && text(c)) {
         var other = named(form, f.not_before), of = fieldById(data, f.not_before);
         if (text(other) && text(c) < text(other)) {
-          gap(f.label + " (" + text(c) + ") is before " + of.label.toLowerCase() + " (" + text(other) + ")", [c]);
+          gap(f.label + " (" + text(c) + ") is before " + of.label.toLowerCase() + " (" + text(other) + ")", [c], f.id);
         }
       }
       if (f.at_least && text(c)) {
         var least = number(named(form, f.at_least)), here = number(c);
         if (least !== null && here !== null && here < least) {
-          gap(f.label + " (" + here + ") is less than " + fieldById(data, f.at_least).label.toLowerCase() + " (" + least + ")", [c]);
+          gap(f.label + " (" + here + ") is less than " + fieldById(data, f.at_least).label.toLowerCase() + " (" + least + ")", [c], f.id);
         }
       }
       if (f.within.length === 2 && text(c)) {
         var start = minutesOf(text(named(form, f.within[0]))), stop = minutesOf(text(named(form, f.within[1])));
         if (start !== null && stop !== null && stop > start && number(c) > stop - start) {
           gap(f.label + " (" + number(c) + ") is more than the " + (stop - start) + " minutes between " +
-              text(named(form, f.within[0])) + " and " + text(named(form, f.within[1])), [c]);
+              text(named(form, f.within[0])) + " and " + text(named(form, f.within[1])), [c], f.id);
         }
       }
     });
-    var group = named(form, "group_size");
-    if (group && number(group) !== null && number(group) > 1) {
-      var billed = billedCodes(form, data).filter(function (code) { return data.one_on_one_codes.indexOf(code) >= 0; });
-      if (billed.length) {
-        gap(plural(number(group), "client") + " at once is group work: " + billed.join(", ") +
-            " pay only for one-on-one minutes", [group]);
-      }
-    }
   }
 
-  function billedCodes(form, data) {
-    var f = fieldById(data, "minutes"), out = [];
-    if (!f) return out;
-    for (var r = 0; r < f.rows; r++) {
-      var code = text(cell(form, "minutes", r, "cpt"));
-      if (code && out.indexOf(code) < 0) out.push(code);
-    }
-    return out;
-  }
-
+  /* One row per code, and an exercise row for every code billed; the units themselves are the rulebook's. */
   function unitChecks(form, data, f, gap) {
-    var seen = {}, r, billed = {}, anyUnits = false;
+    var seen = {}, r;
     for (r = 0; r < f.rows; r++) {
-      var code = text(cell(form, f.id, r, "cpt")), u = number(cell(form, f.id, r, "units"));
+      var code = text(cell(form, f.id, r, "cpt"));
       if (!code) continue;
       if (has.call(seen, code)) {
         gap(f.label + ", row " + (r + 1) + ": " + code + " is also on row " + (seen[code] + 1) +
-            "; put all its minutes on one row", [cell(form, f.id, r, "cpt")]);
+            "; put all its minutes on one row", [cell(form, f.id, r, "cpt")], f.id, "units-per-code");
       } else seen[code] = r;
-      if (u !== null) { billed[code] = (billed[code] || 0) + u; anyUnits = true; }
     }
     var ex = fieldById(data, "exercises");
     if (ex && ex.columns.some(function (c) { return c.id === "cpt"; })) {
       var shown = {};
       for (r = 0; r < ex.rows; r++) shown[text(cell(form, "exercises", r, "cpt"))] = true;
       Object.keys(seen).forEach(function (code) {
-        if (!shown[code]) gap(code + " is billed, but no exercise row shows what was done under it", [cell(form, f.id, seen[code], "cpt")]);
+        if (!shown[code]) {
+          gap(code + " is billed, but no exercise row shows what was done under it", [cell(form, f.id, seen[code], "cpt")],
+              f.id, "cpt-per-activity");
+        }
       });
     }
-    var a = allowed(form, data, f.id), rule = chosenRule(form, data), input = unitsInput(form, data, f.id);
-    if (!a || !anyUnits) return;
-    var ruleName = rule === "cms" ? "the CMS 8-minute rule" : "the per-code rule";
-    var total = Object.keys(billed).reduce(function (s, c) { return s + billed[c]; }, 0);
-    if (rule === "cms" && total !== a.total_units) {
-      gap(plural(total, "unit") + " billed, but " + ruleName + " allows " + plural(a.total_units, "unit") +
-          " for " + plural(a.total_timed_minutes, "timed minute"), []);
+  }
+
+  /* ---- the record rulebook.js checks ---------------------------------------------------------- */
+
+  function recordTables(data) {
+    var out = {}, t = data.record && data.record.tables || {};
+    for (var k in t) if (has.call(t, k)) out[t[k]] = true;
+    return out;
+  }
+
+  function ruledField(data, id) {
+    var spec = data.record || {}, parts = [spec.fields || {}, spec.totals || {}, spec.typed_totals || {}, spec.report || {}];
+    return parts.some(function (p) { for (var k in p) if (has.call(p, k) && p[k] === id) return true; return false; });
+  }
+
+  /* A value typed into a control, as the record carries it: a whole or decimal number, the text
+     itself when it is not one (the rulebook reports it), or null when empty. */
+  function typed(c) {
+    var t = text(c);
+    if (t === "") return null;
+    return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? +t : t;
+  }
+
+  function saved(form) { return form.metdocsSaved || {}; }
+
+  /* Totals a loaded file held for computed fields: kept to compare with the rows, never rewritten. */
+  function rememberSaved(form, data, values) {
+    var keep = {}, totals = data.record && data.record.totals || {};
+    for (var k in totals) {
+      if (!has.call(totals, k) || !has.call(values, totals[k])) continue;
+      var v = values[totals[k]];
+      if (v === "" || v === null || v === undefined) continue;
+      keep[k] = typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(v.trim()) ? +v : v;
     }
-    Object.keys(billed).sort().forEach(function (code) {
-      var want = a.units[code] || 0;
-      // CMS lets the clinician choose which code gets a leftover unit, so a code is only wrong there
-      // when it has more units than its own full 15 minutes plus one; the per-code rule is exact.
-      var wrong = rule === "cms" ? billed[code] > Math.floor((input.minutes[code] || 0) / 15) + 1 : billed[code] !== want;
-      if (wrong) {
-        gap(code + ": " + plural(billed[code], "unit") + " billed, " + ruleName + " allows " + plural(want, "unit"),
-            [cell(form, f.id, seen[code], "units")]);
-      }
+    form.metdocsSaved = keep;
+  }
+
+  /* The record of this form for rulebook.js, and where each of its parts sits on the form. */
+  function formRecord(form, data) {
+    var spec = data.record, rec = {kind: spec.kind}, at = {line: [], activity: [], diagnosis: {}}, k;
+    for (k in spec.fields || {}) if (has.call(spec.fields, k)) rec[k] = typed(named(form, spec.fields[k]));
+    ["date", "start", "end", "unit_rule", "last_assessment", "measured", "signed_by"].forEach(function (key) {
+      if (has.call(rec, key) && rec[key] !== null) rec[key] = text(named(form, spec.fields[key]));
     });
+    var tables = spec.tables || {};
+    if (tables.diagnoses) {
+      var dt = fieldById(data, tables.diagnoses), letter = 0;
+      rec.diagnoses = [];
+      for (var r = 0; r < dt.rows; r++) {
+        var code = normaliseIcd(text(cell(form, tables.diagnoses, r, "icd10")));
+        if (!text(cell(form, tables.diagnoses, r, "icd10"))) continue;
+        var pointer = "ABCDEFGHIJKL".charAt(letter++) || String(letter);
+        rec.diagnoses.push({pointer: pointer, code: code});
+        at.diagnosis[pointer] = r;
+      }
+    }
+    if (tables.activities) rowsOfMinutes(form, data, tables.activities, rec, at);
+    if (tables.measures) {
+      var mt = fieldById(data, tables.measures);
+      rec.measures = [];
+      for (var m = 0; m < mt.rows; m++) {
+        var id = text(cell(form, tables.measures, m, "measure"));
+        if (id) rec.measures.push({measure: id, baseline: typed(cell(form, tables.measures, m, "baseline")),
+                                   current: typed(cell(form, tables.measures, m, "current"))});
+      }
+    }
+    if (spec.report) {
+      rec.report = {};
+      for (k in spec.report) if (has.call(spec.report, k)) rec.report[k] = text(named(form, spec.report[k])) || null;
+    }
+    var totals = {}, any = false, kept = saved(form);
+    for (k in kept) if (has.call(kept, k)) { totals[k] = kept[k]; any = true; }
+    for (k in spec.typed_totals || {}) {
+      if (has.call(spec.typed_totals, k) && typed(named(form, spec.typed_totals[k])) !== null) {
+        totals[k] = typed(named(form, spec.typed_totals[k])); any = true;
+      }
+    }
+    if (has.call(totals, "due")) { rec.due = totals.due; delete totals.due; any = Object.keys(totals).length > 0; }
+    if (any && spec.kind === "session-log") rec.totals = totals;
+    return {record: rec, at: at};
+  }
+
+  /* The minutes table: each row with a code is a row of minutes, and a claim line once it has units. */
+  function rowsOfMinutes(form, data, table, rec, at) {
+    var f = fieldById(data, table), letters = {};
+    (rec.diagnoses || []).forEach(function (d) { letters[d.code] = d.pointer; });
+    rec.activities = [];
+    rec.claim = [];
+    for (var r = 0; r < f.rows; r++) {
+      var code = text(cell(form, table, r, "cpt"));
+      if (!code) continue;
+      rec.activities.push({cpt: code, minutes: typed(cell(form, table, r, "minutes"))});
+      at.activity.push(r);
+      var units = typed(cell(form, table, r, "units"));
+      if (units === null) continue; // not billed yet: the row's missing units are the form's own gap
+      var dx = normaliseIcd(text(cell(form, table, r, "icd10")));
+      rec.claim.push({cpt: code, units: units, pointers: dx ? [has.call(letters, dx) ? letters[dx] : dx] : [],
+                      modifiers: text(cell(form, table, r, "modifiers")).split(/[\s,;]+/).filter(Boolean)});
+      at.line.push(r);
+    }
+  }
+
+  var TOTAL_FIELDS = {timed_minutes: "total_timed_minutes", session_minutes: "total_minutes",
+                      units_billed: "units_billed", units_allowed: "units_allowed", due: "next_reassessment_due"};
+
+  /* Where a finding's place is on the form: its label and its controls. */
+  function placed(form, data, at, place) {
+    var kind = place.split(":")[0], rest = place.slice(kind.length + 1), spec = data.record, row, f;
+    if (kind === "line" || kind === "activity") {
+      row = at[kind][parseInt(rest, 10) - 1];
+      f = fieldById(data, spec.tables.activities);
+      return {label: f.label + ", row " + (row + 1), field: f.id,
+              controls: f.columns.map(function (c) { return cell(form, f.id, row, c.id); })};
+    }
+    if (kind === "diagnosis" && has.call(at.diagnosis, rest)) {
+      f = fieldById(data, spec.tables.diagnoses);
+      return {label: f.label + ", row " + (at.diagnosis[rest] + 1), field: f.id,
+              controls: [cell(form, f.id, at.diagnosis[rest], "icd10")]};
+    }
+    if (kind === "field" && has.call(TOTAL_FIELDS, rest) && fieldById(data, TOTAL_FIELDS[rest])) {
+      f = fieldById(data, TOTAL_FIELDS[rest]);
+      return {label: f.label, field: f.id, controls: [named(form, f.id)]};
+    }
+    return {label: "This " + data.document_type_name.toLowerCase(), field: "", controls: []};
+  }
+
+  function rulebookIcd() {
+    return icd.state === "ready" && window.metdocsIcd10cm ? window.metdocsRulebook.icdFromCompact(window.metdocsIcd10cm) : null;
+  }
+
+  function rulebookFindings(form, data) {
+    if (!data.record || !data.book || !window.metdocsRulebook) return {found: [], at: null};
+    var built = formRecord(form, data);
+    return {found: window.metdocsRulebook.check(built.record, data.book, rulebookIcd()), at: built.at};
+  }
+
+  function rulebookChecks(form, data, gap) {
+    var got = rulebookFindings(form, data);
+    got.found.forEach(function (f) {
+      var p = placed(form, data, got.at, f.place);
+      gap(p.label + ": " + f.message, p.controls, p.field, f.rule, f.place);
+    });
+  }
+
+  /* After a load: saved totals that disagree with the rows, each with both figures. */
+  function savedTotalsNotes(form, data) {
+    if (!Object.keys(saved(form)).length) return [];
+    var got = rulebookFindings(form, data);
+    return got.found.filter(function (f) {
+      return /^field:/.test(f.place) && f.place !== "field:session_minutes";
+    }).map(function (f) { return placed(form, data, got.at, f.place).label + ": " + f.message; });
   }
 
   function check(wrap, form, data, done) {
@@ -513,7 +649,12 @@
       } else {
         status.appendChild(el("p", list.length + (list.length === 1 ? " gap:" : " gaps:")));
         var ul = el("ul");
-        list.forEach(function (m) { ul.appendChild(el("li", m)); });
+        list.forEach(function (g) {
+          var li = el("li", g.message + (g.rule && g.message.indexOf("'" + g.rule + "'") < 0 ? " [" + g.rule + "]" : ""));
+          li.setAttribute("data-rule", g.rule);
+          li.setAttribute("data-place", g.place);
+          ul.appendChild(li);
+        });
         status.appendChild(ul);
       }
       if (done) done(list);
@@ -587,6 +728,7 @@
       a.href = url; a.download = data.form + "-filled.json";
       document.body.appendChild(a); a.click(); document.body.removeChild(a);
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      form.metdocsSaved = {}; // the file just written holds the totals the rows give
     });
   }
 
@@ -873,9 +1015,12 @@
       if (got.error) { refused(status, got); return; }
       var put = applyWhole(form, data, got.values), unknown = put.unknown;
       if (put.error) { refused(status, put); return; }
+      rememberSaved(form, data, got.values); // the file's own totals: compared with the rows, not rewritten
+      recompute(form, data);
       icdStatusAll(wrap, form, data);
       clear(status);
       status.appendChild(el("p", "Loaded " + name + "."));
+      savedTotalsNotes(form, data).forEach(function (note) { status.appendChild(el("p", note)); });
       if (got.version && got.version !== data.version) {
         status.appendChild(el("p", "It was saved with version " + got.version + " of this form; this is version " + data.version + "."));
       }
