@@ -4,6 +4,11 @@ Registered as `metdocs` in pyproject.toml's `mkdocs.plugins` entry points and
 listed under `plugins:` in mkdocs.yml. It runs the pipeline in `on_config`,
 expands the nav, adds the generated pages as in-memory files (nothing is written
 into site_src/), and watches data/ and templates/ when serving.
+
+Under a dirty `serve` (`metdocs serve`, `mkdocs serve --dirty`) each rebuild regenerates only
+what the edit touched (site/memo.py) and hands MkDocs only the pages whose content changed
+(site/dirty.py). The plugin keeps its state from one rebuild to the next: MkDocs keeps a plugin
+that has `on_startup` for the whole server.
 """
 
 from __future__ import annotations
@@ -23,11 +28,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from metdocs.files import sitedir
 from metdocs.errors import UsageError
-from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
+from metdocs.pages.packets import Piece, answers_in, fill, url_dir
 from metdocs.files.project import Project
+from metdocs.site import dirty
+from metdocs.site.memo import Memo
+from metdocs.site.pieces import Spool
 from metdocs.site.pipeline import Generated, generate
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
+progress = logging.getLogger("mkdocs.plugins.metdocs.serve")
+"""What a dirty rebuild rebuilds (`metdocs serve` shows it)."""
 
 MAX_NAV_CHILDREN = 60
 """Sections with more pages than this list only their index in the sidebar.
@@ -36,7 +46,10 @@ Material renders the whole nav into every page, so a long section makes the
 build quadratic in its size; the index page links every child instead.
 """
 
-_memo: dict[tuple, Generated] = {}
+_memo: dict[tuple, tuple[tuple, Generated]] = {}
+"""(project, strict, directory_urls) -> (the inputs' fingerprint, the last generation)."""
+_memos: dict[tuple, Memo] = {}
+"""The same key -> what the last generation worked out (site/memo.py); one project at a time."""
 
 _RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*"
                         r"(?:\n<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*)*(?=\n\n|\n?\Z)")
@@ -100,6 +113,22 @@ class MetdocsConfig(Config):
 class MetdocsPlugin(BasePlugin[MetdocsConfig]):
     """Generate the catalog pages into the MkDocs build."""
 
+    serving = False
+    """True under `serve`: state is kept from one build to the next."""
+    dirty = False
+    """True under a dirty `serve`: only changed pages are rebuilt (site/dirty.py)."""
+
+    def on_startup(self, *, command, dirty):
+        # Having on_startup makes MkDocs keep this instance for the whole server (config_options.Plugins).
+        self.serving, self.dirty = command == "serve", bool(dirty) and command == "serve"
+        self.served = self.spool = None
+
+    def on_shutdown(self):
+        if getattr(self, "spool", None) is not None:
+            self.spool.close()
+        self.serving = self.dirty = False
+        self.served = self.spool = None
+
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
         self.project = Project.for_config(Path(config.config_file_path), data_dir(root, self.config.data_dir))
@@ -128,13 +157,39 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         for layer in reversed(self.project.layers[:-1]):
             add_layer_docs(files, layer.docs, config, skip=self.generated.files)
         in_nav = {p for kids in sidebar(self.generated.nav).values() for p in kids}
+        made = []
         for path, content in sorted(self.generated.files.items()):
-            file = File.generated(config, path, content=content)
+            file = dirty.GeneratedFile.generated(config, path, content=content)
             if path.endswith(".md") and not path.endswith("index.md") and path not in in_nav:
                 # Reachable from its section index and search, deliberately not in the sidebar.
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+            made.append(file)
+        self.files = files
+        if self.dirty:
+            self._mark_changes(files, made, config)
         return files
+
+    def _mark_changes(self, files: Files, made: list, config) -> None:
+        """Under a dirty serve: which files this build rebuilds (see site/dirty.py)."""
+        served = self.served = getattr(self, "served", None) or dirty.Served()
+        set_exclusions(made, config)  # MkDocs would only do it after this event: the nav needs it now
+        sign = dirty.signature(config, files, self.generated.files,
+                               [layer.root / "mkdocs.yml" for layer in self.project.layers])
+        self.full = sign != served.signature
+        changed = dirty.mark_changes(made, served, self.generated.depends, self.full)
+        self.signature = sign
+        if self.full:
+            dirty.force_modified(files)
+            if served.signature is not None:
+                progress.info("metdocs: the navigation or configuration changed: rebuilding every page")
+        else:
+            progress.info(f"metdocs: {changed} of {len(made)} generated files changed; rebuilding those")
+
+    def on_nav(self, nav, *, config, files):
+        if self.dirty and not self.full:
+            dirty.keep_titles(nav, self.served)
+        return nav
 
     def on_template_context(self, context, *, template_name, config):
         if template_name == "404.html" and _offline(config):
@@ -145,8 +200,12 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return context
 
     def on_pre_build(self, *, config):
-        self.pieces: dict[str, Piece] = {}
         self.set_aside: dict[str, list[str]] = {}
+        self.built_search: dict[str, list] = {}
+        self._search_mark = 0
+        self.full = True
+        if not self.serving or getattr(self, "spool", None) is None:
+            self.spool = Spool()
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if markdown.startswith("---\n") and page.file.src_uri in self.generated.files:
@@ -163,27 +222,67 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         escape_title(page)
         folder, _, name = page.file.src_uri.partition("/")
         html = put_back(html, self.set_aside.pop(page.file.src_uri, []))
-        # Keep each case and drill page's HTML for the print packets (see packets.py).
-        if folder in ("cases", "drills") and name != "index.md":
-            self.pieces[page.file.src_uri] = Piece(name.removesuffix(".md"), url_dir(page.url), html)
+        # Keep each case and drill page's HTML on disk for the print packets (packets.py, pieces.py).
+        # (Listing pages, such as cases/by_cpt_97110.md, have an underscore, which no case id has.)
+        if folder in ("cases", "drills") and name != "index.md" and page.file.src_uri in self.generated.files \
+                and "_" not in name:
+            self.spool.put(page.file.src_uri, Piece(name.removesuffix(".md"), url_dir(page.url), html))
+        if self.dirty:
+            self.served.titles[page.file.src_uri] = page.title
         return html
 
+    def on_page_context(self, context, *, page, config, nav):
+        if self.dirty:  # the entries Material's search plugin just made for this page
+            search = _search(config)
+            if search is not None:
+                entries = search.search_index.entries
+                self.built_search[page.file.src_uri] = entries[self._search_mark:]
+                self._search_mark = len(entries)
+        return context
+
     def on_post_page(self, output, *, page, config):
-        answers = PACKETS.get(page.file.src_uri)
-        if answers is None or SLOT not in output:
+        answers = answers_in(page.file.src_uri)
+        if answers is None:
             return output
-        order = sorted(self.pieces, key=lambda k: (not k.startswith("cases/"), k))
-        packet = assemble([self.pieces[k] for k in order], url_dir(page.url), answers=answers)
-        return output.replace(SLOT, packet, 1)
+        return fill(output, self.spool.get, url_dir(page.url), answers=answers)
 
     def on_post_build(self, *, config):
         sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
+        if self.dirty:
+            self._after_dirty_build(config)
+        if not self.serving:
+            self.spool.close()
+
+    def _after_dirty_build(self, config) -> None:
+        served = self.served
+        made = {f.src_uri: f for f in self.files if isinstance(f, dirty.GeneratedFile)}
+        dirty.remove_gone(served, {uri: f.abs_dest_path for uri, f in made.items()})
+        served.dests = {uri: f.abs_dest_path for uri, f in made.items()}
+        served.digests = {uri: f.digest for uri, f in made.items()}
+        served.signature = self.signature
+        order = [f.src_uri for f in self.files.documentation_pages()]
+        served.search = {uri: self.built_search.get(uri, served.search.get(uri, [])) for uri in order}
+        search = _search(config)
+        if search is not None and not self.full:
+            dirty.write_search_index(config, search, order, served)
+
+    def on_build_error(self, *, error):
+        if getattr(self, "served", None) is not None:
+            self.served.forget()
+        if not self.serving and getattr(self, "spool", None) is not None:
+            self.spool.close()
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.project.data, self.project.templates):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _search(config):
+    """Material's search plugin, when it is on."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return plugin if plugin is not None and hasattr(plugin, "search_index") else None
 
 
 def _offline(config) -> bool:
@@ -218,12 +317,20 @@ def data_dir(root: Path, configured: str) -> Path:
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,
               directory_urls: bool = True) -> Generated:
-    """Generate, reusing the last result while no input file changed (fast serve reloads)."""
-    key = (project, strict, bool(directory_urls), project.fingerprint())
-    if key not in _memo:
+    """Generate, reusing the last result while no input file changed, and working out again only
+    what changed otherwise (site/memo.py: fast serve reloads)."""
+    key = (project, strict, bool(directory_urls))
+    fingerprint = project.fingerprint()
+    last = _memo.get(key)
+    if last is not None and last[0] == fingerprint and timings is None:
+        return last[1]
+    if key not in _memos:
+        _memos.clear()
         _memo.clear()
-        _memo[key] = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls))
-    return _memo[key]
+    memo = _memos.setdefault(key, Memo())
+    result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
+    _memo[key] = (fingerprint, result)
+    return result
 
 
 def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
