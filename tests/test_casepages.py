@@ -147,7 +147,7 @@ def test_packet_pages_carry_a_slot_per_case_and_a_table_of_contents(checked, sit
         contents = page.split("## Contents")[1].split("## Worked cases and audit drills")[0]
         for case in checked.cases:
             assert f"\n{slot(case_path(case), case.id)}\n" in page, (edition, case.id)
-            assert f"](#packet-{case.id})" in contents, (edition, case.id)
+            assert f"<a href=\"#packet-{case.id}\">{escape(case.title)}</a>" in contents, (edition, case.id)
         assert page.count('class="metdocs-packet-item"') == len(checked.cases)
     assert "answers are in the instructor edition" in site["print/student/index.md"]
 
@@ -194,8 +194,10 @@ def test_case_page_numbers_equal_the_units_engine(checked, site):
 
 def test_index_lists_every_case_with_its_codes(checked, site):
     index = site["cases/index.md"]
+    rows = [r for t in re.findall(r'<table class="metdocs-case-table">.*?</table>', index) for r in t.split("<tr>")]
     for case in _worked(checked):
-        row = next((ln for ln in index.splitlines() if ln.startswith("| ") and f"(../{case_path(case)})" in ln), None)
+        # one row per case, linked in the site's URL style (raw HTML: casepages.page_context's url)
+        row = next((r for r in rows if f'<a href="{case.id}/">' in r), None)
         assert row, case.id
         for d in case.referral.diagnoses:
             assert d.code in row, (case.id, d.code)
@@ -212,7 +214,7 @@ def test_index_lists_every_case_with_its_codes(checked, site):
                              find_icd, re.M)
     drills = site["drills/index.md"]
     for case in _drills(checked):
-        assert f"(../{case_path(case)})" in drills
+        assert f'<a href="{case.id}/">' in drills
 
 
 def test_case_page_is_searchable_by_codes_and_condition(checked, site):

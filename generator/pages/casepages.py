@@ -74,12 +74,12 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, fin
         del views[gone]
     worked = [v for v in out if v["kind"] == "worked"]
     drills = [v for v in out if v["kind"] == "drill"]
-    pages = indexes.worked_index_pages([indexes.entry(v) for v in worked], catalog, _titles(worked), {},
-                                       page_context)
+    context = lambda path: page_context(path, directory_urls)  # noqa: E731 - the indexes' tables are raw HTML
+    pages = indexes.worked_index_pages([indexes.entry(v) for v in worked], catalog, _titles(worked), {}, context)
     for v in worked:
         pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v},
                           key=v["case"]))
-    pages += indexes.drills_index_pages([indexes.entry(v) for v in drills], {}, page_context)
+    pages += indexes.drills_index_pages([indexes.entry(v) for v in drills], {}, context)
     for v in drills:
         pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v},
                           key=v["case"]))

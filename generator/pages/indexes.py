@@ -28,6 +28,10 @@ from metdocs.pages.plan import Page
 
 PAGE_SIZE = 100
 """Cases listed on one page at most."""
+PAGE_TEXT = 40_000
+"""Characters of case text (titles, a drill's task ...) one listing page shows at most, so that
+its table, one search section, stays far below the 64 KB search engines index (a case whose
+text is longer still gets a page of its own)."""
 INLINE_ROWS = 100
 """An index lists everything itself while that takes at most this many rows (case links)."""
 UNCATEGORISED = "Other diagnoses"
@@ -72,14 +76,27 @@ def entry(view) -> Entry:
 
 
 def pages_of(prefix: str, entries) -> list[tuple[str, str, tuple]]:
-    """[(page path, label such as '101–200', entries)] for a listing cut into pages of PAGE_SIZE."""
+    """[(page path, label such as '101–200', entries)] for a listing cut into pages of at most
+    PAGE_SIZE entries and PAGE_TEXT characters."""
     entries = tuple(entries)
+    cuts, size = [0], 0
+    for i, e in enumerate(entries):
+        grows = _text_size(e)
+        if i > cuts[-1] and (i - cuts[-1] >= PAGE_SIZE or size + grows > PAGE_TEXT):
+            cuts.append(i)
+            size = 0
+        size += grows
     out = []
-    for k in range(0, max(len(entries), 1), PAGE_SIZE):
-        part = entries[k:k + PAGE_SIZE]
-        path = f"{prefix}.md" if not k else f"{prefix}_{k // PAGE_SIZE + 1}.md"
-        out.append((path, f"{k + 1}–{k + len(part)}", part))
+    for n, (a, b) in enumerate(zip(cuts, [*cuts[1:], len(entries)]), 1):
+        path = f"{prefix}.md" if n == 1 else f"{prefix}_{n}.md"
+        out.append((path, f"{a + 1}–{b}" if b > a + 1 else f"{a + 1}" if b > a else "none", entries[a:b]))
     return out
+
+
+def _text_size(e: Entry) -> int:
+    """The characters an entry's row shows, with room for its markup."""
+    return 200 + len(e.path) + len(e.title) + len(e.prompt) + sum(len(c) for c in e.conditions) \
+        + 8 * (len(e.cpts) + len(e.icd_codes))
 
 
 def worked_index_pages(worked: list[Entry], catalog: Catalog, titles: dict, common: dict, context) -> list[Page]:

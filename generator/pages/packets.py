@@ -46,13 +46,12 @@ def answers_in(page: str) -> bool | None:
     return next((answers for folder, answers in PACKET_FOLDERS.items() if page.startswith(folder)), None)
 
 
-def fill(output: str, read, packet_dir: str, *, answers: bool) -> str:
-    """The volume page `output` with each slot filled from `read(path)` (a Piece, or None when the
-    page is not there: the slot then stays empty)."""
+def fill(output: str, prepared) -> str:
+    """The volume page `output` with each slot filled with `prepared(path)`: the case page's HTML
+    as `prepare` makes it for this packet (None when the page is not there: the slot stays empty)."""
     def one(m: re.Match) -> str:
-        piece = read(m.group(2))
-        return m.group(0) if piece is None else \
-            m.group(0).replace("></section>", f">\n{_prepare(piece, packet_dir, answers)}\n</section>")
+        html = prepared(m.group(2))
+        return m.group(0) if html is None else m.group(0).replace("></section>", f">\n{html}\n</section>")
     return _SLOT.sub(one, output)
 
 
@@ -78,11 +77,11 @@ class Piece:
 
 def assemble(pieces: list[Piece], packet_dir: str, *, answers: bool) -> str:
     """Pieces in order, each in a section of its own that starts a new printed page."""
-    return "\n".join(f'<section class="metdocs-packet-item">\n{_prepare(p, packet_dir, answers)}\n</section>'
+    return "\n".join(f'<section class="metdocs-packet-item">\n{prepare(p, packet_dir, answers)}\n</section>'
                      for p in pieces)
 
 
-def _prepare(piece: Piece, packet_dir: str, answers: bool) -> str:
+def prepare(piece: Piece, packet_dir: str, answers: bool) -> str:
     """One piece as a packet prints it (see the module docstring)."""
     html = _WEB_ONLY.sub("", piece.html) if WEB_START in piece.html else piece.html
     if answers:

@@ -36,9 +36,10 @@ class Volume(NamedTuple):
     """indexes.Entry of each case in it."""
 
 
-def plan_volumes(sections: list[tuple[str, list]], sizes: dict[str, int], budget: int = VOLUME_BYTES) -> list[Volume]:
+def plan_volumes(sections: list[tuple[str, list]], sizes: dict[str, int], budget: int | None = None) -> list[Volume]:
     """Cut the sections' entries into volumes of at most `budget` estimated HTML bytes (a case
     bigger than that gets a volume of its own); a section never shares a volume with another."""
+    budget = budget or VOLUME_BYTES
     out = []
     for section, entries in sections:
         grows = [int(sizes.get(e.path, 0) * HTML_PER_MARKDOWN) for e in entries]
@@ -56,11 +57,12 @@ def plan_volumes(sections: list[tuple[str, list]], sizes: dict[str, int], budget
 
 
 def packet_pages(catalog: Catalog, worked: list, drills: list, sizes: dict[str, int], context,
-                 budget: int = VOLUME_BYTES) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
+                 budget: int | None = None) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
     """Each edition's pages, and for each page the case pages whose HTML it prints.
 
     `worked`, `drills`: indexes.Entry of each; `sizes`: page path -> length of its Markdown;
     `context(path)`: casepages.page_context bound to the site's URL style."""
+    budget = budget or VOLUME_BYTES
     data = builder_data(catalog)
     exercises = [generate(data, seed) for seed in PACKET_SEEDS] if data else []
     sections = [("Worked cases", worked), ("Audit drills", drills)]

@@ -67,7 +67,8 @@ class Generated:
     """Section folder -> child pages that belong in the sidebar, in order."""
     warnings: list[Problem]
     rendered: tuple = ()
-    """The pages rendered by this run (the rest came from the memo, see site/memo.py)."""
+    """The files made by this run: pages rendered, and the forms' files when they were drawn (the
+    rest came from the memo, see site/memo.py)."""
     screened: tuple = ()
     """The case files read, privacy-scanned and audited by this run."""
     depends: dict = field(default_factory=dict)
@@ -220,6 +221,7 @@ def generate(project: Project, *, strict: bool = False, timings: dict[str, float
                 def draw() -> None:
                     memo.form_files = form_files(list(checked.forms), checked.catalog, icd=code_set(),
                                                  assets=project.docs / "assets")
+                    memo.rendered += sorted(memo.form_files)
                 # The forms (PDFs above all) are drawn here while helper processes render pages.
                 run.meanwhile(draw, phase="forms")
             _render_pages(run, memo, plan)
@@ -258,7 +260,11 @@ def _plan(project: Project, checked: Checked, directory_urls: bool, memo: Memo) 
 
 
 def _no_clashes(project: Project, plan: list) -> None:
-    clashes = [(layer.docs, p) for p in plan for layer in project.layers if (layer.docs / p.path).exists()]
+    """None of the pages may land on a hand-written file of any layer."""
+    written = {(layer.docs, p.relative_to(layer.docs).as_posix()) for layer in project.layers if layer.docs.is_dir()
+               for p in layer.docs.rglob("*.md")}
+    clashes = [(docs, p) for p in plan for docs, path in ((layer.docs, p.path) for layer in project.layers)
+               if (docs, path) in written]
     if clashes:
         raise DataError([Problem(Location.of(docs / p.path),
                                  f"expected no hand-written file where metdocs generates '{p.path}', "

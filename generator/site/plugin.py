@@ -23,7 +23,7 @@ from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from metdocs.files import sitedir
@@ -45,11 +45,15 @@ MAX_NAV_CHILDREN = 60
 Material renders the whole nav into every page, so a long section makes the
 build quadratic in its size; the index page links every child instead.
 """
+MAX_CASES_IN_NAV = 24
+"""The same for the worked cases and the drills, which grow with a course and are what an
+educator edits under `serve`: a case's new title changes the sidebar of every page of its section
+(site/dirty.py rebuilds them all), so past this many the section index lists them instead."""
+CASE_SECTIONS = ("cases", "drills")
 
-_memo: dict[tuple, tuple[tuple, Generated]] = {}
-"""(project, strict, directory_urls) -> (the inputs' fingerprint, the last generation)."""
 _memos: dict[tuple, Memo] = {}
-"""The same key -> what the last generation worked out (site/memo.py); one project at a time."""
+"""(project, strict, directory_urls) -> what the last generation worked out (site/memo.py); one
+project at a time."""
 
 _RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*"
                         r"(?:\n<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*)*(?=\n\n|\n?\Z)")
@@ -121,13 +125,15 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
     def on_startup(self, *, command, dirty):
         # Having on_startup makes MkDocs keep this instance for the whole server (config_options.Plugins).
         self.serving, self.dirty = command == "serve", bool(dirty) and command == "serve"
-        self.served = self.spool = None
+        self.served = self.spool = self.theme = None
 
     def on_shutdown(self):
         if getattr(self, "spool", None) is not None:
             self.spool.close()
+        if getattr(self, "theme", None) is not None:
+            self.theme.uninstall()
         self.serving = self.dirty = False
-        self.served = self.spool = None
+        self.served = self.spool = self.theme = None
 
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
@@ -138,6 +144,9 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
             sitedir.check_target(Path(config.site_dir), protected, what="site_dir")
         except UsageError as e:
             raise PluginError(str(e)) from None
+        if self.dirty and self.theme is None:
+            self.theme = dirty.ThemeCache(self.project.root)
+            self.theme.install()
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
                                    directory_urls=config.use_directory_urls)
@@ -171,24 +180,28 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return files
 
     def _mark_changes(self, files: Files, made: list, config) -> None:
-        """Under a dirty serve: which files this build rebuilds (see site/dirty.py)."""
-        served = self.served = getattr(self, "served", None) or dirty.Served()
-        set_exclusions(made, config)  # MkDocs would only do it after this event: the nav needs it now
-        sign = dirty.signature(config, files, self.generated.files,
-                               [layer.root / "mkdocs.yml" for layer in self.project.layers])
-        self.full = sign != served.signature
-        changed = dirty.mark_changes(made, served, self.generated.depends, self.full)
-        self.signature = sign
-        if self.full:
-            dirty.force_modified(files)
-            if served.signature is not None:
-                progress.info("metdocs: the navigation or configuration changed: rebuilding every page")
-        else:
-            progress.info(f"metdocs: {changed} of {len(made)} generated files changed; rebuilding those")
+        """Under a dirty serve: which generated files changed (site/dirty.py); on_nav adds the
+        pages whose navigation changed."""
+        self.served = getattr(self, "served", None) or dirty.Served()
+        self.changed = dirty.mark_changes(made, self.served, self.generated.depends)
 
     def on_nav(self, nav, *, config, files):
-        if self.dirty and not self.full:
-            dirty.keep_titles(nav, self.served)
+        if not self.dirty:
+            return nav
+        served = self.served
+        self.signature = dirty.nav_signature(nav, self.generated.files,
+                                             [layer.root / "mkdocs.yml" for layer in self.project.layers])
+        touched = dirty.touched(nav, served.signature, self.signature)
+        self.full = touched is None
+        dirty.force_modified(files, touched)
+        if self.full:
+            if served.signature is not None:
+                progress.info("metdocs: the navigation's top or the configuration changed: rebuilding every page")
+        else:
+            progress.info(f"metdocs: {self.changed} of {len(self.generated.files)} generated files changed"
+                          + (f", and the navigation of {len(touched)} pages" if touched else "")
+                          + "; rebuilding those")
+            dirty.keep_titles(nav, served)
         return nav
 
     def on_template_context(self, context, *, template_name, config):
@@ -205,7 +218,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         self._search_mark = 0
         self.full = True
         if not self.serving or getattr(self, "spool", None) is None:
-            self.spool = Spool()
+            self.spool = Spool(keep_prepared=self.serving)
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if markdown.startswith("---\n") and page.file.src_uri in self.generated.files:
@@ -244,8 +257,10 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         answers = answers_in(page.file.src_uri)
         if answers is None:
             return output
-        return fill(output, self.spool.get, url_dir(page.url), answers=answers)
+        packet_dir = url_dir(page.url)
+        return fill(output, lambda path: self.spool.prepared(path, packet_dir, answers))
 
+    @event_priority(50)  # before Material's search plugin, which writes the search index
     def on_post_build(self, *, config):
         sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
         if self.dirty:
@@ -264,7 +279,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         served.search = {uri: self.built_search.get(uri, served.search.get(uri, [])) for uri in order}
         search = _search(config)
         if search is not None and not self.full:
-            dirty.write_search_index(config, search, order, served)
+            dirty.merge_search_index(search, order, served)
 
     def on_build_error(self, *, error):
         if getattr(self, "served", None) is not None:
@@ -317,25 +332,19 @@ def data_dir(root: Path, configured: str) -> Path:
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,
               directory_urls: bool = True) -> Generated:
-    """Generate, reusing the last result while no input file changed, and working out again only
-    what changed otherwise (site/memo.py: fast serve reloads)."""
+    """Generate, working out again only what changed since the last generation of the same
+    project (site/memo.py: fast serve reloads; nothing at all when nothing changed)."""
     key = (project, strict, bool(directory_urls))
-    fingerprint = project.fingerprint()
-    last = _memo.get(key)
-    if last is not None and last[0] == fingerprint and timings is None:
-        return last[1]
     if key not in _memos:
-        _memos.clear()
-        _memo.clear()
+        _memos.clear()  # one project at a time
     memo = _memos.setdefault(key, Memo())
-    result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
-    _memo[key] = (fingerprint, result)
-    return result
+    return generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
 
 
 def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
     """The generated sections small enough to list their pages in the sidebar (see MAX_NAV_CHILDREN)."""
-    return {folder: kids for folder, kids in children.items() if len(kids) <= MAX_NAV_CHILDREN}
+    return {folder: kids for folder, kids in children.items()
+            if len(kids) <= (MAX_CASES_IN_NAV if folder in CASE_SECTIONS else MAX_NAV_CHILDREN)}
 
 
 def expand_nav(nav, children: dict[str, list[str]]):
