@@ -20,6 +20,9 @@ def add_parser(sub) -> None:
     sp.add_argument("--serve-edit", type=int, nargs="?", const=5, default=0, metavar="EDITS",
                     help="also time EDITS one-case edits (default 5) from saving to the page served by "
                          "`metdocs serve`")
+    sp.add_argument("--no-stock", action="store_true",
+                    help="skip the stock Material build (every page in the nav: quadratic, most of an hour "
+                         "at 3,000 cases)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     config_opt(sp)
     data_opt(sp)
@@ -39,6 +42,6 @@ def run(args) -> int:
         print("metdocs bench: error: expected --serve-edit from 1 to 100, found " + str(args.serve_edit), file=sys.stderr)
         return 2
     report = bench(seed.root, args.cases, data=data, say=lambda m: print(m, file=sys.stderr, flush=True),
-                   serve_edits=args.serve_edit)
+                   serve_edits=args.serve_edit, stock=not args.no_stock)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
