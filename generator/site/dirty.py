@@ -167,7 +167,8 @@ def keep_titles(nav, served: Served) -> None:
 
 
 def remove_gone(served: Served, now: dict[str, str]) -> None:
-    """Remove the output of generated files that the last build had and this one has not."""
+    """Remove the output of files (pages, downloads, assets) that the last build had and this one
+    has not."""
     for uri, dest in served.dests.items():
         if uri not in now:
             try:
@@ -179,7 +180,8 @@ def remove_gone(served: Served, now: dict[str, str]) -> None:
 def merge_search_index(search, order: list[str], served: Served) -> None:
     """Hand Material's search plugin every page's entries, before it writes its index: those
     built now, and the last build's for the rest (`order`: the pages, in the order a full build
-    indexes them). Its own merge would assume a single page was rebuilt."""
+    indexes them). Its own merge would assume a single page was rebuilt (and, after a rebuild of
+    every page, would keep the last build's entries as well)."""
     search.search_index.entries = [e for uri in order for e in served.search.get(uri, ())]
     search.search_index_prev = None
 

@@ -47,6 +47,8 @@ class Memo:
         """The case files read by the current run."""
         self.rendered: list = []
         """The pages rendered by the current run."""
+        self.last: tuple | None = None
+        """(the inputs' fingerprint, the last result): plugin.generated returns it unchanged."""
 
     def refresh(self, project: Project, day: dt.date, strict: bool) -> None:
         """Forget everything when anything but a case file changed since the last run."""

@@ -270,15 +270,15 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def _after_dirty_build(self, config) -> None:
         served = self.served
-        made = {f.src_uri: f for f in self.files if isinstance(f, dirty.GeneratedFile)}
-        dirty.remove_gone(served, {uri: f.abs_dest_path for uri, f in made.items()})
-        served.dests = {uri: f.abs_dest_path for uri, f in made.items()}
-        served.digests = {uri: f.digest for uri, f in made.items()}
+        dests = {f.src_uri: f.abs_dest_path for f in self.files}
+        dirty.remove_gone(served, dests)  # pages and files gone since the last build (hand-written ones too)
+        served.dests = dests
+        served.digests = {f.src_uri: f.digest for f in self.files if isinstance(f, dirty.GeneratedFile)}
         served.signature = self.signature
         order = [f.src_uri for f in self.files.documentation_pages()]
         served.search = {uri: self.built_search.get(uri, served.search.get(uri, [])) for uri in order}
         search = _search(config)
-        if search is not None and not self.full:
+        if search is not None:
             dirty.merge_search_index(search, order, served)
 
     def on_build_error(self, *, error):
@@ -333,12 +333,18 @@ def data_dir(root: Path, configured: str) -> Path:
 def generated(project: Project, *, strict: bool, timings: dict | None = None,
               directory_urls: bool = True) -> Generated:
     """Generate, working out again only what changed since the last generation of the same
-    project (site/memo.py: fast serve reloads; nothing at all when nothing changed)."""
+    project (site/memo.py: fast serve reloads), and nothing while no input file changed (`metdocs
+    build` generates before MkDocs starts, and the plugin asks again in on_config)."""
     key = (project, strict, bool(directory_urls))
     if key not in _memos:
         _memos.clear()  # one project at a time
     memo = _memos.setdefault(key, Memo())
-    return generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
+    fingerprint = project.fingerprint()
+    if memo.last is not None and memo.last[0] == fingerprint and timings is None:
+        return memo.last[1]
+    result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
+    memo.last = (fingerprint, result)
+    return result
 
 
 def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
