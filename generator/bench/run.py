@@ -50,13 +50,14 @@ def worker(project_dir: str, site_dir: str, pages_dir: str) -> None:
     from metdocs.site.plugin import expand_nav, generated, sidebar
     root = Path(project_dir)
     timings: dict[str, float] = {}
-    result = generated(Project.at(root), strict=False, timings=timings)
+    result = generated(Project.at(root), strict=False, timings=timings, apart=True)
     t = time.perf_counter()
     _mkdocs_build(root / "mkdocs.yml", Path(site_dir))
     timings["mkdocs"] = time.perf_counter() - t
     total_s = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The forked helpers of work.chunks.map_chunks (their pages are mostly shared with this process).
+    # The forked processes: the generation (work.chunks.apart), done before MkDocs starts, and its
+    # helpers (work.chunks.map_chunks); their pages are partly shared with this process.
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     largest = max(Path(site_dir).rglob("*.html"), key=lambda p: p.stat().st_size)
     for path, content in result.files.items():

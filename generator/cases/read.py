@@ -91,7 +91,7 @@ def _stamp(path: Path) -> tuple | None:
 
 def _screen_file(path: Path, scan, audit) -> tuple:
     """(load problems, format problems, the case if it passed the format rules, scan problems, audit problems)."""
-    doc, load_problems = load_file(path)
+    doc, load_problems = load_file(path, cache=False)  # the caller's memo keeps what counts
     if doc is None:
         return load_problems, [], None, [], []
     problems: list[Problem] = []

@@ -166,19 +166,25 @@ class View(Record):
     changes) computed on first use. Pages render in forked workers (`work.chunks.map_chunks`), so
     each worker works out only the cases it renders, instead of the parent working out all."""
 
-    __slots__ = ("_rest",)
+    __slots__ = ("_rest", "_light")
 
     def __init__(self, light: dict, rest):
         super().__init__(light)
         self._rest = rest
+        self._light = frozenset(light)
 
     def __missing__(self, key):
-        if self._rest is not None:
-            rest, self._rest = self._rest, None
-            self.update(rest())
+        if self._rest is not None and not self.keys() - self._light:
+            self.update(self._rest())
             if key in self:
                 return self[key]
         raise KeyError(key)
+
+    def lighten(self) -> None:
+        """Drop the rest once the case's page is rendered: it is worked out again if needed (the
+        views of a thousand cases, kept whole, took much of a generation's memory)."""
+        for key in self.keys() - self._light:
+            del self[key]
 
 
 def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:

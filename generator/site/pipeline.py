@@ -242,7 +242,15 @@ def _render_pages(run: Stages, memo: Memo, plan: list, *, parallel: bool = True)
     """Render each page of `plan` whose Markdown the memo does not hold for its key, into the memo."""
     todo = [p for p in plan if memo.page(p) is None]
     env = memo.env
-    work = lambda pages: [render(env, p.template, p.context, page=p.path) for p in pages]  # noqa: E731
+
+    def work(pages: list) -> list[str]:
+        out = []
+        for p in pages:
+            out.append(render(env, p.template, p.context, page=p.path))
+            if hasattr(p.context.get("c"), "lighten"):
+                p.context["c"].lighten()  # a case view's heavy part, no longer needed (casepages.View)
+        return out
+
     texts = run.each(work, todo) if parallel else work(todo)
     for p, text in zip(todo, texts):
         memo.pages[p.path] = (p.key, text)

@@ -34,6 +34,7 @@ from metdocs.site import dirty
 from metdocs.site.memo import Memo
 from metdocs.site.pieces import Spool
 from metdocs.site.pipeline import Generated, generate
+from metdocs.work import chunks
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
 progress = logging.getLogger("mkdocs.plugins.metdocs.serve")
@@ -149,7 +150,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
             self.theme.install()
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
-                                   directory_urls=config.use_directory_urls)
+                                   directory_urls=config.use_directory_urls, apart=not self.serving)
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
         config.nav = expand_nav(config.nav, sidebar(self.generated.nav))
@@ -331,10 +332,13 @@ def data_dir(root: Path, configured: str) -> Path:
 
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,
-              directory_urls: bool = True) -> Generated:
+              directory_urls: bool = True, apart: bool = False) -> Generated:
     """Generate, working out again only what changed since the last generation of the same
     project (site/memo.py: fast serve reloads), and nothing while no input file changed (`metdocs
-    build` generates before MkDocs starts, and the plugin asks again in on_config)."""
+    build` generates before MkDocs starts, and the plugin asks again in on_config).
+
+    `apart`: generate in a forked process that hands back the result alone (work.chunks.apart),
+    so the model never takes this process's memory: for one build, not for `serve`."""
     key = (project, strict, bool(directory_urls))
     if key not in _memos:
         _memos.clear()  # one project at a time
@@ -342,9 +346,20 @@ def generated(project: Project, *, strict: bool, timings: dict | None = None,
     fingerprint = project.fingerprint()
     if memo.last is not None and memo.last[0] == fingerprint and timings is None:
         return memo.last[1]
-    result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
+    if apart:
+        result, spent = chunks.apart(_generate_alone, project, strict, bool(directory_urls), timings is not None)
+        if timings is not None:
+            timings.update(spent)
+    else:
+        result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
     memo.last = (fingerprint, result)
     return result
+
+
+def _generate_alone(project: Project, strict: bool, directory_urls: bool, timed: bool) -> tuple[Generated, dict]:
+    """`generate` from nothing, with its timings (in a process of its own: see `generated`)."""
+    timings: dict = {} if timed else None
+    return generate(project, strict=strict, timings=timings, directory_urls=directory_urls), timings or {}
 
 
 def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
