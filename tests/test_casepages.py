@@ -194,7 +194,7 @@ def test_case_page_numbers_equal_the_units_engine(checked, site):
 
 def test_index_lists_every_case_with_its_codes(checked, site):
     index = site["cases/index.md"]
-    rows = [r for t in re.findall(r'<table class="metdocs-case-table">.*?</table>', index) for r in t.split("<tr>")]
+    rows = [r for t in re.findall(r'<table><caption>Worked cases: .*?</table>', index) for r in t.split("<tr>")]
     for case in _worked(checked):
         # one row per case, linked in the site's URL style (raw HTML: casepages.page_context's url)
         row = next((r for r in rows if f'<a href="{case.id}/">' in r), None)
