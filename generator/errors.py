@@ -168,6 +168,9 @@ class DataError(MetdocsError, PluginError):
         self.summary = f"Aborted: {errors} error{'s' if errors != 1 else ''} in the data. Nothing was written."
         super().__init__("\n".join([*map(str, self.problems), self.summary]))
 
+    def __reduce__(self):  # pickled whole (work.chunks.apart hands it from one process to another)
+        return DataError, (self.problems,)
+
 
 class UsageError(MetdocsError):
     """Raised for a bad command line or environment variable; exit code 2 as in click and argparse."""

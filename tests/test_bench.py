@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -22,10 +23,21 @@ def test_synthesised_cases_are_valid_and_unique(tmp_path):
 
 
 def test_bench_json_has_the_promised_keys_and_consistent_numbers(run_cli):
-    code, out, err = run_cli("bench", "--cases", "30", "--json", cwd=REPO)
+    code, out, err = run_cli("bench", "--cases", "30", "--serve-edit", "1", "--json", cwd=REPO)
     assert code == 0, err
     r = json.loads(out)
-    assert {"cases", "pages", "phases", "total_s", "baseline_s", "peak_mb"} <= set(r)
+    assert {"cases", "pages", "phases", "total_s", "baseline_s", "peak_mb", "same_nav_s", "same_nav_peak_mb",
+            "largest_html", "markdown", "machine", "serve_edit"} <= set(r)
+    # MkDocs alone with the same nav, and the memory of both builds
+    assert r["ratio_to_same_nav"] == pytest.approx(r["total_s"] / r["same_nav_s"], abs=0.002)
+    assert r["memory_ratio_to_same_nav"] == pytest.approx(r["peak_mb"] / r["same_nav_peak_mb"], abs=0.002)
+    assert r["same_nav_peak_mb"] > 20 and 0 < r["largest_html"]["bytes"] < 2_000_000
+    assert r["largest_html"]["path"].endswith(".html")
+    # one edit timed under `metdocs serve`: it showed, and the server rebuilt a few files, not all
+    edit = r["serve_edit"]
+    assert edit["edits"] == 1 and len(edit["seconds"]) == 1 and edit["page"].startswith("cases/")
+    changed, of = map(int, re.match(r"metdocs: (\d+) of (\d+) generated files changed", edit["rebuilt"]).groups())
+    assert 1 <= changed < 12 < of
     assert r["cases"] == 30 and set(r["phases"]) == set(PHASES)
     shipped_pages = r["pages"] - 30
     assert shipped_pages > 50  # catalog, rules, forms ... besides one page per case

@@ -51,13 +51,20 @@ def test_an_edited_template_is_compiled_again(cache, templates):
     assert _render(templates) == "[2]\n"
 
 
-def test_a_copy_of_the_project_elsewhere_uses_the_same_entries(cache, templates, tmp_path):
+def test_a_copy_of_the_project_elsewhere_never_loads_code_compiled_for_another_checkout(cache, templates, tmp_path):
+    """Compiled code carries the file it was compiled from: a copy elsewhere gets its own entry,
+    so a traceback or profile from the copy points into the copy, not the first checkout."""
+    from metdocs.files.cache import template_cache
     _render(templates)
     copy = tmp_path / "elsewhere"
     copy.mkdir()
     (copy / "page.md.j2").write_text(PAGE, encoding="utf-8")
     assert _render(copy) == _render(templates)
-    assert len(list(cache.iterdir())) == 1
+    assert len(list(cache.iterdir())) == 2
+    for folder in (templates, copy):  # loaded from the cache, each names its own file
+        env = environment(folder)
+        bucket = template_cache(env).get_bucket(env, "page.md.j2", str(folder / "page.md.j2"), PAGE)
+        assert bucket.code is not None and bucket.code.co_filename == str(folder / "page.md.j2")
 
 
 def test_a_damaged_entry_is_compiled_afresh(cache, templates):

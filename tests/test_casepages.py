@@ -20,7 +20,7 @@ from metdocs.rules import prose
 from metdocs import escape as escaping
 from metdocs.pages import render
 from metdocs.rules.audit.core import case_findings
-from metdocs.pages.casepages import case_pages, case_path
+from metdocs.pages.casepages import case_pages, case_path, packet_pages
 from metdocs.cases.read import _kind_rules
 from metdocs.catalog.icd import code_set
 from metdocs.pages.packets import ANSWER_END, ANSWER_START
@@ -44,8 +44,13 @@ def icd():
 
 
 def _render_all(catalog, cases, icd) -> dict[str, str]:
+    """The case and drill pages, their indexes and the print packets, rendered as the pipeline does."""
     env = render.environment(REPO / "templates" / "pages")
-    return {p.path: render.render(env, p.template, p.context, page=p.path) for p in case_pages(catalog, cases, icd)}
+    views: dict = {}
+    out = {p.path: render.render(env, p.template, p.context, page=p.path)
+           for p in case_pages(catalog, cases, icd, views=views)}
+    packets, _ = packet_pages(catalog, cases, views, {k: len(v) for k, v in out.items()})
+    return {**out, **{p.path: render.render(env, p.template, p.context, page=p.path) for p in packets}}
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +138,17 @@ def case_catalog_rules(checked):
     return checked.catalog.rules
 
 
-def test_packet_pages_carry_the_slot_the_plugin_fills(site):
-    from metdocs.pages.packets import SLOT
+def test_packet_pages_carry_a_slot_per_case_and_a_table_of_contents(checked, site):
+    """The shipped cases fit one volume: each edition's page holds every case's slot, which the
+    plugin fills (packets.fill), and a contents table linking each slot's anchor."""
+    from metdocs.pages.packets import slot
     for edition in ("student", "instructor"):
-        assert SLOT in site[f"print/{edition}/index.md"]
+        page = site[f"print/{edition}/index.md"]
+        contents = page.split("## Contents")[1].split("## Worked cases and audit drills")[0]
+        for case in checked.cases:
+            assert f"\n{slot(case_path(case), case.id)}\n" in page, (edition, case.id)
+            assert f"<a href=\"#packet-{case.id}\">{escape(case.title)}</a>" in contents, (edition, case.id)
+        assert page.count('class="metdocs-packet-item"') == len(checked.cases)
     assert "answers are in the instructor edition" in site["print/student/index.md"]
 
 
@@ -182,8 +194,10 @@ def test_case_page_numbers_equal_the_units_engine(checked, site):
 
 def test_index_lists_every_case_with_its_codes(checked, site):
     index = site["cases/index.md"]
+    rows = [r for t in re.findall(r'<table><caption>Worked cases: .*?</table>', index) for r in t.split("<tr>")]
     for case in _worked(checked):
-        row = next((ln for ln in index.splitlines() if ln.startswith("| ") and f"(../{case_path(case)})" in ln), None)
+        # one row per case, linked in the site's URL style (raw HTML: casepages.page_context's url)
+        row = next((r for r in rows if f'<a href="{case.id}/">' in r), None)
         assert row, case.id
         for d in case.referral.diagnoses:
             assert d.code in row, (case.id, d.code)
@@ -191,13 +205,16 @@ def test_index_lists_every_case_with_its_codes(checked, site):
             assert code in row, (case.id, code)
         find_cpt = index.split("## Find a case by CPT code")[1].split("## Find a case by ICD-10-CM code")[0]
         find_icd = index.split("## Find a case by ICD-10-CM code")[1]
+        # one link a line: each code a list item, each case a list item below it
         for code in {ln.cpt for s in case.sessions for ln in s.claim}:
-            assert re.search(rf"^- \*\*{code}\*\*.*\(\.\./{re.escape(case_path(case))}\)", find_cpt, re.M)
+            assert re.search(rf"^- \*\*{code}\*\*\n(    - .*\n)*    - \[.*\]\(\.\./{re.escape(case_path(case))}\)$",
+                             find_cpt, re.M)
         for d in case.referral.diagnoses:
-            assert re.search(rf"^- \*\*{re.escape(d.code)}\*\*.*\(\.\./{re.escape(case_path(case))}\)", find_icd, re.M)
+            assert re.search(rf"^- \*\*{re.escape(d.code)}\*\* .*\n(    - .*\n)*    - \[.*\]\(\.\./{re.escape(case_path(case))}\)$",
+                             find_icd, re.M)
     drills = site["drills/index.md"]
     for case in _drills(checked):
-        assert f"(../{case_path(case)})" in drills
+        assert f'<a href="{case.id}/">' in drills
 
 
 def test_case_page_is_searchable_by_codes_and_condition(checked, site):

@@ -97,7 +97,7 @@ def test_bench_makes_its_cases_from_dir(project, run_cli, monkeypatch, tmp_path)
     assert made == ["parkinsons-0000.yaml", "parkinsons-0001.yaml", "parkinsons-0002.yaml"]
 
     seen = {}
-    monkeypatch.setattr(bench, "bench", lambda root, n, *, data, say: seen.update(data=data) or {})
+    monkeypatch.setattr(bench, "bench", lambda root, n, *, data, say, **options: seen.update(data=data) or {})
     monkeypatch.setattr(bench, "format_report", lambda report: "")
     code, _, err = run_cli("bench", "--cases", "3", "--data", str(mine), cwd=project)
     assert code == 0, err

@@ -275,7 +275,11 @@ def _build(root: Path, payloads: bool) -> tuple[Path, Poisoner]:
         encoding="utf-8")
     poisoner = poison_project(root, payloads=payloads)
     err = io.StringIO()
-    with contextlib.redirect_stderr(err):
+    # The packets' volumes follow the pages' sizes, which the payloads change: one volume in both
+    # builds, so that the two sites hold the same pages (tests/test_scale.py covers volumes).
+    from unittest import mock
+    from metdocs.pages import volumes
+    with contextlib.redirect_stderr(err), mock.patch.object(volumes, "VOLUME_BYTES", 10**9):
         code = main(["build", "--config", str(root / "mkdocs.yml"), "--site-dir", str(root / "site")])
     assert code == 0, err.getvalue()[-3000:]
     return root / "site", poisoner

@@ -56,3 +56,45 @@ def test_web_only_parts_are_in_neither_edition():
         out = assemble([Piece("d1", "drills/d1", html)], "print/student", answers=answers)
         assert "Record" in out and "After" in out
         assert "The secret" not in out and "data-metdocs-drill" not in out and "dq-rule" not in out
+
+
+def test_fill_puts_each_case_in_its_slot_one_at_a_time_from_disk(tmp_path):
+    """A volume's slots are filled from the case pages kept on disk (site/pieces.py), each read
+    when its slot comes: never the whole packet's cases in memory at once."""
+    from metdocs.pages.packets import fill, slot
+    from metdocs.site.pieces import Spool
+    spool = Spool()
+    try:
+        spool.put("drills/d1.md", Piece("d1", "drills/d1", DRILL))
+        spool.put("cases/c1.md", Piece("c1", "cases/c1", '<p id="x">Case one</p>'))
+        assert len(list(spool.folder.iterdir())) == 2
+        page = f"<main>{slot('cases/c1.md', 'c1')}\n{slot('drills/d1.md', 'd1')}\n{slot('cases/gone.md', 'gone')}</main>"
+        asked = []
+
+        def prepared(path):
+            asked.append(path)
+            return spool.prepared(path, "print/student", False)
+        out = fill(page, prepared)
+        assert asked == ["cases/c1.md", "drills/d1.md", "cases/gone.md"]
+        assert '<section class="metdocs-packet-item" id="packet-c1" data-metdocs-piece="cases/c1.md">\n<p id="c1--x">' in out
+        assert "The secret" not in out and 'id="d1--title"' in out
+        assert f"{slot('cases/gone.md', 'gone')}</main>" in out  # a page not rendered leaves its slot empty
+    finally:
+        folder = spool.folder
+        spool.close()
+    assert not folder.exists()
+
+
+def test_serve_keeps_each_case_as_packets_print_it_until_the_case_changes(tmp_path):
+    from metdocs.site.pieces import Spool
+    spool = Spool(keep_prepared=True)
+    try:
+        spool.put("drills/d1.md", Piece("d1", "drills/d1", DRILL))
+        first = spool.prepared("drills/d1.md", "print/instructor", True)
+        assert "The secret" in first and len(list(spool.folder.iterdir())) == 2
+        assert spool.prepared("drills/d1.md", "print/instructor", True) == first
+        spool.put("drills/d1.md", Piece("d1", "drills/d1", DRILL.replace("The secret", "Another")))
+        assert len(list(spool.folder.iterdir())) == 1  # the prepared copy went with the old page
+        assert "Another" in spool.prepared("drills/d1.md", "print/instructor", True)
+    finally:
+        spool.close()

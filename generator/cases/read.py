@@ -31,7 +31,8 @@ def load_cases(cases_dir: Path) -> tuple[list[Case], list[Problem]]:
     return cases, problems
 
 
-def screen_cases(cases_dir: Path, *, scan=None, audit=None, each=map_chunks) -> tuple[list[Case], list[Problem], list]:
+def screen_cases(cases_dir: Path, *, scan=None, audit=None, each=map_chunks, memo: dict | None = None,
+                 screened: list | None = None) -> tuple[list[Case], list[Problem], list]:
     """`load_cases`, plus optional per-file checks done in the same pass (and the same worker process).
 
     Args:
@@ -42,6 +43,10 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, each=map_chunks) -> 
             out to have no errors; the caller decides.
         each: `each(fn, items)` runs the per-file work (`work.chunks.map_chunks`, or the pipeline's
             `Stages.each`, which may also have jobs of its own to run meanwhile).
+        memo: file -> (stamp, its per-file result), kept by the caller between calls with the same
+            `scan` and `audit` (site/memo.py): a file whose stamp (modification time, size, inode)
+            did not change is not read again. Files gone from the folder are dropped from it.
+        screened: a list that gets each file read this time (the rest came from `memo`).
 
     Returns:
         (cases, problems, per_case): problems as from `load_cases` followed by the `scan` problems in
@@ -52,7 +57,16 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, each=map_chunks) -> 
     """
     # A missing folder is no case yet; `each` still runs, for the jobs it may run meanwhile.
     paths = yaml_files(cases_dir) if cases_dir.is_dir() else []
-    results = each(lambda paths: [_screen_file(p, scan, audit) for p in paths], paths)
+    memo = {} if memo is None else memo
+    stamps = {p: _stamp(p) for p in paths}
+    todo = [p for p in paths if stamps[p] is None or memo.get(p, (None,))[0] != stamps[p]]
+    for p, result in zip(todo, each(lambda paths: [_screen_file(p, scan, audit) for p in paths], todo)):
+        memo[p] = (stamps[p], result)
+    for gone in memo.keys() - stamps.keys():
+        del memo[gone]
+    if screened is not None:
+        screened.extend(todo)
+    results = [memo[p][1] for p in paths]
     cases: list[Case] = []
     problems = [p for r in results for p in r[0]]
     per_case: list = []
@@ -67,9 +81,17 @@ def screen_cases(cases_dir: Path, *, scan=None, audit=None, each=map_chunks) -> 
     return cases, problems, per_case
 
 
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # read again, where the error surfaces
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 def _screen_file(path: Path, scan, audit) -> tuple:
     """(load problems, format problems, the case if it passed the format rules, scan problems, audit problems)."""
-    doc, load_problems = load_file(path)
+    doc, load_problems = load_file(path, cache=False)  # the caller's memo keeps what counts
     if doc is None:
         return load_problems, [], None, [], []
     problems: list[Problem] = []

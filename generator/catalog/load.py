@@ -89,12 +89,14 @@ _cache: dict[tuple[Path, str], tuple[bytes, tuple]] = {}
 """path -> (digest of its bytes, (document, problems)): `serve` re-parses only files that changed."""
 
 
-def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
+def load_file(path: Path, *, cache: bool = True) -> tuple[Document | None, list[Problem]]:
     """Read one YAML file; return the document or the problems that stopped it.
 
     Parsing is cached per file by a digest of its bytes (not its time stamp, which is
     too coarse to tell two quick saves apart). Documents are never changed after
-    loading, so sharing them is safe.
+    loading, so sharing them is safe. `cache=False` for files whose documents are not needed
+    again (the case files: the pipeline keeps what it made of each, see site/memo.py; a
+    thousand cases' documents held here were much of a build's memory).
     """
     raw, problem = read_regular(path, MAX_BYTES)  # never a FIFO, device or endless file
     if problem is not None:
@@ -105,7 +107,8 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     if hit is not None and hit[0] == digest:
         return hit[1][0], list(hit[1][1])
     result = _parse(path, raw)
-    _cache[key] = (digest, result)
+    if cache:
+        _cache[key] = (digest, result)
     return result[0], list(result[1])
 
 

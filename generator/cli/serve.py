@@ -1,9 +1,16 @@
-"""`metdocs serve`: a live preview that rebuilds when data/, templates/ or site_src/ change."""
+"""`metdocs serve`: a live preview that rebuilds when data/, templates/ or site_src/ change.
+
+It is MkDocs' dirty serve: after an edit, the plugin regenerates only what the edit touched and
+MkDocs rebuilds only the pages whose content changed (site/memo.py, site/dirty.py), so a one-case
+edit shows in about a second even in a course of thousands of cases. `--full` rebuilds every page
+on every change instead.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 from metdocs.cli.common import add, config_opt, data_for_mkdocs, data_opt, load_project, require_docs
 
@@ -14,6 +21,8 @@ def add_parser(sub) -> None:
     config_opt(sp)
     data_opt(sp)
     sp.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", help="address to serve on")
+    sp.add_argument("--full", action="store_true",
+                    help="rebuild every page on every change (default: only the pages whose content changed)")
 
 
 def run(args) -> int:
@@ -27,22 +36,44 @@ def run(args) -> int:
     # Material's instant navigation needs site_url to be the address the pages come from.
     os.environ.setdefault("SITE_URL", f"http://{host}:{port}/")
     _serve_messages()
-    with data_for_mkdocs(project):
+    with data_for_mkdocs(project), _polling(POLL_SECONDS):
         try:
-            serve(config_file=str(config), dev_addr=f"{host}:{port}", livereload=True)
+            serve(config_file=str(config), dev_addr=f"{host}:{port}", livereload=True,
+                  build_type=None if args.full else "dirty")
         except OSError as e:
             raise os_problem(e, f"cannot serve on {host}:{port}") from None
     return 0
 
 
+POLL_SECONDS = 0.2
+"""How often the server looks for changed files (MkDocs: 0.5 s, which was most of an edit's wait)."""
+
+
+@contextmanager
+def _polling(seconds: float):
+    """MkDocs' live-reload server, looking for changes every `seconds`."""
+    import functools
+    from mkdocs.commands import serve as mkdocs_serve
+    server = mkdocs_serve.LiveReloadServer
+    mkdocs_serve.LiveReloadServer = functools.partial(server, polling_interval=seconds)
+    try:
+        yield
+    finally:
+        mkdocs_serve.LiveReloadServer = server
+
+
 def _serve_messages() -> None:
     """Show MkDocs' own serve messages (the address, "Detected file changes", "Building
-    documentation...") on stderr: the CLI adds no logging handler of its own otherwise."""
+    documentation...") and what each rebuild rebuilds on stderr: the CLI adds no logging handler
+    of its own otherwise. MkDocs' warning that a dirty build may leave stale navigation is left
+    out: the plugin rebuilds every page whose navigation changed (site/dirty.py)."""
     import logging
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.setLevel(logging.INFO)
-    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build", "mkdocs.plugins.metdocs.watch"):
+    handler.addFilter(lambda record: not record.getMessage().startswith("A 'dirty' build is being performed"))
+    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build", "mkdocs.plugins.metdocs.serve",
+                 "mkdocs.plugins.metdocs.watch"):
         log = logging.getLogger(name)
         log.setLevel(logging.INFO)
         log.addHandler(handler)

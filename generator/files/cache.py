@@ -115,13 +115,14 @@ def written_here(path: Path) -> bool:
 
 
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates, keyed by template name, source and environment settings.
+    """Jinja's compiled templates, keyed by template name, file, source and environment settings.
 
     Compiling the page templates takes about 0.08 s, as long as loading a hundred
     cases; loading them compiled takes 3 ms. Jinja's own key is the template's name and
-    path, which would make a copy of a project (or `metdocs bench`'s throwaway one) start
-    cold and would reuse code compiled under other settings; the source and settings
-    are in this key instead.
+    path only, which would reuse code compiled under other settings, so the source and
+    settings are in this key too. The file stays in it: compiled code carries the file name
+    it was compiled from (tracebacks and profiles point there), so code compiled in one
+    checkout must never be loaded by another; a copy of a project starts cold, once.
     """
 
     def __init__(self, directory: Path, environment: Environment):
@@ -136,7 +137,8 @@ class TemplateCache(FileSystemBytecodeCache):
         self.settings = repr(settings)
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
-        key = hashlib.sha256("\0".join((name, source, self.settings)).encode("utf-8")).hexdigest()
+        key = hashlib.sha256("\0".join((name, str(filename), source, self.settings)).encode("utf-8",
+                                                                                 "surrogatepass")).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket

@@ -60,9 +60,10 @@ class Project:
         return tuple(p for layer in self.layers for p in (layer.root, layer.data))
 
     def inputs(self) -> list[Path]:
-        """Every file whose change must trigger a new generation."""
-        files = [p for layer in self.layers for d in (layer.data, layer.templates) if d.is_dir()
-                 for p in d.rglob("*") if p.is_file()]
+        """Every file whose change must trigger a new generation (the forms' downloads carry
+        files of site_src/assets/)."""
+        files = [p for layer in self.layers for d in (layer.data, layer.templates, layer.docs / "assets")
+                 if d.is_dir() for p in d.rglob("*") if p.is_file()]
         return sorted(files)
 
     def input_folders(self) -> dict[Path, tuple[int, tuple[str, ...]]]:
@@ -71,7 +72,16 @@ class Project:
             (layer.data, (MAX_BYTES, ())), (layer.templates, (MAX_BYTES, ())), (layer.docs, (MAX_PAGE_BYTES, (".md",))))}
 
     def fingerprint(self) -> tuple:
-        return tuple((str(p), st.st_mtime_ns, st.st_size) for p in self.inputs() for st in (p.stat(),))
+        """(path, modification time, size) of every input; a file gone meanwhile (an editor's
+        swap file) stamps as None."""
+        out = []
+        for p in self.inputs():
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((str(p), None))
+        return tuple(out)
 
 
 def site_name(config_file: Path) -> str | None:

@@ -14,7 +14,6 @@ editions live two deep (`print/student/index.md`), so each page gets its own
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from markupsafe import Markup
 from mkdocs.utils import get_relative_url
@@ -23,19 +22,16 @@ from metdocs.rules import prose
 from metdocs.rules.audit import records
 from metdocs.rules.audit.core import (CASE, ENFORCED, LINE, SESSION, SESSION_LOG, UNIT_RULES, case_findings,
                                       reported_at)
-from metdocs.rules.claimbuilder import PACKET_SEEDS, builder_data, generate
 from metdocs.cases.model import Case, billed_by_code, minutes_by_code
 from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.catalog.model import Catalog
-from metdocs.pages.packets import SLOT
+from metdocs.pages import indexes, volumes
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
 from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
-EDITIONS = ("student", "instructor")
-UNCATEGORISED = "Other diagnoses"
 CASE_PLACE = "@case"
 """A drill's place id for faults of the case as a whole (never a session id: ids have no '@')."""
 PLACE_OF_SERVICE = "11"
@@ -53,8 +49,10 @@ def case_path(case: Case) -> str:
     return f"{'drills' if case.kind == 'drill' else 'cases'}/{case.id}.md"
 
 
-def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, findings: dict | None = None) -> list[Page]:
-    """The case and drill pages, their indexes, and the student and instructor print editions.
+def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, findings: dict | None = None,
+               views: dict | None = None) -> list[Page]:
+    """The case and drill pages and their indexes (pages/indexes.py); the print packets are planned
+    once these are rendered (pages/volumes.py).
 
     Args:
         catalog: The checked catalog.
@@ -64,33 +62,41 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, fin
             (which MkDocs does not rewrite), so their links are final URLs in that style.
         findings: drill id -> its raw audit findings (`Checked.findings`); a drill missing
             from it is audited here.
+        views: a dict this function keeps each case's view in (case id -> (case, view)), for a
+            later call with the same catalog: a case that is the very same object keeps its view.
     """
     findings = findings or {}
-    views = [_view(c, catalog, icd, findings.get(c.id)) for c in sorted(cases, key=lambda c: c.id)]
-    worked = [v for v in views if v["kind"] == "worked"]
-    drills = [v for v in views if v["kind"] == "drill"]
-    groups = _by_condition(worked, catalog)
-    pages = [Page("cases/index.md", "cases_index.md.j2",
-                  {**page_context("cases/index.md"), "groups": groups, "cases": worked,
-                   "by_cpt": _by_code(worked, "cpts"), "by_icd": _by_code(worked, "icd_codes"),
-                   "titles": _titles(worked)})]
+    views = {} if views is None else views
+    out = []
+    for c in sorted(cases, key=lambda c: c.id):
+        kept = views.get(c.id)
+        if kept is None or kept[0] is not c:
+            kept = views[c.id] = (c, _view(c, catalog, icd, findings.get(c.id)))
+        out.append(kept[1])
+    for gone in views.keys() - {c.id for c in cases}:
+        del views[gone]
+    worked = [v for v in out if v["kind"] == "worked"]
+    drills = [v for v in out if v["kind"] == "drill"]
+    context = lambda path: page_context(path, directory_urls)  # noqa: E731 - the indexes' tables are raw HTML
+    pages = indexes.worked_index_pages([indexes.entry(v) for v in worked], catalog, _titles(worked), {}, context)
     for v in worked:
-        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
-    pages.append(Page("drills/index.md", "drills_index.md.j2", {**page_context("drills/index.md"), "drills": drills}))
+        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+                          key=v["case"]))
+    pages += indexes.drills_index_pages([indexes.entry(v) for v in drills], {}, context)
     for v in drills:
-        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v}))
-    data = builder_data(catalog)
-    exercises = [generate(data, seed) for seed in PACKET_SEEDS] if data else []
-    for edition in EDITIONS:
-        # One packet per edition, filled from the rendered case pages (packets.py). Per-section
-        # copies would multiply the biggest pages of a large site; every web page prints
-        # cleanly on its own (print.css) instead.
-        path = f"print/{edition}/index.md"
-        pages.append(Page(path, "print_edition.md.j2",
-                          {**page_context(path, directory_urls), "answers": edition == "instructor", "worked": worked,
-                           "drills": drills, "slot": SLOT, "exercises": exercises},
-                          in_nav=False))
+        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+                          key=v["case"]))
     return pages
+
+
+def packet_pages(catalog: Catalog, cases, views: dict, sizes: dict[str, int], *,
+                 directory_urls: bool = True) -> tuple[list[Page], dict]:
+    """The print packets' pages (pages/volumes.py), once the case pages are rendered: `views` as
+    `case_pages` left them, `sizes` the length of each page's Markdown."""
+    entries = [indexes.entry(views[c.id][1]) for c in sorted(cases, key=lambda c: c.id)]
+    worked = [e for e in entries if not e.path.startswith("drills/")]
+    drills = [e for e in entries if e.path.startswith("drills/")]
+    return volumes.packet_pages(catalog, worked, drills, sizes, lambda path: page_context(path, directory_urls))
 
 
 def page_context(page: str, directory_urls: bool = True) -> dict:
@@ -163,19 +169,25 @@ class View(Record):
     changes) computed on first use. Pages render in forked workers (`work.chunks.map_chunks`), so
     each worker works out only the cases it renders, instead of the parent working out all."""
 
-    __slots__ = ("_rest",)
+    __slots__ = ("_rest", "_light")
 
     def __init__(self, light: dict, rest):
         super().__init__(light)
         self._rest = rest
+        self._light = frozenset(light)
 
     def __missing__(self, key):
-        if self._rest is not None:
-            rest, self._rest = self._rest, None
-            self.update(rest())
+        if self._rest is not None and not self.keys() - self._light:
+            self.update(self._rest())
             if key in self:
                 return self[key]
         raise KeyError(key)
+
+    def lighten(self) -> None:
+        """Drop the rest once the case's page is rendered: it is worked out again if needed (the
+        views of a thousand cases, kept whole, took much of a generation's memory)."""
+        for key in self.keys() - self._light:
+            del self[key]
 
 
 def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
@@ -388,26 +400,6 @@ def drill_place(session: str | None, place: str) -> str:
         return CASE_PLACE
     return f"{session}/{at}" if kind == "line" else session
 
-
-def _by_condition(views: list[dict], cat: Catalog) -> list[tuple]:
-    """[(condition name, category id or None, [case views])]: each case under its first diagnosis's category."""
-    groups: dict = defaultdict(list)
-    for v in views:
-        first = next((d["category"] for d in v["diagnoses"] if d["category"]), None)
-        groups[first.id if first else None].append(v)
-    out = [(c.name, c.id, groups[c.id]) for c in cat.categories if groups.get(c.id)]
-    if groups.get(None):
-        out.append((UNCATEGORISED, None, groups[None]))
-    return out
-
-
-def _by_code(views: list[dict], key: str) -> list[tuple]:
-    """[(code, [case views])] sorted by code, for the find-by-code lists."""
-    out: dict[str, list] = defaultdict(list)
-    for v in views:
-        for code in v[key]:
-            out[code].append(v)
-    return sorted(out.items())
 
 
 def _titles(views: list[dict]) -> dict:

@@ -1,9 +1,10 @@
 """Print packets assembled from the case and drill pages MkDocs already rendered.
 
-A packet holds every worked case and drill. Rendering all of them a second and
-third time through Markdown made the packets the most expensive pages of a
-large site, so the packet pages carry only a slot, and the plugin fills it
-after MkDocs has rendered each case page (`on_post_page`), from their HTML:
+A packet holds every worked case and drill, in volumes (pages/volumes.py). Rendering all of them
+a second and third time through Markdown made the packets the most expensive pages of a large
+site, so a volume page carries only a slot per case (`slot`), and the plugin fills each slot
+after MkDocs has rendered the volume (`on_post_page`), from the case page's HTML, which it kept
+on disk (`fill`; one case in memory at a time):
 
 * the student edition drops everything between the answer markers that
   `drill.md.j2` writes around each answer;
@@ -20,13 +21,39 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 ANSWER_START = "<!-- metdocs:answer -->"
 ANSWER_END = "<!-- /metdocs:answer -->"
 WEB_START = "<!-- metdocs:web-only -->"
 WEB_END = "<!-- /metdocs:web-only -->"
-SLOT = '<div class="metdocs-packet-slot"></div>'
-PACKETS = {"print/student/index.md": False, "print/instructor/index.md": True}
-"""Packet page -> whether it prints answers."""
+PACKET_FOLDERS = {"print/student/": False, "print/instructor/": True}
+"""Folder of a packet's pages -> whether it prints answers."""
+_SLOT = re.compile(r'<section class="metdocs-packet-item" id="packet-([a-z0-9-]+)" data-metdocs-piece="([^"<>&]+)"></section>')
+
+
+def slot(path: str, key: str) -> Markup:
+    """Where the case page `path` goes in a volume (raw HTML: MkDocs sees the anchor 'packet-KEY'
+    its table of contents links to). Paths and ids are the site's own (lower case, digits,
+    hyphens), never text from the data."""
+    if not re.fullmatch(r"[a-z0-9-]+", key) or not re.fullmatch(r"[a-z0-9][a-z0-9/._-]*", path):
+        raise ValueError(f"not a case page: {path!r}")  # a bug, not bad data: ids are checked on load
+    return Markup(f'<section class="metdocs-packet-item" id="packet-{key}" data-metdocs-piece="{path}"></section>')
+
+
+def answers_in(page: str) -> bool | None:
+    """Whether the packet page `page` prints answers; None when it is no packet page."""
+    return next((answers for folder, answers in PACKET_FOLDERS.items() if page.startswith(folder)), None)
+
+
+def fill(output: str, prepared) -> str:
+    """The volume page `output` with each slot filled with `prepared(path)`: the case page's HTML
+    as `prepare` makes it for this packet (None when the page is not there: the slot stays empty)."""
+    def one(m: re.Match) -> str:
+        html = prepared(m.group(2))
+        return m.group(0) if html is None else m.group(0).replace("></section>", f">\n{html}\n</section>")
+    return _SLOT.sub(one, output)
+
 
 _ANSWER = re.compile(re.escape(ANSWER_START) + r".*?" + re.escape(ANSWER_END), re.S)
 _WEB_ONLY = re.compile(re.escape(WEB_START) + r".*?" + re.escape(WEB_END), re.S)
@@ -49,17 +76,19 @@ class Piece:
 
 
 def assemble(pieces: list[Piece], packet_dir: str, *, answers: bool) -> str:
-    """The packet's content: every piece in order, each starting on a new printed page."""
-    parts = []
-    for piece in pieces:
-        html = _WEB_ONLY.sub("", piece.html) if WEB_START in piece.html else piece.html
-        if answers:
-            html = html.replace("<details", "<details open")  # printed open, nothing to click on paper
-        else:
-            html = _ANSWER.sub("", html)
-        html = _rewrite(html, piece.url_dir, packet_dir, piece.key)
-        parts.append(f'<section class="metdocs-packet-item">\n{html}\n</section>')
-    return "\n".join(parts)
+    """Pieces in order, each in a section of its own that starts a new printed page."""
+    return "\n".join(f'<section class="metdocs-packet-item">\n{prepare(p, packet_dir, answers)}\n</section>'
+                     for p in pieces)
+
+
+def prepare(piece: Piece, packet_dir: str, answers: bool) -> str:
+    """One piece as a packet prints it (see the module docstring)."""
+    html = _WEB_ONLY.sub("", piece.html) if WEB_START in piece.html else piece.html
+    if answers:
+        html = html.replace("<details", "<details open")  # printed open, nothing to click on paper
+    else:
+        html = _ANSWER.sub("", html)
+    return _rewrite(html, piece.url_dir, packet_dir, piece.key)
 
 
 def _rewrite(html: str, src_dir: str, dest_dir: str, key: str) -> str:

@@ -25,6 +25,11 @@ class Page:
     context: dict
     in_nav: bool = True
     """False keeps the page out of the sidebar (it stays reachable and searchable)."""
+    key: object = None
+    """What the page shows besides the catalog and the templates, as plain comparable data (a case
+    page: its case; an index: its entries). A later generation whose catalog and templates did not
+    change reuses the page's Markdown while its key is equal (site/pipeline.py). None: the page
+    shows the catalog and templates only."""
 
 
 ANCHOR_KINDS = ("element", "rule", "source", "category")

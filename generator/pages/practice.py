@@ -31,5 +31,5 @@ def practice_pages(catalog: Catalog, cases, *, directory_urls: bool = True) -> l
              in_nav=False),
         Page(PROGRESS, "progress.md.j2",
              {**progress, "data": json_attr({"drills": drills, "claims_url": progress["url"](BUILDER)}),
-              "drills": drills}, in_nav=False),
+              "drills": drills}, in_nav=False, key=tuple((d["id"], str(d["title"]), d["url"]) for d in drills)),
     ]

@@ -48,7 +48,7 @@ def build_site(project: Project, config_file: Path, site_dir: Path, *, strict: b
     _check_targets(site_dir, archive, protected)
     _say(f"Checking {display_path(project.data)}/ ...")
     # raises DataError before anything is written; the offline edition uses .html URLs
-    result = generated(project, strict=strict, directory_urls=not offline)
+    result = generated(project, strict=strict, directory_urls=not offline, apart=True)
     for w in result.warnings:
         _say(str(w))
     _say(f"{_generated_summary(result.files)}; building the site with MkDocs ...")

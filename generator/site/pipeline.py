@@ -30,13 +30,14 @@ from metdocs.files.project import Project
 from metdocs.forms.definition import load_forms
 from metdocs.forms.sitefiles import form_files
 from metdocs.pages import plan as planner
-from metdocs.pages.casepages import case_pages
+from metdocs.pages.casepages import case_pages, packet_pages
 from metdocs.pages.practice import practice_pages
 from metdocs.pages.render import environment, render
 from metdocs.pages.unitpages import unit_pages
 from metdocs.rules import prose
 from metdocs.rules.audit.core import audit_cases, audit_for_pages, unenforced
 from metdocs.site.matrix import problems as matrix_problems
+from metdocs.site.memo import Memo
 from metdocs.work.stages import Stages
 
 
@@ -66,44 +67,69 @@ class Generated:
     nav: dict[str, list[str]]
     """Section folder -> child pages that belong in the sidebar, in order."""
     warnings: list[Problem]
+    rendered: tuple = ()
+    """The files made by this run: pages rendered, and the forms' files when they were drawn (the
+    rest came from the memo, see site/memo.py)."""
+    screened: tuple = ()
+    """The case files read, privacy-scanned and audited by this run."""
+    depends: dict = field(default_factory=dict)
+    """Packet page -> the case pages whose rendered HTML it prints (pages/volumes.py)."""
 
 
 def check(project: Project, *, strict: bool = False, on: dt.date | None = None,
-          run: Stages | None = None) -> Checked:
+          run: Stages | None = None, memo: Memo | None = None) -> Checked:
     """Load and validate everything; never raises for bad data.
 
     `on` is the day rules are judged on (default: today, or $METDOCS_TODAY). `run` runs the
     stages (see work/stages.py); `generate` hands in one that has a job of its own for meanwhile.
+    `memo` keeps what this run works out for the next (site/memo.py): then only what changed
+    since is worked out again.
     """
     run, day = run or Stages(), on or today()
+    memo = memo or Memo()
     with run.gc_paused():
         with run.stage("load"):  # 0. only regular files inside the project are ever read (no FIFO, link loop ...)
             problems = scan(project.input_folders(), roots=project.read_roots())
         if problems:
             return Checked(None, problems)
-        with run.stage("load"):  # 1. the catalog of every layer, shape-checked
-            catalog, problems = load_catalog(project.catalog_folders())
+        memo.refresh(project, day, strict)
+        if memo.catalog is None:  # 1-3. the catalog, its ICD-10-CM facts and its problems
+            memo.catalog = _check_catalog(project, run, day, strict)
+        catalog, problems, icd = memo.catalog
+        problems = list(problems)
         if catalog is None:
             return Checked(None, problems)
-        with run.stage("icd"):  # 2. official ICD-10-CM facts for every diagnosis (cached, see catalog/icd.py)
-            icd = code_set()
-            catalog = _with_icd(catalog, icd)
-        with run.stage("validate"):  # 3. cross-references, codes, stale rules; every rule enforced or reviewed
-            problems += check_catalog(catalog, today=day, strict=strict, icd=icd,
-                                      reviews_file=project.reviews_file()) + unenforced(catalog)
         audit = None if _errors(problems) else (lambda case: audit_for_pages(case, catalog, icd, today=day))
         with run.stage("load"):  # 4. the cases: read, privacy-scanned and audited in one pass over the files
-            cases, case_problems, audited = _screen_layers(project, run, audit)
+            cases, case_problems, audited = _screen_layers(project, run, audit, memo)
         with run.stage("validate"):  # 5. the audit's verdicts, when the data has no errors
             problems += case_problems
             verdicts, findings = ([], {}) if _errors(problems) else _verdicts(cases, audited, catalog, icd, day)
             problems += verdicts
-        with run.stage("load"):  # 6. document templates: shape, and every element their document type requires
-            forms, form_problems = forms_of_layers(project, catalog)
-        if not _errors(form_problems):  # 7. every rule one record shows: enforced by each checker, or why not
-            with run.stage("validate"):  # (forms with errors would only add noise)
-                form_problems += matrix_problems(catalog, forms)
+        if memo.forms is None:
+            with run.stage("load"):  # 6. document templates: shape, and every element their document type requires
+                forms, form_problems = forms_of_layers(project, catalog)
+            if not _errors(form_problems):  # 7. every rule one record shows: enforced by each checker, or why not
+                with run.stage("validate"):  # (forms with errors would only add noise)
+                    form_problems = form_problems + matrix_problems(catalog, forms)
+            memo.forms = forms, form_problems
+        forms, form_problems = memo.forms
     return Checked(catalog, problems + form_problems, tuple(cases), tuple(forms), findings)
+
+
+def _check_catalog(project: Project, run: Stages, day: dt.date, strict: bool) -> tuple:
+    """(the catalog of every layer with its ICD-10-CM facts, or None; its problems; the code set)."""
+    with run.stage("load"):  # 1. the catalog of every layer, shape-checked
+        catalog, problems = load_catalog(project.catalog_folders())
+    if catalog is None:
+        return None, tuple(problems), None
+    with run.stage("icd"):  # 2. official ICD-10-CM facts for every diagnosis (cached, see catalog/icd.py)
+        icd = code_set()
+        catalog = _with_icd(catalog, icd)
+    with run.stage("validate"):  # 3. cross-references, codes, stale rules; every rule enforced or reviewed
+        problems += check_catalog(catalog, today=day, strict=strict, icd=icd,
+                                  reviews_file=project.reviews_file()) + unenforced(catalog)
+    return catalog, tuple(problems), icd
 
 
 def _errors(problems: list[Problem]) -> bool:
@@ -115,15 +141,19 @@ def _with_icd(catalog: Catalog, icd) -> Catalog:
     return dataclasses.replace(catalog, icd={d.code: icd.lookup(d.code) for d in catalog.diagnoses})
 
 
-def _screen_layers(project: Project, run: Stages, audit) -> tuple[list, list[Problem], list]:
+def _screen_layers(project: Project, run: Stages, audit, memo: Memo) -> tuple[list, list[Problem], list]:
     """`screen_cases` over each layer's cases folder, merged by id (see catalog/layers.py).
 
     One pass over the files does the per-case work (parse, shape, privacy scan, audit) in the
-    helper processes of `run.each`; the third list holds each case's `audit` result from it."""
+    helper processes of `run.each`; the third list holds each case's `audit` result from it.
+    Files unchanged since the memo's last run are not read again (`memo.screened` lists the
+    rest)."""
     layers, problems, audits = [], [], {}
     for layer in project.layers:
-        cases, probs, audited = screen_cases(layer.data / "cases", scan=lambda doc: check_documents([doc]),
-                                             audit=audit, each=run.each)
+        folder = layer.data / "cases"
+        cases, probs, audited = screen_cases(folder, scan=lambda doc: check_documents([doc]), audit=audit,
+                                             each=run.each, memo=memo.screened.setdefault(folder, {}),
+                                             screened=memo.read)
         layers.append(cases)
         problems += probs
         audits.update({id(c): a for c, a in zip(cases, audited)})
@@ -170,44 +200,89 @@ def forms_of_layers(project: Project, catalog: Catalog) -> tuple[list, list[Prob
 
 
 def generate(project: Project, *, strict: bool = False, timings: dict[str, float] | None = None,
-             directory_urls: bool = True) -> Generated:
+             directory_urls: bool = True, memo: Memo | None = None) -> Generated:
     """Check, then render every generated page; raise DataError listing every problem.
 
     `timings`, when given, gets each phase's wall time (`metdocs bench`). `directory_urls` is
     MkDocs' `use_directory_urls` (False in the offline build): the case and drill pages are raw
-    HTML, which MkDocs does not rewrite, so their links are made final here.
+    HTML, which MkDocs does not rewrite, so their links are made final here. `memo`, kept by the
+    caller for the next run of the same project and `directory_urls`, makes that run work out
+    only what changed (site/memo.py).
     """
     run = Stages(timings)
+    memo = memo or Memo()
     with run.gc_paused():
-        env = environment(project.page_template_folders())
-        # Compiling the page templates needs no data: done while helper processes read the cases.
-        run.meanwhile(lambda: _compile_all(env), phase="render")
-        checked = check(project, strict=strict, run=run)
+        memo.refresh(project, today(), strict)
+        memo.read, memo.rendered = [], []
+        if memo.env is None:
+            memo.env = env = environment(project.page_template_folders())
+            # Compiling the page templates needs no data: done while helper processes read the cases.
+            run.meanwhile(lambda: _compile_all(env), phase="render")
+        checked = check(project, strict=strict, run=run, memo=memo)
         if not checked.ok:
             raise DataError(checked.problems)
         with run.stage("render"):
-            plan = _plan(project, checked, directory_urls)
-            forms: dict[str, str | bytes] = {}
-            # The forms (PDFs above all) are drawn here while helper processes render pages.
-            run.meanwhile(lambda: forms.update(form_files(list(checked.forms), checked.catalog, icd=code_set(),
-                                                          assets=project.docs / "assets")), phase="forms")
-            texts = run.each(lambda pages: [render(env, p.template, p.context, page=p.path) for p in pages], plan)
-    files = {**{p.path: text for p, text in zip(plan, texts)}, **forms}
-    return Generated(files, _nav(plan, files), [p for p in checked.problems if not p.is_error])
+            plan = _plan(project, checked, directory_urls, memo)
+            if memo.form_files is None:
+                def draw() -> None:
+                    memo.form_files = form_files(list(checked.forms), checked.catalog, icd=code_set(),
+                                                 assets=project.docs / "assets")
+                    memo.rendered += sorted(memo.form_files)
+                # The forms (PDFs above all) are drawn here while helper processes render pages.
+                run.meanwhile(draw, phase="forms")
+            _render_pages(run, memo, plan)
+            packets, depends = packet_pages(checked.catalog, checked.cases, memo.views,
+                                            {p.path: len(memo.pages[p.path][1]) for p in plan},
+                                            directory_urls=directory_urls)
+            _no_clashes(project, packets)
+            _render_pages(run, memo, packets, parallel=False)
+            plan += packets
+    for gone in memo.pages.keys() - {p.path for p in plan}:
+        del memo.pages[gone]
+    files = {**{p.path: memo.pages[p.path][1] for p in plan}, **memo.form_files}
+    return Generated(files, _nav(plan, files), [p for p in checked.problems if not p.is_error],
+                     rendered=tuple(memo.rendered), screened=tuple(memo.read), depends=depends)
 
 
-def _plan(project: Project, checked: Checked, directory_urls: bool) -> list:
-    """Every generated page (see pages/plan.py); none may land on a hand-written file."""
+def _render_pages(run: Stages, memo: Memo, plan: list, *, parallel: bool = True) -> None:
+    """Render each page of `plan` whose Markdown the memo does not hold for its key, into the memo."""
+    todo = [p for p in plan if memo.page(p) is None]
+    env = memo.env
+
+    def work(pages: list) -> list[str]:
+        out = []
+        for p in pages:
+            out.append(render(env, p.template, p.context, page=p.path))
+            if hasattr(p.context.get("c"), "lighten"):
+                p.context["c"].lighten()  # a case view's heavy part, no longer needed (casepages.View)
+        return out
+
+    texts = run.each(work, todo) if parallel else work(todo)
+    for p, text in zip(todo, texts):
+        memo.pages[p.path] = (p.key, text)
+    memo.rendered += [p.path for p in todo]
+
+
+def _plan(project: Project, checked: Checked, directory_urls: bool, memo: Memo) -> list:
+    """Every generated page (see pages/plan.py) but the print packets; none may land on a hand-written file."""
     plan = [*planner.plan(checked.catalog), *unit_pages(checked.catalog),
             *case_pages(checked.catalog, checked.cases, code_set(), directory_urls=directory_urls,
-                        findings=checked.findings),
+                        findings=checked.findings, views=memo.views),
             *practice_pages(checked.catalog, checked.cases, directory_urls=directory_urls)]
-    clashes = [(layer.docs, p) for p in plan for layer in project.layers if (layer.docs / p.path).exists()]
+    _no_clashes(project, plan)
+    return plan
+
+
+def _no_clashes(project: Project, plan: list) -> None:
+    """None of the pages may land on a hand-written file of any layer."""
+    written = {(layer.docs, p.relative_to(layer.docs).as_posix()) for layer in project.layers if layer.docs.is_dir()
+               for p in layer.docs.rglob("*.md")}
+    clashes = [(docs, p) for p in plan for docs, path in ((layer.docs, p.path) for layer in project.layers)
+               if (docs, path) in written]
     if clashes:
         raise DataError([Problem(Location.of(docs / p.path),
                                  f"expected no hand-written file where metdocs generates '{p.path}', "
                                  "found one; rename or remove it") for docs, p in clashes])
-    return plan
 
 
 def _nav(plan: list, files: dict) -> dict[str, list[str]]:

@@ -4,6 +4,11 @@ Registered as `metdocs` in pyproject.toml's `mkdocs.plugins` entry points and
 listed under `plugins:` in mkdocs.yml. It runs the pipeline in `on_config`,
 expands the nav, adds the generated pages as in-memory files (nothing is written
 into site_src/), and watches every input folder when serving (watch.py).
+
+Under a dirty `serve` (`metdocs serve`, `mkdocs serve --dirty`) each rebuild regenerates only
+what the edit touched (site/memo.py) and hands MkDocs only the pages whose content changed
+(site/dirty.py). The plugin keeps its state from one rebuild to the next: MkDocs keeps a plugin
+that has `on_startup` for the whole server.
 """
 
 from __future__ import annotations
@@ -18,19 +23,25 @@ from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from metdocs.files import sitedir
 from metdocs.files.cache import check_cache_dir
 from metdocs.errors import UsageError
-from metdocs.pages.packets import PACKETS, SLOT, Piece, assemble, url_dir
+from metdocs.pages.packets import Piece, answers_in, fill, url_dir
 from metdocs.files.project import Project
+from metdocs.site import dirty
+from metdocs.site.memo import Memo
+from metdocs.site.pieces import Spool
 from metdocs.site.pipeline import Generated, generate
 from metdocs.site.serving import keep_serving
 from metdocs.site.watch import watch_inputs
+from metdocs.work import chunks
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
+progress = logging.getLogger("mkdocs.plugins.metdocs.serve")
+"""What a dirty rebuild rebuilds (`metdocs serve` shows it)."""
 
 MAX_NAV_CHILDREN = 60
 """Sections with more pages than this list only their index in the sidebar.
@@ -38,8 +49,15 @@ MAX_NAV_CHILDREN = 60
 Material renders the whole nav into every page, so a long section makes the
 build quadratic in its size; the index page links every child instead.
 """
+MAX_CASES_IN_NAV = 24
+"""The same for the worked cases and the drills, which grow with a course and are what an
+educator edits under `serve`: a case's new title changes the sidebar of every page of its section
+(site/dirty.py rebuilds them all), so past this many the section index lists them instead."""
+CASE_SECTIONS = ("cases", "drills")
 
-_memo: dict[tuple, Generated] = {}
+_memos: dict[tuple, Memo] = {}
+"""(project, strict, directory_urls) -> what the last generation worked out (site/memo.py); one
+project at a time."""
 
 _RAW_BLOCK = re.compile(r"(?<=\n\n)<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*"
                         r"(?:\n<(?:div|p|table|details|blockquote|ul|ol|section)[ >][^\n]*)*(?=\n\n|\n?\Z)")
@@ -103,6 +121,24 @@ class MetdocsConfig(Config):
 class MetdocsPlugin(BasePlugin[MetdocsConfig]):
     """Generate the catalog pages into the MkDocs build."""
 
+    serving = False
+    """True under `serve`: state is kept from one build to the next."""
+    dirty = False
+    """True under a dirty `serve`: only changed pages are rebuilt (site/dirty.py)."""
+
+    def on_startup(self, *, command, dirty):
+        # Having on_startup makes MkDocs keep this instance for the whole server (config_options.Plugins).
+        self.serving, self.dirty = command == "serve", bool(dirty) and command == "serve"
+        self.served = self.spool = self.theme = None
+
+    def on_shutdown(self):
+        if getattr(self, "spool", None) is not None:
+            self.spool.close()
+        if getattr(self, "theme", None) is not None:
+            self.theme.uninstall()
+        self.serving = self.dirty = False
+        self.served = self.spool = self.theme = None
+
     def on_config(self, config, **kwargs):
         root = Path(config.config_file_path).parent
         self.project = Project.for_config(Path(config.config_file_path), data_dir(root, self.config.data_dir))
@@ -114,9 +150,12 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         except UsageError as e:
             raise PluginError(str(e)) from None
         settle_config(config)
+        if self.dirty and self.theme is None:
+            self.theme = dirty.ThemeCache(self.project.root)
+            self.theme.install()
         # The offline plugin (listed before this one) has already set use_directory_urls false.
         self.generated = generated(self.project, strict=self.config.strict,
-                                   directory_urls=config.use_directory_urls)
+                                   directory_urls=config.use_directory_urls, apart=not self.serving)
         for w in self.generated.warnings:
             log.info(str(w))  # warnings are the CLI's to show; --strict must not trip on them here
         config.nav = expand_nav(config.nav, sidebar(self.generated.nav))
@@ -129,13 +168,43 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         for layer in reversed(self.project.layers[:-1]):
             add_layer_docs(files, layer.docs, config, skip=self.generated.files)
         in_nav = {p for kids in sidebar(self.generated.nav).values() for p in kids}
+        made = []
         for path, content in sorted(self.generated.files.items()):
-            file = File.generated(config, path, content=content)
+            file = dirty.GeneratedFile.generated(config, path, content=content)
             if path.endswith(".md") and not path.endswith("index.md") and path not in in_nav:
                 # Reachable from its section index and search, deliberately not in the sidebar.
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+            made.append(file)
+        self.files = files
+        if self.dirty:
+            self._mark_changes(files, made, config)
         return files
+
+    def _mark_changes(self, files: Files, made: list, config) -> None:
+        """Under a dirty serve: which generated files changed (site/dirty.py); on_nav adds the
+        pages whose navigation changed."""
+        self.served = getattr(self, "served", None) or dirty.Served()
+        self.changed = dirty.mark_changes(made, self.served, self.generated.depends)
+
+    def on_nav(self, nav, *, config, files):
+        if not self.dirty:
+            return nav
+        served = self.served
+        self.signature = dirty.nav_signature(nav, self.generated.files,
+                                             [layer.root / "mkdocs.yml" for layer in self.project.layers])
+        touched = dirty.touched(nav, served.signature, self.signature)
+        self.full = touched is None
+        dirty.force_modified(files, touched)
+        if self.full:
+            if served.signature is not None:
+                progress.info("metdocs: the navigation's top or the configuration changed: rebuilding every page")
+        else:
+            progress.info(f"metdocs: {self.changed} of {len(self.generated.files)} generated files changed"
+                          + (f", and the navigation of {len(touched)} pages" if touched else "")
+                          + "; rebuilding those")
+            dirty.keep_titles(nav, served)
+        return nav
 
     def on_template_context(self, context, *, template_name, config):
         if template_name == "404.html" and _offline(config):
@@ -146,8 +215,12 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return context
 
     def on_pre_build(self, *, config):
-        self.pieces: dict[str, Piece] = {}
         self.set_aside: dict[str, list[str]] = {}
+        self.built_search: dict[str, list] = {}
+        self._search_mark = 0
+        self.full = True
+        if not self.serving or getattr(self, "spool", None) is None:
+            self.spool = Spool(keep_prepared=self.serving)
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if markdown.startswith("---\n") and page.file.src_uri in self.generated.files:
@@ -164,21 +237,57 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         escape_title(page)
         folder, _, name = page.file.src_uri.partition("/")
         html = put_back(html, self.set_aside.pop(page.file.src_uri, []))
-        # Keep each case and drill page's HTML for the print packets (see packets.py).
-        if folder in ("cases", "drills") and name != "index.md":
-            self.pieces[page.file.src_uri] = Piece(name.removesuffix(".md"), url_dir(page.url), html)
+        # Keep each case and drill page's HTML on disk for the print packets (packets.py, pieces.py).
+        # (Listing pages, such as cases/by_cpt_97110.md, have an underscore, which no case id has.)
+        if folder in ("cases", "drills") and name != "index.md" and page.file.src_uri in self.generated.files \
+                and "_" not in name:
+            self.spool.put(page.file.src_uri, Piece(name.removesuffix(".md"), url_dir(page.url), html))
+        if self.dirty:
+            self.served.titles[page.file.src_uri] = page.title
         return html
 
-    def on_post_page(self, output, *, page, config):
-        answers = PACKETS.get(page.file.src_uri)
-        if answers is None or SLOT not in output:
-            return output
-        order = sorted(self.pieces, key=lambda k: (not k.startswith("cases/"), k))
-        packet = assemble([self.pieces[k] for k in order], url_dir(page.url), answers=answers)
-        return output.replace(SLOT, packet, 1)
+    def on_page_context(self, context, *, page, config, nav):
+        if self.dirty:  # the entries Material's search plugin just made for this page
+            search = _search(config)
+            if search is not None:
+                entries = search.search_index.entries
+                self.built_search[page.file.src_uri] = entries[self._search_mark:]
+                self._search_mark = len(entries)
+        return context
 
+    def on_post_page(self, output, *, page, config):
+        answers = answers_in(page.file.src_uri)
+        if answers is None:
+            return output
+        packet_dir = url_dir(page.url)
+        return fill(output, lambda path: self.spool.prepared(path, packet_dir, answers))
+
+    @event_priority(50)  # before Material's search plugin, which writes the search index
     def on_post_build(self, *, config):
         sitedir.mark(Path(config.site_dir))  # a site plain `mkdocs build` made is ours to replace too
+        if self.dirty:
+            self._after_dirty_build(config)
+        if not self.serving:
+            self.spool.close()
+
+    def _after_dirty_build(self, config) -> None:
+        served = self.served
+        dests = {f.src_uri: f.abs_dest_path for f in self.files}
+        dirty.remove_gone(served, dests)  # pages and files gone since the last build (hand-written ones too)
+        served.dests = dests
+        served.digests = {f.src_uri: f.digest for f in self.files if isinstance(f, dirty.GeneratedFile)}
+        served.signature = self.signature
+        order = [f.src_uri for f in self.files.documentation_pages()]
+        served.search = {uri: self.built_search.get(uri, served.search.get(uri, [])) for uri in order}
+        search = _search(config)
+        if search is not None:
+            dirty.merge_search_index(search, order, served)
+
+    def on_build_error(self, *, error):
+        if getattr(self, "served", None) is not None:
+            self.served.forget()
+        if not self.serving and getattr(self, "spool", None) is not None:
+            self.spool.close()
 
     def on_serve(self, server, *, config, builder):
         watch_inputs(server, self.project)  # data/, templates/ and site_src/, also when created later
@@ -202,6 +311,12 @@ def settle_config(config) -> None:
         # Not rendered, the sitemap would be copied as a theme file instead: on_files drops that.
         config.theme.static_templates.discard("sitemap.xml")
         config.theme["features"] = [f for f in config.theme.get("features", []) if not f.startswith("navigation.instant")]
+
+
+def _search(config):
+    """Material's search plugin, when it is on."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return plugin if plugin is not None and hasattr(plugin, "search_index") else None
 
 
 def _offline(config) -> bool:
@@ -235,18 +350,40 @@ def data_dir(root: Path, configured: str) -> Path:
 
 
 def generated(project: Project, *, strict: bool, timings: dict | None = None,
-              directory_urls: bool = True) -> Generated:
-    """Generate, reusing the last result while no input file changed (fast serve reloads)."""
-    key = (project, strict, bool(directory_urls), project.fingerprint())
-    if key not in _memo:
-        _memo.clear()
-        _memo[key] = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls))
-    return _memo[key]
+              directory_urls: bool = True, apart: bool = False) -> Generated:
+    """Generate, working out again only what changed since the last generation of the same
+    project (site/memo.py: fast serve reloads), and nothing while no input file changed (`metdocs
+    build` generates before MkDocs starts, and the plugin asks again in on_config).
+
+    `apart`: generate in a forked process that hands back the result alone (work.chunks.apart),
+    so the model never takes this process's memory: for one build, not for `serve`."""
+    key = (project, strict, bool(directory_urls))
+    if key not in _memos:
+        _memos.clear()  # one project at a time
+    memo = _memos.setdefault(key, Memo())
+    fingerprint = project.fingerprint()
+    if memo.last is not None and memo.last[0] == fingerprint and timings is None:
+        return memo.last[1]
+    if apart:
+        result, spent = chunks.apart(_generate_alone, project, strict, bool(directory_urls), timings is not None)
+        if timings is not None:
+            timings.update(spent)
+    else:
+        result = generate(project, strict=strict, timings=timings, directory_urls=bool(directory_urls), memo=memo)
+    memo.last = (fingerprint, result)
+    return result
+
+
+def _generate_alone(project: Project, strict: bool, directory_urls: bool, timed: bool) -> tuple[Generated, dict]:
+    """`generate` from nothing, with its timings (in a process of its own: see `generated`)."""
+    timings: dict = {} if timed else None
+    return generate(project, strict=strict, timings=timings, directory_urls=directory_urls), timings or {}
 
 
 def sidebar(children: dict[str, list[str]]) -> dict[str, list[str]]:
     """The generated sections small enough to list their pages in the sidebar (see MAX_NAV_CHILDREN)."""
-    return {folder: kids for folder, kids in children.items() if len(kids) <= MAX_NAV_CHILDREN}
+    return {folder: kids for folder, kids in children.items()
+            if len(kids) <= (MAX_CASES_IN_NAV if folder in CASE_SECTIONS else MAX_NAV_CHILDREN)}
 
 
 def expand_nav(nav, children: dict[str, list[str]]):

@@ -69,6 +69,21 @@ def map_chunks(fn, items, *, first=None) -> list:
     return [result for k in range(count) for result in done[k]]
 
 
+def apart(fn, *args):
+    """`fn(*args)` in a forked process of its own: its result (or its exception) is handed back
+    pickled, and everything else it made goes when the process ends.
+
+    The pipeline's model of a big course (catalog, cases, audits) takes far more memory than the
+    pages made from it, and memory a Python process has used for many small objects is not given
+    back for the big strings MkDocs makes next: a `build` generates apart, so MkDocs starts from a
+    process that holds the pages alone. Without `fork`, or with other threads running (`serve`),
+    it runs here."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1 or _task is not None:
+        return fn(*args)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def _take_pieces(in_worker: bool) -> dict:
     """Run `fn` on pieces not yet taken by another process; {piece number: results}.
 
