@@ -68,7 +68,7 @@ def test_an_edit_that_no_index_shows_reworks_the_case_page_alone(memo_run):
     case.write_text(text.replace("in the garden", "in the allotment", 1), encoding="utf-8")
     after = run()
     assert after.screened == (case,) and after.rendered == ("cases/knee-osteoarthritis.md",)
-    # the packets print the case page's HTML: they say so, for serve (site/dirty.py)
+    # the packets print the case page's HTML: they say so, for serve (site/serve/dirty.py)
     assert "cases/knee-osteoarthritis.md" in after.depends["print/student/index.md"]
     assert after.files["print/student/index.md"] is before.files["print/student/index.md"]
     assert after.files == _fresh(root)

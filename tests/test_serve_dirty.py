@@ -1,4 +1,4 @@
-"""Incremental `serve` (site/dirty.py): a rebuild writes exactly the pages whose content or whose
+"""Incremental `serve` (site/serve/dirty.py): a rebuild writes exactly the pages whose content or whose
 navigation changed, and leaves a site equal, file for file, to a whole build of the same sources.
 
 The builds run as `metdocs serve` makes them (MkDocs' dirty build, the plugin kept from one

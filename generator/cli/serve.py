@@ -1,7 +1,7 @@
 """`metdocs serve`: a live preview that rebuilds when data/, templates/ or site_src/ change.
 
 It is MkDocs' dirty serve: after an edit, the plugin regenerates only what the edit touched and
-MkDocs rebuilds only the pages whose content changed (site/memo.py, site/dirty.py), so a one-case
+MkDocs rebuilds only the pages whose content changed (site/memo.py, site/serve/dirty.py), so a one-case
 edit shows in about a second even in a course of thousands of cases. `--full` rebuilds every page
 on every change instead.
 """
@@ -66,7 +66,7 @@ def _serve_messages() -> None:
     """Show MkDocs' own serve messages (the address, "Detected file changes", "Building
     documentation...") and what each rebuild rebuilds on stderr: the CLI adds no logging handler
     of its own otherwise. MkDocs' warning that a dirty build may leave stale navigation is left
-    out: the plugin rebuilds every page whose navigation changed (site/dirty.py)."""
+    out: the plugin rebuilds every page whose navigation changed (site/serve/dirty.py)."""
     import logging
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))

@@ -3,11 +3,11 @@
 Registered as `metdocs` in pyproject.toml's `mkdocs.plugins` entry points and
 listed under `plugins:` in mkdocs.yml. It runs the pipeline in `on_config`,
 expands the nav, adds the generated pages as in-memory files (nothing is written
-into site_src/), and watches every input folder when serving (watch.py).
+into site_src/), and watches every input folder when serving (serve/watch.py).
 
 Under a dirty `serve` (`metdocs serve`, `mkdocs serve --dirty`) each rebuild regenerates only
 what the edit touched (site/memo.py) and hands MkDocs only the pages whose content changed
-(site/dirty.py). The plugin keeps its state from one rebuild to the next: MkDocs keeps a plugin
+(site/serve/dirty.py). The plugin keeps its state from one rebuild to the next: MkDocs keeps a plugin
 that has `on_startup` for the whole server.
 """
 
@@ -31,12 +31,12 @@ from metdocs.files.cache import check_cache_dir
 from metdocs.errors import UsageError
 from metdocs.pages.packets import Piece, answers_in, fill, url_dir
 from metdocs.files.project import Project
-from metdocs.site import dirty
+from metdocs.site.serve import dirty
 from metdocs.site.memo import Memo
 from metdocs.site.pieces import Spool
 from metdocs.site.pipeline import Generated, generate
-from metdocs.site.serving import keep_serving
-from metdocs.site.watch import watch_inputs
+from metdocs.site.serve.serving import keep_serving
+from metdocs.site.serve.watch import watch_inputs
 from metdocs.work import chunks
 
 log = logging.getLogger("mkdocs.plugins.metdocs")  # under "mkdocs." so warnings count for --strict
@@ -52,7 +52,7 @@ build quadratic in its size; the index page links every child instead.
 MAX_CASES_IN_NAV = 24
 """The same for the worked cases and the drills, which grow with a course and are what an
 educator edits under `serve`: a case's new title changes the sidebar of every page of its section
-(site/dirty.py rebuilds them all), so past this many the section index lists them instead."""
+(site/serve/dirty.py rebuilds them all), so past this many the section index lists them instead."""
 CASE_SECTIONS = ("cases", "drills")
 
 _memos: dict[tuple, Memo] = {}
@@ -124,7 +124,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
     serving = False
     """True under `serve`: state is kept from one build to the next."""
     dirty = False
-    """True under a dirty `serve`: only changed pages are rebuilt (site/dirty.py)."""
+    """True under a dirty `serve`: only changed pages are rebuilt (site/serve/dirty.py)."""
 
     def on_startup(self, *, command, dirty):
         # Having on_startup makes MkDocs keep this instance for the whole server (config_options.Plugins).
@@ -182,7 +182,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return files
 
     def _mark_changes(self, files: Files, made: list, config) -> None:
-        """Under a dirty serve: which generated files changed (site/dirty.py); on_nav adds the
+        """Under a dirty serve: which generated files changed (site/serve/dirty.py); on_nav adds the
         pages whose navigation changed."""
         self.served = getattr(self, "served", None) or dirty.Served()
         self.changed = dirty.mark_changes(made, self.served, self.generated.depends)
@@ -291,7 +291,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_serve(self, server, *, config, builder):
         watch_inputs(server, self.project)  # data/, templates/ and site_src/, also when created later
-        keep_serving(server)  # every request answered, also while the data has an error (serving.py)
+        keep_serving(server)  # every request answered, also while the data has an error (serve/serving.py)
         return server
 
 
