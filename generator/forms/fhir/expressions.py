@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from metdocs.forms.definition import Form, FormField
 from metdocs.catalog.model import Catalog
+from metdocs.rules.measures import reassess_days
 
 
 def value_expression(text: str, name: str | None = None) -> dict:
@@ -101,7 +102,7 @@ def allowed(form: Form, table: FormField, catalog: Catalog, rule: str) -> str:
 def calculation(form: Form, f: FormField, catalog: Catalog) -> str | None:
     """The FHIRPath of a calculated field, or None."""
     if f.calculate == "due-30-days":
-        return f"{answers(form, f.based_on)} + 30 days"
+        return f"{answers(form, f.based_on)} + {reassess_days(catalog)} days"
     if f.calculate not in ("timed-minutes", "units-billed", "units-allowed"):
         return None
     table = form.field(f.based_on)
@@ -130,11 +131,11 @@ QUESTIONNAIRE_RULES: dict[str, dict[str, str]] = {
         "icd10-link-per-cpt": "answer expression (the diagnoses typed above) and a constraint",
         "session-start-stop": "constraint: the stop after the start",
         "total-session-minutes": "constraint: at least the minutes of the rows",
-        "reassess-every-30-days": "constraint: the session at most 30 days after the last assessment",
+        "reassess-every-30-days": "constraint: the session within the catalog's reassessment interval of the last assessment",
     },
     "progress-report": {
-        "reassess-every-30-days": "calculation of next_reassessment_due and a constraint: measured at most 30 days "
-                                  "after the last assessment",
+        "reassess-every-30-days": "calculation of next_reassessment_due and a constraint: measured within the "
+                                  "catalog's reassessment interval of the last assessment",
         "progress-report-content": "constraint: the period from the last assessment to the measures, written not "
                                    "before it ends, every baseline measure re-tested",
     },
@@ -153,7 +154,7 @@ def constraints(form: Form, catalog: Catalog) -> list[dict]:
     if form.document_type == "session-log" and form.field("minutes") is not None:
         out = _session_constraints(form, catalog)
     elif form.document_type == "progress-report" and form.field("measures") is not None:
-        out = _report_constraints(form)
+        out = _report_constraints(form, catalog)
     return [{"key": k, "severity": "error", "human": h, "expression": e} for k, h, e in out
             if k in QUESTIONNAIRE_RULES.get(form.document_type, {})]
 
@@ -189,8 +190,9 @@ def _session_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, s
                     f"{t}.empty() or {t} >= {cell('minutes')}.sum()"))
     if form.field("session_date") and form.field("last_assessment_date"):
         d, last = _field(form, "session_date"), _field(form, "last_assessment_date")
-        out.append(("reassess-every-30-days", "The session is at most 30 days after the last assessment.",
-                    f"{d}.empty() or {last}.empty() or {d} <= {last} + 30 days"))
+        days = reassess_days(catalog)  # the catalog's threshold, as the audit reads it
+        out.append(("reassess-every-30-days", f"The session is at most {days} days after the last assessment.",
+                    f"{d}.empty() or {last}.empty() or {d} <= {last} + {days} days"))
     rule = next((g for g in form.fields() if g.options_from == "unit-rules"), None)
     if rule is not None and "units" in columns:
         billed = f"{cell('units')}.sum()"
@@ -205,14 +207,15 @@ def _session_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, s
     return out
 
 
-def _report_constraints(form: Form) -> list[tuple[str, str, str]]:
+def _report_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, str]]:
     out = []
     f = {i: _field(form, i) for i in ("measured_date", "last_assessment_date", "period_start", "period_end",
                                        "report_date") if form.field(i)}
     if {"measured_date", "last_assessment_date"} <= set(f):
         m, last = f["measured_date"], f["last_assessment_date"]
-        out.append(("reassess-every-30-days", "The measures are taken at most 30 days after the last assessment.",
-                    f"{m}.empty() or {last}.empty() or {m} <= {last} + 30 days"))
+        days = reassess_days(catalog)
+        out.append(("reassess-every-30-days", f"The measures are taken at most {days} days after the last assessment.",
+                    f"{m}.empty() or {last}.empty() or {m} <= {last} + {days} days"))
     if len(f) == 5:
         rows = _item_path(form, "measures")
         retested = (f"{rows}.where(item.where(linkId='measures.baseline').answer.exists())"
