@@ -47,6 +47,11 @@ def test_bench_json_has_the_promised_keys_and_consistent_numbers(run_cli):
     own = sum(v for k, v in r["phases"].items() if k != "mkdocs")
     assert r["own_share"] == pytest.approx(own / r["total_s"], abs=0.002)
     assert "own stages" in format_report(r) and "Synthesising 30 cases" in err
+    # CPU time of the whole build (its forked helpers included) and the cost per MB of HTML
+    assert 0 < r["cpu_s"] and r["html_mb"] > 1
+    assert r["cpu_ms_per_page"] == pytest.approx(1000 * r["cpu_s"] / r["pages"], abs=0.1)
+    assert r["cpu_s_per_html_mb"] == pytest.approx(r["cpu_s"] / r["html_mb"], rel=0.01)
+    assert "s per MB" in format_report(r)
 
 
 def test_bench_refuses_a_silly_size(run_cli):

@@ -108,6 +108,12 @@ def _stock_config(ours: Path, docs: Path) -> dict:
     return cfg
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the child processes waited for so far, theirs included."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _run(cmd: list[str], cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
     # The throwaway project has its own data/: a data folder chosen for the real one must not leak in.
@@ -132,9 +138,11 @@ def bench(source: Path, n: int, *, data: Path | None = None, say=lambda msg: Non
         docs = tmp / "baseline-docs"
         shutil.copytree(project / "site_src", docs)
         say("Building the metdocs way ...")
+        cpu0 = _children_cpu()
         _, out = _run([sys.executable, "-c", "import sys; from metdocs.bench.run import worker; worker(*sys.argv[1:])",
                        str(project), str(tmp / "site"), str(docs)], cwd=source)
         ours = json.loads(out.strip().splitlines()[-1])
+        cpu_s = _children_cpu() - cpu0
         say("Building the same pages with MkDocs alone, with the same nav ...")
         same = _same_nav_config(project / "mkdocs.yml", docs, json.loads((tmp / "nav.json").read_text()))
         (tmp / "same-nav.yml").write_text(json.dumps(same), encoding="utf-8")  # JSON is YAML
@@ -150,7 +158,8 @@ def bench(source: Path, n: int, *, data: Path | None = None, say=lambda msg: Non
             baseline_s, _ = _run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "baseline.yml"),
                                   "-d", str(tmp / "baseline-site")], cwd=tmp)
             shutil.rmtree(tmp / "baseline-site", ignore_errors=True)
-        pages = sum(1 for _ in (tmp / "site").rglob("*.html"))
+        html = [p.stat().st_size for p in (tmp / "site").rglob("*.html")]
+        pages, html_mb = len(html), sum(html) / 1e6
         phases = {k: round(ours["phases"].get(k, 0.0), 3) for k in PHASES}
         report = {"cases": n, "pages": pages, "markdown": markdown.__version__, "phases": phases,
                   "total_s": round(ours["total_s"], 2), "baseline_s": baseline_s and round(baseline_s, 2),
@@ -164,6 +173,13 @@ def bench(source: Path, n: int, *, data: Path | None = None, say=lambda msg: Non
         report["ratio_to_same_nav"] = round(ours["total_s"] / alone_nav["total_s"], 3)
         report["memory_ratio_to_same_nav"] = round(ours["peak_mb"] / alone_nav["peak_mb"], 3)
         report["ms_per_page"] = round(1000 * ours["total_s"] / max(pages, 1), 1)
+        # CPU time hardly depends on what else the machine runs, wall time does; and pages grow
+        # heavier as a course grows (more case pages, fewer light reference pages in the mix), so
+        # the cost per MB of HTML is what shows whether the build scales linearly.
+        report["cpu_s"] = round(cpu_s, 2)
+        report["cpu_ms_per_page"] = round(1000 * cpu_s / max(pages, 1), 1)
+        report["html_mb"] = round(html_mb, 1)
+        report["cpu_s_per_html_mb"] = round(cpu_s / max(html_mb, 1e-9), 3)
         if keep:
             shutil.copytree(tmp / "site", keep, dirs_exist_ok=True)
         shutil.rmtree(tmp / "site", ignore_errors=True)
@@ -196,6 +212,10 @@ def format_report(r: dict) -> str:
              + f"own stages {100 * r['own_share']:.1f}% of total",
              f"  peak memory {r['memory_ratio_to_same_nav']:.2f} x MkDocs alone (target <= 1.30); largest HTML file "
              f"{r['largest_html']['bytes'] / 1e6:.2f} MB, {r['largest_html']['path']} (target <= 2 MB)"]
+    if "cpu_ms_per_page" in r:
+        lines.append(f"  CPU      {r['cpu_s']:8.2f} s   ({r['cpu_ms_per_page']} ms per page; {r['html_mb']} MB of HTML, "
+                     f"{r['cpu_s_per_html_mb']:.3f} s per MB: pages grow heavier with the course, so per MB shows "
+                     "whether the build scales)")
     if "machine" in r:
         m = r["machine"]
         lines.append(f"  machine  {m['cpus']} CPUs, load average {m['load_before']} before and {m['load_after']} after "
