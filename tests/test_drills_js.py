@@ -31,14 +31,19 @@ process.stdout.write(JSON.stringify(job.map(j => drills.grade(j.data, j.marks)))
 
 @pytest.fixture(scope="module")
 def quizzes() -> list[dict]:
-    from metdocs.pages.casepages import case_pages
+    from metdocs.pages.casepages import book_script, case_pages
     from metdocs.catalog.icd import code_set
     from metdocs.site.pipeline import Project, check
     checked = check(Project.at(ROOT))
     views = [p.context["c"] for p in case_pages(checked.catalog, checked.cases, code_set())
              if p.template == "drill.md.j2"]
     assert views
-    return [json.loads(html.unescape(str(v["quiz"]))) for v in views]
+    # A drill page carries no copy of the rulebook's data (the site's book.js does, as
+    # window.metdocsBook): node gets it as `data.book`, as drills.js accepts it.
+    book = json.loads(book_script(checked.catalog).split("window.metdocsBook = ", 1)[1].rstrip().rstrip(";"))
+    quizzes = [json.loads(html.unescape(str(v["quiz"]))) for v in views]
+    assert not any("book" in q for q in quizzes)
+    return [{**q, "book": book} for q in quizzes]
 
 
 def _expected(data: dict, marks: list[dict]) -> dict:
@@ -137,3 +142,14 @@ def test_a_mark_counts_only_on_the_line_the_audit_names(node, tmp_path, quizzes)
                                 {"data": data, "marks": right + [line2]}])
     assert [g["score"] for g in got[:2]] == [percent(len(right), len(data["key"]) + 1)] * 2
     assert [len(g["wrong"]) for g in got[:2]] == [1, 1] and got[2]["score"] == 100
+
+
+def test_the_sites_one_copy_of_the_rulebook_data_closes_no_script(monkeypatch):
+    """book.js is made from catalog text: no "<" reaches it, so nothing in it can end a script."""
+    from metdocs.pages import casepages
+    monkeypatch.setattr(casepages.records, "book", lambda cat, days: {"cite": {"r": "</script><script>alert(1)</script>"}})
+    monkeypatch.setattr(casepages, "reassess_days", lambda cat: 30)
+    text = casepages.book_script(None)
+    assert "<" not in text.split("*/", 1)[1]
+    assert json.loads(text.split("window.metdocsBook = ", 1)[1].rstrip().rstrip(";")) == {
+        "cite": {"r": "</script><script>alert(1)</script>"}}

@@ -386,9 +386,26 @@ def _quiz(case: Case, cat: Catalog, icd, answer: list) -> Markup:
     codes = sorted({d.code for d in case.referral.diagnoses} if case.referral else ())
     facts = {c: {"valid": (i := icd.lookup(c)).valid, "billable": i.billable, "children": list(i.children)}
              for c in codes}
+    # The rulebook's catalog data (`bk`) is the same for every drill: the site carries it once, in
+    # BOOK_JS (book_script), not in every drill page (39 KB each, most of a drill page's weight).
     data = {"id": case.id, "title": case.title, "places": places, "key": key, "rules": offered,
-            "records": recs, "book": bk, "icd": {"fy": getattr(icd, "fiscal_year", None), "facts": facts}}
+            "records": recs, "icd": {"fy": getattr(icd, "fiscal_year", None), "facts": facts}}
     return json_attr(data)
+
+
+BOOK_JS = "assets/javascripts/book.js"
+"""The generated script that gives the drill pages the rulebook's catalog data (mkdocs.yml loads
+it before drills.js)."""
+
+
+def book_script(cat: Catalog) -> str:
+    """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against."""
+    import json
+    book = json.dumps(records.book(cat, reassess_days(cat)), ensure_ascii=True, sort_keys=True)
+    # JSON is a JavaScript expression; "<" escaped so no text in it can close a script element.
+    book = book.replace("<", "\\u003c")
+    return ("/* metdocs: the rulebook's catalog data for the drills (generated from the catalog). */\n"
+            f"window.metdocsBook = {book};\n")
 
 
 def drill_place(session: str | None, place: str) -> str:

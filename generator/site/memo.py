@@ -36,6 +36,8 @@ class Memo:
         self.forms: tuple | None = None
         """(forms, their problems) from `pipeline.check`."""
         self.form_files: dict | None = None
+        self.book: str | None = None
+        """The rulebook's data for the drills (pages/casepages.book_script): the catalog's alone."""
         self.screened: dict = {}
         """Case file -> (stamp, what cases/read.py's per-file pass made of it)."""
         self.views: dict = {}

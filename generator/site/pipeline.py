@@ -30,7 +30,7 @@ from metdocs.files.project import Project
 from metdocs.forms.definition import load_forms
 from metdocs.forms.sitefiles import form_files
 from metdocs.pages import plan as planner
-from metdocs.pages.casepages import case_pages, packet_pages
+from metdocs.pages.casepages import BOOK_JS, book_script, case_pages, packet_pages
 from metdocs.pages.practice import practice_pages
 from metdocs.pages.render import environment, render
 from metdocs.pages.unitpages import unit_pages
@@ -239,7 +239,10 @@ def generate(project: Project, *, strict: bool = False, timings: dict[str, float
             plan += packets
     for gone in memo.pages.keys() - {p.path for p in plan}:
         del memo.pages[gone]
-    files = {**{p.path: memo.pages[p.path][1] for p in plan}, **memo.form_files}
+    if memo.book is None:
+        memo.book = book_script(checked.catalog)
+        memo.rendered.append(BOOK_JS)
+    files = {**{p.path: memo.pages[p.path][1] for p in plan}, **memo.form_files, BOOK_JS: memo.book}
     return Generated(files, _nav(plan, files), [p for p in checked.problems if not p.is_error],
                      rendered=tuple(memo.rendered), screened=tuple(memo.read), depends=depends)
 

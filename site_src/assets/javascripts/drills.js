@@ -21,6 +21,15 @@
     return require("./rulebook.js"); // node
   }
 
+  /* The rulebook's catalog data: one script for the whole site (book.js, made from the catalog at
+   * build time: casepages.book_script), not a copy in every drill page; `data.book` where a caller
+   * (a test under node) hands it in. */
+  function bookOf(data) {
+    if (data.book) return data.book;
+    if (root && root.metdocsBook) return root.metdocsBook;
+    throw new Error("the rulebook's catalog data (assets/javascripts/book.js) did not load");
+  }
+
   /* A drill's place for a finding at `place` in the record of `session` (as casepages.drill_place). */
   function placeOf(session, place) {
     var kind = place.split(":")[0], at = place.slice(kind.length + 1);
@@ -42,9 +51,9 @@
       at[k.rule + "\n" + k.place] = key.length;
       key.push(k);
     });
-    var icd = rulebook().icdFromFacts(data.icd.fy, data.icd.facts);
+    var icd = rulebook().icdFromFacts(data.icd.fy, data.icd.facts), book = bookOf(data);
     data.records.forEach(function (r) {
-      rulebook().check(r.record, data.book, icd).forEach(function (f) {
+      rulebook().check(r.record, book, icd).forEach(function (f) {
         var place = placeOf(r.place, f.place), id = f.rule + "\n" + place;
         if (!has.call(at, id)) {
           var m = has.call(meta, id) ? meta[id] : {title: f.rule, where: place, lesson: ""};
