@@ -23,11 +23,22 @@ def test_drill_page_prints_answer_only_when_opened(page, guard):
     assert guard.problems() == []
 
 
-def test_instructor_packet_prints_every_answer_student_packet_none(page, guard):
-    page.goto("/print/instructor/", wait_until="networkidle")
+def _packet_answers(page, edition: str) -> list[str]:
+    """How every answer of an edition's packet prints: its index page and each of its volumes (a
+    packet too big for one page is cut into volumes, which the index lists: pages/volumes.py)."""
+    page.goto(f"/print/{edition}/", wait_until="networkidle")
     page.emulate_media(media="print")
     shown = page.evaluate(ANSWER_BODY)
+    volumes = page.evaluate("() => [...new Set([...document.querySelectorAll('a[href*=\"volume-\"]')]"
+                            ".map(a => a.href))]")
+    for url in volumes:
+        page.goto(url, wait_until="networkidle")
+        shown += page.evaluate(ANSWER_BODY)
+    return shown
+
+
+def test_instructor_packet_prints_every_answer_student_packet_none(page, guard):
+    shown = _packet_answers(page, "instructor")
     assert shown and "none" not in shown
-    page.goto("/print/student/", wait_until="networkidle")
-    assert page.evaluate(ANSWER_BODY) == []
+    assert _packet_answers(page, "student") == []
     assert guard.problems() == []
