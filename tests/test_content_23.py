@@ -84,3 +84,53 @@ def test_referral_expiry_note_is_a_house_default(real):
     catalog, _ = real
     el = next(e for e in catalog.elements if e.id == "referral-validity")
     assert "most payers copy" not in el.unconfirmed and "house default" in el.unconfirmed
+
+
+# --- 3. precautions for every condition category that has known ones --------------------------------
+
+@pytest.mark.parametrize("category, words", [
+    ("heart", ("heart rate", "blood pressure", "perceived exertion", "symptoms")),
+    ("lung", ("SpO2", "dyspnoea")),
+    ("stroke", ("blood pressure",)),
+    ("multiple-sclerosis", ("heat", "fatigue")),
+    ("bone-health", ("flexion", "twisting")),
+    ("diabetes-neuropathy", ("glucose", "feet")),
+])
+def test_condition_categories_carry_their_precautions(real, category, words):
+    catalog, _ = real
+    cat = next(c for c in catalog.categories if c.id == category)
+    text = " ".join(cat.precautions)
+    for w in words:
+        assert w in text, (category, w)
+    assert cat.precaution_sources and cat.precaution_codes, category
+
+
+@pytest.mark.parametrize("codes, expected", [
+    (["E11.42"], ["diabetes-neuropathy"]),
+    (["E11.9"], ["diabetes-neuropathy"]),   # not in the catalog: the family still brings the checks
+    (["E10.42"], ["diabetes-neuropathy"]),
+    (["E13.9"], ["diabetes-neuropathy"]),
+    (["G62.9"], []),                        # polyneuropathy alone is not diabetes
+    (["I50.9"], ["heart"]), (["J44.9"], ["lung"]), (["I69.354"], ["stroke"]), (["G35.A"], ["multiple-sclerosis"]),
+    (["G20.A1"], []), (["M81.0"], ["bone-health"]), (["M17.11"], []),
+])
+def test_precautions_follow_the_code_family(real, codes, expected):
+    catalog, _ = real
+    assert [c.id for c in catalog.precautions_for(codes)] == expected
+
+
+def test_audit_asks_for_glucose_on_an_unlisted_diabetes_code_only(real, cases):
+    import dataclasses
+    from metdocs.cases.model import ReferralDiagnosis
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    clean = cases["post-tka-clean"]
+
+    def with_code(code):
+        ref = dataclasses.replace(clean.referral, diagnoses=clean.referral.diagnoses + (
+            ReferralDiagnosis(code, "C", clean.referral.where),))
+        return audit_case(dataclasses.replace(clean, referral=ref), catalog, icd)
+
+    found = [p for p in with_code("E11.9") if p.rule == "condition-precautions"]
+    assert len(found) == 1 + len(clean.sessions) and "glucose" in found[0].message
+    assert [p for p in with_code("G62.9") if p.rule == "condition-precautions"] == []

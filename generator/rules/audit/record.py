@@ -68,13 +68,7 @@ def check_elements(ctx: Context) -> None:
 
 def check_precautions(ctx: Context) -> None:
     case = ctx.case
-    cats = {c.id: c for c in ctx.catalog.categories}
-    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
-    needed = []
-    for d in ctx.catalog.diagnoses:
-        cat = cats.get(d.category)
-        if d.code in codes and cat and cat.precautions and cat not in needed:
-            needed.append(cat)
+    needed = ctx.catalog.precautions_for(d.code for d in case.referral.diagnoses) if case.referral else []
     if not needed:
         return
     listed = "; ".join(p for c in needed for p in c.precautions)
