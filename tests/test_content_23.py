@@ -134,3 +134,44 @@ def test_audit_asks_for_glucose_on_an_unlisted_diabetes_code_only(real, cases):
     found = [p for p in with_code("E11.9") if p.rule == "condition-precautions"]
     assert len(found) == 1 + len(clean.sessions) and "glucose" in found[0].message
     assert [p for p in with_code("G62.9") if p.rule == "condition-precautions"] == []
+
+
+# --- 1. the clean exemplar bills no stair practice as 97530 ------------------------------------------
+
+def test_clean_exemplar_logs_no_stair_practice_as_97530(real, cases):
+    from metdocs.rules.audit.content import misfit_words
+    catalog, _ = real
+    case = cases["post-tka-clean"]
+    misfits = catalog.cpt("97530").misfits
+    assert any(m.belongs_under == "97116" and "stairs" in m.words for m in misfits)
+    for s in case.sessions:
+        for a in s.activities:
+            if a.cpt == "97530":
+                assert not [w for m in misfits for w in misfit_words(a.description, m)], (s.id, a.description)
+    assert not any("reciprocal" in g for g in case.plan.goals)
+    s4 = next(s for s in case.sessions if s.id == "s4")
+    assert "carrying" in next(a for a in s4.activities if a.cpt == "97530").description.lower()
+
+
+def test_no_pairing_language_describes_work_of_another_code(real):
+    from metdocs.rules.audit.content import misfit_words
+    catalog, _ = real
+    for d in catalog.diagnoses:
+        for p in d.pairings:
+            code = catalog.cpt(p.cpt)
+            hits = [w for m in code.misfits for w in misfit_words(p.language, m)]
+            assert not hits, (d.code, p.cpt, hits, p.language)
+
+
+def test_a_stair_flight_for_itself_is_caught_in_the_clean_exemplar(real, cases):
+    import dataclasses
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    case = cases["post-tka-clean"]
+    i = next(i for i, s in enumerate(case.sessions) if s.id == "s4")
+    s4 = case.sessions[i]
+    acts = tuple(dataclasses.replace(a, description="Full flight of 12 stairs with one rail x3, reciprocal")
+                 if a.cpt == "97530" else a for a in s4.activities)
+    sessions = case.sessions[:i] + (dataclasses.replace(s4, activities=acts),) + case.sessions[i + 1:]
+    [p] = audit_case(dataclasses.replace(case, sessions=sessions), catalog, icd)
+    assert p.rule == "activity-fits-code" and "97116" in p.message and "'stairs'" in p.message

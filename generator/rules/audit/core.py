@@ -13,8 +13,8 @@ flaw and a new, undeclared one fail the build.
 
 This module holds the registry of enforced rules, the entry points and the reconciling; the
 checks live by rule family: referral.py (referral, diagnoses, payer), claims.py (claim lines and
-units), schedule.py (dates, reassessments, progress reports) and record.py (plan, session logs,
-words), all recording through findings.py (`Finding`, `Context`).
+units), schedule.py (dates, reassessments, progress reports), record.py (plan, session logs,
+words) and content.py (what the words say against the fields), all recording through findings.py (`Finding`, `Context`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
 from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral
 from metdocs.rules.audit.claims import check_reports, check_sessions
+from metdocs.rules.audit.content import check_activity_codes
 from metdocs.rules.audit.records import RECORD_RULES
 from metdocs.rules.audit.schedule import check_future, check_ordering
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
@@ -77,6 +78,9 @@ ENFORCED: dict[str, str] = {
     "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
     "daily-note-content": "through the session-log elements below, each reported under its own id",
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
+    "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
+                          "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
+                          "work is not 97110); the finding names the words it matched",
 }
 """Catalog rule id -> what `metdocs check` verifies for it. Every other rule must say in the
 catalog (`review:`) why a person has to check it instead (`unenforced`)."""
@@ -91,7 +95,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "reassess-every-30-days": (CASE, SESSION), "progress-report-content": (CASE,), "measurable-improvement": (CASE,),
     "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
-    "plan-of-care-elements": (),
+    "plan-of-care-elements": (), "activity-fits-code": (SESSION,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -150,7 +154,8 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
 
 
 CHECKS = (check_referral, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
-          check_improvement, check_elements, check_precautions, check_dose, check_words, check_prose, check_future)
+          check_improvement, check_elements, check_precautions, check_dose, check_words, check_activity_codes, check_prose,
+          check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 
