@@ -6,10 +6,12 @@ against the small catalog built there, so they do not move when data/catalog/ is
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 from metdocs.cases.read import load_cases
+from metdocs.cases.model import Renewal
 from metdocs.catalog.model import Misfit
 from test_audit import CASES, CAT, make_catalog, rules, run
 
@@ -74,3 +76,54 @@ def test_the_words_are_catalog_data(clean):
     assert run(case, with_misfits(c97110=(BALANCE,))) == []
     grown = Misfit(BALANCE.words + ("wobble board",), "97112", BALANCE.why)
     assert rules(run(case, with_misfits(c97110=(grown,)))) == ["activity-fits-code"]
+
+
+# --- referral-in-force ---------------------------------------------------------------------------------
+
+def with_referral(case, **changes):
+    return dataclasses.replace(case, referral=dataclasses.replace(case.referral, **changes))
+
+
+def test_referral_in_force_clean(clean):
+    last = max(s.date for s in clean.sessions)
+    assert run(with_referral(clean, expires=last, authorised_visits=len(clean.sessions))) == []
+
+
+def test_session_after_the_referral_expires(clean):
+    s4 = clean.sessions[3]
+    problems = run(with_referral(clean, expires=s4.date - dt.timedelta(days=1)))
+    assert rules(problems) == ["referral-in-force"] * 2  # s4 and s5
+    assert problems[0].where == s4.where and f"found session 's4' billed on {s4.date} with none" in problems[0].message
+
+
+def test_session_past_the_authorised_visits(clean):
+    [p] = run(with_referral(clean, authorised_visits=4))
+    assert p.rule == "referral-in-force" and "at most 4 billed visits" in p.message and "visit 5" in p.message
+    assert p.where == clean.sessions[4].where
+
+
+def test_a_renewal_covers_what_follows(clean):
+    s4 = clean.sessions[3]
+    renewal = Renewal(s4.date, authorised_visits=2, where=clean.referral.where)
+    assert run(with_referral(clean, expires=s4.date - dt.timedelta(days=1), renewals=(renewal,))) == []
+    # the renewal's own count runs from its date
+    short = Renewal(s4.date, authorised_visits=1, where=clean.referral.where)
+    [p] = run(with_referral(clean, authorised_visits=3, renewals=(short,)))
+    assert "under the renewal of" in p.message and "'s5'" in p.message
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ("  expires: 2026-02-01\n", "expected the referral to expire on or after its date 2026-02-20, found expires: 2026-02-01"),
+    ("  authorised_visits: 0\n", "expected authorised_visits from 1 to 999, found 0"),
+    ("  renewals:\n    - {date: 2026-01-02, authorised_visits: 4}\n",
+     "expected a renewal dated on or after the referral (2026-02-20), found 2026-01-02"),
+])
+def test_referral_validity_format_errors_are_located(tmp_path, lines, expected):
+    text = (CASES / "post-tka-clean.yaml").read_text()
+    text = text.replace("  expires: 2026-05-20\n", "").replace("  authorised_visits: 12\n", "")
+    text = text.replace("  provider_role: \"orthopedic surgeon\"\n", lines + "  provider_role: \"orthopedic surgeon\"\n", 1)
+    (tmp_path / "post-tka-clean.yaml").write_text(text)
+    _, problems = load_cases(tmp_path)
+    [p] = problems
+    line = text[:text.index(lines)].count("\n") + 1
+    assert p.message == expected and p.where.line in (line, line + 1), (p, line)

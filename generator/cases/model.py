@@ -86,6 +86,23 @@ class ReferralDiagnosis:
     where: Location = NOWHERE
 
 
+MAX_VISITS = 999
+"""Most visits a referral or authorisation can allow in a case file."""
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A renewed referral or authorisation: from its date, the sessions it covers count afresh."""
+
+    date: dt.date
+    """The day the renewal was written (on or after the referral's date)."""
+    expires: dt.date | None = None
+    """The last day it covers, when it gives one (rule referral-in-force)."""
+    authorised_visits: int | None = None
+    """How many visits it allows, when it gives a number (rule referral-in-force)."""
+    where: Location = NOWHERE
+
+
 @dataclass(frozen=True)
 class Referral:
     """The written referral from the client's provider."""
@@ -100,6 +117,13 @@ class Referral:
     """A referral with none is a breach, reported on the referral itself."""
     supervised_by: Literal["MD", "DO"] | None = None
     """For an NP or PA referrer: the credential of the supervising physician."""
+    expires: dt.date | None = None
+    """The last day the referral (or the payer's authorisation) covers, when it gives one: a session
+    billed after it needs a renewal on file (rule referral-in-force)."""
+    authorised_visits: int | None = None
+    """How many visits the referral or authorisation allows, when it gives a number (1-999)."""
+    renewals: tuple[Renewal, ...] = ()
+    """Renewed referrals or authorisations, each with its own expiry or visit count."""
     """What the referral asks for, e.g. 'Medical exercise training after discharge from PT'."""
     where: Location = NOWHERE
 

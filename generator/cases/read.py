@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metdocs.cases.model import MAX_GROUP, MAX_MINUTES, MAX_UNITS, Case
+from metdocs.cases.model import MAX_GROUP, MAX_MINUTES, MAX_UNITS, MAX_VISITS, Case
 from metdocs.catalog.load import load_file, yaml_files
 from metdocs.catalog.schema import parse
 from metdocs.catalog.validate import duplicates
@@ -160,6 +160,7 @@ def _sanity(case: Case, stem: str, id_at: Location):
     if case.referral:
         yield from duplicates(case.referral.diagnoses, "pointer", "referral pointer letter")
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
+        yield from _validity(case.referral)
     yield from duplicates(case.sessions, "id", "session id")
     claims = {s.id: len(s.claim) for s in case.sessions}
     for b in case.expected_breaches:
@@ -176,3 +177,18 @@ def _sanity(case: Case, stem: str, id_at: Location):
         for line in s.claim:
             if not 0 <= line.units <= MAX_UNITS:
                 yield Problem(line.where.key("units"), f"expected units from 0 to {MAX_UNITS}, found {line.units}")
+
+
+def _validity(ref):
+    """Yield format problems of the referral's expiry, visit counts and renewals (rule referral-in-force)."""
+    for grant, what in [(ref, "the referral")] + [(r, f"the renewal of {r.date}") for r in ref.renewals]:
+        if grant.expires is not None and grant.expires < grant.date:
+            yield Problem(grant.where.key("expires"), f"expected {what} to expire on or after its date {grant.date}, "
+                                                      f"found expires: {grant.expires}")
+        if grant.authorised_visits is not None and not 1 <= grant.authorised_visits <= MAX_VISITS:
+            yield Problem(grant.where.key("authorised_visits"), f"expected authorised_visits from 1 to {MAX_VISITS}, "
+                                                                f"found {grant.authorised_visits}")
+    for r in ref.renewals:
+        if r.date < ref.date:
+            yield Problem(r.where.key("date"), f"expected a renewal dated on or after the referral ({ref.date}), "
+                                               f"found {r.date}")

@@ -28,7 +28,7 @@ from metdocs.errors import Problem, did_you_mean, sort_problems
 from metdocs.catalog.model import Catalog
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
-from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral
+from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral, check_referral_in_force
 from metdocs.rules.audit.claims import check_reports, check_sessions
 from metdocs.rules.audit.content import check_activity_codes
 from metdocs.rules.audit.records import RECORD_RULES
@@ -78,6 +78,8 @@ ENFORCED: dict[str, str] = {
     "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
     "daily-note-content": "through the session-log elements below, each reported under its own id",
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
+    "referral-in-force": "no session is billed after the referral in force expires, or past the visits it "
+                         "authorises, without a renewal on file (when the referral gives an expiry or a visit count)",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -95,7 +97,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "reassess-every-30-days": (CASE, SESSION), "progress-report-content": (CASE,), "measurable-improvement": (CASE,),
     "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
-    "plan-of-care-elements": (), "activity-fits-code": (SESSION,),
+    "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -153,7 +155,7 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
+CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
           check_improvement, check_elements, check_precautions, check_dose, check_words, check_activity_codes, check_prose,
           check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""

@@ -2,6 +2,7 @@
 
 Rules enforced:
 - written-referral-required, referrer-may-refer (`check_referral`);
+- referral-in-force (`check_referral_in_force`): expiry dates and authorised visits, with renewals;
 - billable-icd10-leaf (`check_diagnoses`, through records.py), and the code set's fiscal year;
 - private-payers-only (through records.py), verify-payer-before-billing (`check_payer`).
 """
@@ -83,3 +84,28 @@ def check_payer(ctx: Context) -> None:
         if s.date < payer.verified:
             ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
                        f"verified on {payer.verified}, found session '{s.id}' billed on {s.date}", s)
+
+
+
+def check_referral_in_force(ctx: Context) -> None:
+    """No session is billed after the referral in force expired, or past the visits it allows."""
+    ref = ctx.case.referral
+    if ref is None:
+        return
+    grants = sorted([ref, *ref.renewals], key=lambda g: g.date)
+    billed = sorted((s for s in ctx.case.sessions if s.claim and s.date), key=lambda s: s.date)
+    for s in billed:
+        grant = next((g for g in reversed(grants) if g.date <= s.date), None)
+        if grant is None:
+            continue  # billed before any referral: written-referral-required says so
+        what = "the referral" if grant is ref else "the renewal"
+        if grant.expires is not None and s.date > grant.expires:
+            ctx.breach(s.where, "referral-in-force", f"expected sessions billed on or before {grant.expires}, the "
+                       f"day {what} of {grant.date} expires, or a renewal on file, found session '{s.id}' billed on "
+                       f"{s.date} with none", s)
+        if grant.authorised_visits is not None:
+            visit = [b for b in billed if grant.date <= b.date <= s.date].index(s) + 1
+            if visit > grant.authorised_visits:
+                ctx.breach(s.where, "referral-in-force", f"expected at most {grant.authorised_visits} billed visits "
+                           f"under {what} of {grant.date}, or a renewal on file, found session '{s.id}' on {s.date}, "
+                           f"visit {visit}", s)
