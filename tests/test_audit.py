@@ -476,7 +476,7 @@ def test_home_program_and_resistance_days(clean):
     problems = run(plain(dataclasses.replace(clean, plan=plan)))
     assert rules(problems) == ["home-program", "resistance-2-days-a-week"]
     assert "1 supervised + 0 at home = 1" in problems[1].message
-    twice = dataclasses.replace(clean.plan, home_program=None, sessions_per_week=2)
+    twice = dataclasses.replace(clean.plan, home_program=None, sessions_per_week=2, frequency="2x/week for 8 weeks")
     assert rules(run(plain(dataclasses.replace(clean, plan=twice)))) == ["home-program"]
 
 

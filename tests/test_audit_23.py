@@ -13,7 +13,7 @@ import pytest
 from metdocs.cases.read import load_cases
 from metdocs.cases.model import Renewal
 from metdocs.catalog.model import Misfit
-from test_audit import CASES, CAT, make_catalog, rules, run
+from test_audit import CASES, CAT, make_catalog, rules, run, with_session
 
 STAIRS = Misfit(("stairs", "stair", "flight of", "reciprocal"), "97116", "Stair practice for itself is gait training.",
                 ("carrying", "basket"))
@@ -127,3 +127,60 @@ def test_referral_validity_format_errors_are_located(tmp_path, lines, expected):
     [p] = problems
     line = text[:text.index(lines)].count("\n") + 1
     assert p.message == expected and p.where.line in (line, line + 1), (p, line)
+
+
+# --- fields-agree-with-text ----------------------------------------------------------------------------
+
+def only(problems):
+    assert rules(problems) == ["fields-agree-with-text"] * len(problems) and problems, problems
+    return problems
+
+
+def test_payer_name_says_medicare_but_type_is_commercial(clean):
+    payer = dataclasses.replace(clean.payer, name="Evergreen Medicare Advantage Choice (fictional)")
+    [p] = only(run(dataclasses.replace(clean, payer=payer)))
+    assert p.where == clean.payer.where and "'Medicare'" in p.message and "type 'commercial'" in p.message
+    ok = dataclasses.replace(clean.payer, name="Advantageous Mutual Health (fictional)")
+    assert run(dataclasses.replace(clean, payer=ok)) == []
+
+
+def test_one_on_one_log_that_says_others_trained_alongside(clean):
+    [p] = only(run(with_session(clean, 1, response="Worked well; two other clients trained alongside at the rack.")))
+    assert "'two other clients'" in p.message and "session 's2'" in p.message
+    assert run(with_session(clean, 1, response="One-on-one throughout; no one else in the room.")) == []
+
+
+def test_signature_of_someone_other_than_the_medexpro(clean):
+    [p] = only(run(with_session(clean, 2, signed_by="B. Helper, PTA")))
+    assert "'PTA'" in p.message and "session 's3'" in p.message
+    assert run(with_session(clean, 2, signed_by="A. Trainer, MedExPRO, CSCS")) == []
+
+
+def test_weekly_frequency_against_text_and_dates(clean):
+    plan = dataclasses.replace(clean.plan, frequency="2x/week for 8 weeks")
+    [p] = only(run(dataclasses.replace(clean, plan=plan)))
+    assert "found 2x/week" in p.message
+    second = clean.sessions[0].date + dt.timedelta(days=2)
+    [p] = only(run(with_session(clean, 1, date=second)))
+    assert "found 2 in the week" in p.message and "s1, s2" in p.message
+    twice = dataclasses.replace(clean.plan, frequency="2x/week for 8 weeks", sessions_per_week=2)
+    assert run(with_session(dataclasses.replace(clean, plan=twice), 1, date=second)) == []
+
+
+GLUCOSE = "Check glucose; do not exercise if it is below 100 or above 250 mg/dL before the session. "
+
+
+def test_glucose_outside_the_referrals_range_on_a_billed_session(clean):
+    case = with_referral(clean, statement=GLUCOSE + clean.referral.statement)
+    assert run(with_session(case, 0, precautions="Glucose 142 mg/dL before, 126 after")) == []
+    [p] = only(run(with_session(case, 0, precautions="Glucose 262 mg/dL before, 190 after")))
+    assert "262 mg/dL" in p.message and "(100-250 mg/dL)" in p.message
+    # the same reading, with no limit on the referral, is no contradiction
+    assert run(with_session(clean, 0, precautions="Glucose 262 mg/dL before, 190 after")) == []
+
+
+def test_blood_pressure_above_the_referrals_limit(clean):
+    case = with_referral(clean, statement=clean.referral.statement + " Blood pressure limit for exercise: 160/100.")
+    assert run(with_session(case, 0, precautions="BP 150/92 before, 140/88 after")) == []
+    [p] = only(run(with_session(case, 0, precautions="BP 172/96 before, 150/90 after")))
+    assert "BP 172/96" in p.message and "160/100" in p.message

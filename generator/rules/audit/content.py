@@ -47,3 +47,88 @@ def check_activity_codes(ctx: Context) -> None:
                     ctx.breach(a.where, "activity-fits-code", f"expected the work logged under {a.cpt} in session "
                                f"'{s.id}' to be {code.name.lower()}, found {quoted} in \"{a.description}\": it "
                                f"belongs under {misfit.belongs_under}. {' '.join(misfit.why.split())}", s)
+
+
+PUBLIC_PLAN_WORDS = re.compile(r"(?<![a-z])(medicare|medicaid|medi-cal|advantage|managed medicaid)(?![a-z])", re.I)
+"""Words in a payer's name that say the plan is Medicare or Medicaid, whatever its type says."""
+ALONGSIDE = re.compile(r"(?<![a-z])(other clients?|(?:one|two|three|four|five|\d+) other (?:clients?|people|members)|"
+                       r"others? in the (?:class|group)|(?:class|group) of (?:two|three|four|five|six|\d+)|"
+                       r"(?:two|three|four|five|six|\d+) clients|alongside|in (?:a|the) (?:class|group)|"
+                       r"(?:class|group) members?)(?![a-z])", re.I)
+"""Words in a session log that say other clients trained at the same time."""
+OTHER_SIGNER = re.compile(r"(?<![A-Za-z])(PTA|PT|DPT|OT|ATC|aide|student|intern|personal trainer|on behalf of|"
+                          r"for (?:the )?MedExPRO)(?![A-Za-z])")
+"""Words in a signature that show someone other than the MedExPRO gave or signed the session."""
+WEEKLY = re.compile(r"(\d+)\s*x\s*/\s*week", re.I)
+GLUCOSE_RANGE = re.compile(r"below (\d{2,3}) or above (\d{2,3}) mg/dl|(\d{2,3})\s*(?:-|–|to)\s*(\d{2,3}) mg/dl", re.I)
+GLUCOSE_BEFORE = re.compile(r"glucose (\d{2,3})(?: mg/dl)? before", re.I)
+BP_LIMIT = re.compile(r"blood pressure limit[^0-9]{0,30}(\d{2,3})/(\d{2,3})", re.I)
+BP_READING = re.compile(r"(?<![A-Za-z])BP (\d{2,3})/(\d{2,3})")
+
+
+def check_fields_agree(ctx: Context) -> None:
+    """Structured fields agree with the text beside them (rule fields-agree-with-text)."""
+    case = ctx.case
+    m = PUBLIC_PLAN_WORDS.search(case.payer.name)
+    if m and case.payer.type in ("commercial", "self-pay"):
+        ctx.breach(case.payer.where, "fields-agree-with-text", f"expected the plan type to match the payer's name, "
+                   f"found type '{case.payer.type}' for \"{case.payer.name}\", whose name says '{m.group(0)}': a "
+                   "Medicare Advantage or Medicaid managed-care plan is Medicare or Medicaid")
+    for s in case.sessions:
+        texts = [s.response or ""] + [a.description or "" for a in s.activities]
+        hit = next((m.group(0) for t in texts for m in [ALONGSIDE.search(t)] if m), None)
+        if s.group_size == 1 and hit:
+            ctx.breach(s.where.key("group_size"), "fields-agree-with-text", f"expected session '{s.id}''s log to "
+                       f"agree with its group size of 1 (one-on-one), found '{hit}' in its text: others trained at "
+                       "the same time", s)
+        m = OTHER_SIGNER.search(s.signed_by or "")
+        if s.signer_credential == "MedExPRO" and m:
+            ctx.breach(s.where.key("signed_by"), "fields-agree-with-text", f"expected session '{s.id}' signed by the "
+                       f"MedExPRO its credential field names, found '{m.group(0)}' in the signature "
+                       f"\"{s.signed_by}\"", s)
+    _frequency(ctx)
+    _readings(ctx)
+
+
+def _frequency(ctx: Context) -> None:
+    plan = ctx.case.plan
+    m = WEEKLY.search(plan.frequency)
+    if m and int(m.group(1)) != plan.sessions_per_week:
+        ctx.breach(plan.where.key("frequency"), "fields-agree-with-text", f"expected the plan's frequency "
+                   f"\"{plan.frequency}\" to agree with its {plan.sessions_per_week} session(s) a week, found "
+                   f"{m.group(1)}x/week")
+        return
+    weeks: dict = {}
+    for s in ctx.case.sessions:
+        if s.date and s.claim:
+            weeks.setdefault(s.date.isocalendar()[:2], []).append(s)
+    for group in weeks.values():
+        if len(group) > plan.sessions_per_week:
+            s = group[plan.sessions_per_week]
+            ctx.breach(s.where, "fields-agree-with-text", f"expected at most {plan.sessions_per_week} billed "
+                       f"session(s) a week, as the plan states (\"{plan.frequency}\"), found {len(group)} in the week "
+                       f"of {group[0].date}: {', '.join(x.id for x in group)}", s)
+
+
+def _readings(ctx: Context) -> None:
+    """A precaution reading outside the referral's limit, on a session that was billed all the same."""
+    ref = ctx.case.referral
+    if ref is None:
+        return
+    g = GLUCOSE_RANGE.search(ref.statement)
+    low, high = ((int(g.group(1)), int(g.group(2))) if g.group(1) else (int(g.group(3)), int(g.group(4)))) if g else (None, None)
+    bp = BP_LIMIT.search(ref.statement)
+    for s in ctx.case.sessions:
+        if not s.claim or not s.precautions:
+            continue
+        m = GLUCOSE_BEFORE.search(s.precautions)
+        if g and m and not low <= int(m.group(1)) <= high:
+            ctx.breach(s.where.key("precautions"), "fields-agree-with-text", f"expected no session billed with a "
+                       f"glucose before exercise outside the referral's range ({low}-{high} mg/dL), found "
+                       f"{m.group(1)} mg/dL in session '{s.id}', which went ahead", s)
+        for r in BP_READING.finditer(s.precautions) if bp else ():
+            if int(r.group(1)) > int(bp.group(1)) or int(r.group(2)) > int(bp.group(2)):
+                ctx.breach(s.where.key("precautions"), "fields-agree-with-text", f"expected no session billed "
+                           f"with blood pressure above the referral's limit ({bp.group(1)}/{bp.group(2)}), found "
+                           f"{r.group(0)} in session '{s.id}', which went ahead", s)
+                break

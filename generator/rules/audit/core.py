@@ -30,7 +30,7 @@ from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
 from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral, check_referral_in_force
 from metdocs.rules.audit.claims import check_reports, check_sessions
-from metdocs.rules.audit.content import check_activity_codes
+from metdocs.rules.audit.content import check_activity_codes, check_fields_agree
 from metdocs.rules.audit.records import RECORD_RULES
 from metdocs.rules.audit.schedule import check_future, check_ordering
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
@@ -80,6 +80,10 @@ ENFORCED: dict[str, str] = {
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
     "referral-in-force": "no session is billed after the referral in force expires, or past the visits it "
                          "authorises, without a renewal on file (when the referral gives an expiry or a visit count)",
+    "fields-agree-with-text": "structured fields agree with the text beside them: the payer's name and plan type, "
+                              "a group size of 1 and a log that says others trained alongside, the signer's "
+                              "credential and the signature, the plan's weekly frequency and the session dates, "
+                              "glucose and blood-pressure readings and the referral's limits on a billed session",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -98,6 +102,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
     "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
+    "fields-agree-with-text": (CASE, SESSION),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -156,7 +161,8 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
 
 
 CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
-          check_improvement, check_elements, check_precautions, check_dose, check_words, check_activity_codes, check_prose,
+          check_improvement, check_elements, check_precautions, check_dose, check_words, check_activity_codes, check_fields_agree,
+          check_prose,
           check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
