@@ -459,7 +459,7 @@ def test_billing_before_the_baseline(clean):
 def test_progress_report_gaps_are_one_finding(clean):
     r = clean.reassessments[0]
     bad = dataclasses.replace(r, measures=r.measures[1:], report=ProgressReport(
-        dt.date(2026, 3, 3), r.date, dt.date(2026, 3, 29), None, r.report.where))
+        dt.date(2026, 3, 3), r.date, dt.date(2026, 3, 29), None, where=r.report.where))
     [p] = run(plain(dataclasses.replace(clean, reassessments=(bad,))))
     assert (p.rule, p.where) == ("progress-report-content", r.report.where)
     for part in ("not re-tested: chair-stand-30s", "a period of 2026-03-03 to 2026-03-30", "2026-03-02 to 2026-03-30",

@@ -184,3 +184,23 @@ def test_blood_pressure_above_the_referrals_limit(clean):
     assert run(with_session(case, 0, precautions="BP 150/92 before, 140/88 after")) == []
     [p] = only(run(with_session(case, 0, precautions="BP 172/96 before, 150/90 after")))
     assert "BP 172/96" in p.message and "160/100" in p.message
+
+
+# --- progress-report-to-referrer -----------------------------------------------------------------------
+
+def with_report(case, **changes):
+    r = case.reassessments[0]
+    return dataclasses.replace(case, reassessments=(dataclasses.replace(r, report=dataclasses.replace(r.report, **changes)),)
+                               + case.reassessments[1:])
+
+
+def test_progress_report_sent_elsewhere_without_a_reason(clean):
+    [p] = run(with_report(clean, sent_to="client"))
+    assert p.rule == "progress-report-to-referrer" and "sent to the client with no reason" in p.message
+    assert "orthopedic surgeon" in p.message
+
+
+def test_progress_report_to_the_referrer_or_with_a_reason(clean):
+    assert run(clean) == [] and clean.reassessments[0].report.sent_to == "referring-provider"
+    why = "The referring surgeon retired; sent to the client's new physician with the client's consent"
+    assert run(with_report(clean, sent_to="client", sent_to_why=why)) == []

@@ -258,6 +258,9 @@ class ProgressReport:
     """The date it was written (on or after the end of its period)."""
     sent_to: Literal["referring-provider", "client", "payer"] | None = None
     """Who received it."""
+    sent_to_why: str | None = None
+    """Why it went to someone other than the referring provider, when it did (rule
+    progress-report-to-referrer), e.g. 'the referring surgeon retired; sent to the client's new physician'."""
     where: Location = NOWHERE
 
 

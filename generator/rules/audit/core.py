@@ -32,7 +32,7 @@ from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_ref
 from metdocs.rules.audit.claims import check_reports, check_sessions
 from metdocs.rules.audit.content import check_activity_codes, check_fields_agree
 from metdocs.rules.audit.records import RECORD_RULES
-from metdocs.rules.audit.schedule import check_future, check_ordering
+from metdocs.rules.audit.schedule import check_future, check_ordering, check_report_recipient
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
                                         check_precautions, check_prose, check_words)
 # Re-exported, as it was defined here before the split: pages/casepages.py imports UNIT_RULES
@@ -84,6 +84,8 @@ ENFORCED: dict[str, str] = {
                               "a group size of 1 and a log that says others trained alongside, the signer's "
                               "credential and the signature, the plan's weekly frequency and the session dates, "
                               "glucose and blood-pressure readings and the referral's limits on a billed session",
+    "progress-report-to-referrer": "each progress report goes to the referring provider, unless the case says why "
+                                   "it went to someone else (sent_to_why)",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -102,7 +104,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
     "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
-    "fields-agree-with-text": (CASE, SESSION),
+    "fields-agree-with-text": (CASE, SESSION), "progress-report-to-referrer": (CASE,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -160,10 +162,9 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
-          check_improvement, check_elements, check_precautions, check_dose, check_words, check_activity_codes, check_fields_agree,
-          check_prose,
-          check_future)
+CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering,
+          check_reports, check_report_recipient, check_improvement, check_elements, check_precautions, check_dose,
+          check_words, check_activity_codes, check_fields_agree, check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 
