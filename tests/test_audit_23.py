@@ -13,7 +13,8 @@ import pytest
 from metdocs.cases.read import load_cases
 from metdocs.cases.model import Renewal
 from metdocs.catalog.model import Misfit
-from test_audit import CASES, CAT, make_catalog, rules, run, with_session
+from metdocs.catalog.schema import Text
+from test_audit import CASES, CAT, make_catalog, plain, rules, run, with_session
 
 STAIRS = Misfit(("stairs", "stair", "flight of", "reciprocal"), "97116", "Stair practice for itself is gait training.",
                 ("carrying", "basket"))
@@ -204,3 +205,25 @@ def test_progress_report_to_the_referrer_or_with_a_reason(clean):
     assert run(clean) == [] and clean.reassessments[0].report.sent_to == "referring-provider"
     why = "The referring surgeon retired; sent to the client's new physician with the client's consent"
     assert run(with_report(clean, sent_to="client", sent_to_why=why)) == []
+
+
+# --- meaningful-claims-match -----------------------------------------------------------------------------
+
+def said(case, text):
+    t = Text(text)
+    t.where = case.reassessments[0].where
+    return dataclasses.replace(plain(case), reassessments=(dataclasses.replace(case.reassessments[0], summary=t),))
+
+
+def test_prose_calling_an_unconfirmed_change_meaningful(clean):
+    # the fixture's TUG has no meaningful-change figure: the engine never calls its change meaningful
+    [p] = run(said(clean, "TUG {baseline:tug} to {r1:tug} s, a meaningful improvement. Chair stand up."))
+    assert p.rule == "meaningful-claims-match" and "'meaningful'" in p.message and "TUG" in p.message
+    assert "no confirmed figure" in p.message
+
+
+def test_prose_agreeing_with_the_engine(clean):
+    # the chair stand (+3 against 2.5) and LEFS (+11 against 9) are meaningful by the engine
+    assert run(said(clean, "Chair stand and LEFS changes are meaningful; TUG improved.")) == []
+    assert run(said(clean, "TUG improved, but not by a meaningful amount.")) == []
+    assert run(said(clean, "TUG {r1.verdict:tug}; no meaningful-change figure for TUG.")) == []

@@ -175,3 +175,16 @@ def test_a_stair_flight_for_itself_is_caught_in_the_clean_exemplar(real, cases):
     sessions = case.sessions[:i] + (dataclasses.replace(s4, activities=acts),) + case.sessions[i + 1:]
     [p] = audit_case(dataclasses.replace(case, sessions=sessions), catalog, icd)
     assert p.rule == "activity-fits-code" and "97116" in p.message and "'stairs'" in p.message
+
+
+def test_calling_the_stroke_gait_gain_meaningful_is_caught(real, cases):
+    import dataclasses
+    from metdocs.catalog.schema import Text
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    case = cases["post-stroke-hemiparesis"]
+    r = case.reassessments[0]
+    t = Text(r.summary + " Gait speed {baseline:gait-speed} → {r1:gait-speed} m/s is a meaningful gain.")
+    t.where = r.summary.where
+    [p] = audit_case(dataclasses.replace(case, reassessments=(dataclasses.replace(r, summary=t),)), catalog, icd)
+    assert p.rule == "meaningful-claims-match" and "MCID of 0.16" in p.message

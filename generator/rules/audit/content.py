@@ -4,6 +4,11 @@ Rules enforced:
 - activity-fits-code (`check_activity_codes`): every activity's description, read against the
   catalog's `misfits` of the code it is logged under (cpt_codes.yaml), next to `qualifies` and
   `note_must_show`. The words are data, so an educator extends the check by editing the catalog.
+- fields-agree-with-text (`check_fields_agree`): payer name vs plan type, group size vs the log's
+  words, signature vs signer credential, weekly frequency vs its text and the dates, precaution
+  readings vs the referral's limits.
+- meaningful-claims-match (`check_meaningful_claims`): hand-written words calling a change
+  meaningful vs the engine's verdict.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import re
 
 from metdocs.rules.audit.findings import Context
+from metdocs.rules.measures import measure_changes
 
 
 def phrase_pattern(phrases) -> re.Pattern | None:
@@ -132,3 +138,43 @@ def _readings(ctx: Context) -> None:
                            f"with blood pressure above the referral's limit ({bp.group(1)}/{bp.group(2)}), found "
                            f"{r.group(0)} in session '{s.id}', which went ahead", s)
                 break
+
+
+CLAIM = re.compile(r"(?<![a-z-])(meaningful(?:ly)?|clinically (?:important|significant)|significant(?:ly)?)(?![a-z-])",
+                   re.I)
+"""Words that call a change meaningful ('meaningful-change figure' names a figure, and is left alone)."""
+NEGATION = re.compile(r"(?<![a-z])(not|no|never|without|isn't|wasn't|short of|below|under|less than)(?![a-z])", re.I)
+PLACEHOLDER = re.compile(r"\{(?:r(\d+))?[^{}:]*:([a-z0-9-]+)\}")
+
+
+def check_meaningful_claims(ctx: Context) -> None:
+    """Prose that calls a measure's change meaningful agrees with the engine's verdict for it (rule
+    meaningful-claims-match). Only words written by hand count: a verdict placeholder is the engine's."""
+    case = ctx.case
+    changes = measure_changes(case, ctx.catalog)
+    names = {m.id: _names(m) for m in ctx.catalog.measures}
+    texts = [(case.summary, None)] + [(t, None) for t in case.payable]
+    texts += [(r.summary, i) for i, r in enumerate(case.reassessments)]
+    for text, own in texts:
+        for clause in re.split(r"[;.](?:\s|$)|\n", text or ""):
+            hand = PLACEHOLDER.sub(" ", re.sub(r"\{r\d+\.verdict:[^{}]*\}", " ", clause))
+            claim = CLAIM.search(hand)
+            if not claim or NEGATION.search(hand[:claim.start()]):
+                continue
+            said = {mid for mid, words in names.items() if any(w.search(hand) for w in words)}
+            said |= {m.group(2) for m in PLACEHOLDER.finditer(clause) if m.group(2) in names}
+            which = {int(m.group(1)) - 1 for m in PLACEHOLDER.finditer(clause) if m.group(1)}
+            for mid in sorted(said):
+                mine = [c for c in changes if c.measure == mid and (c.reassessment in which if which else
+                                                                    own is None or c.reassessment == own)]
+                if mine and not any(c.meaningful for c in mine):
+                    c = mine[-1]
+                    ctx.breach(text.where, "meaningful-claims-match", f"expected the text to call the change in "
+                               f"{c.name} meaningful only where the engine does, found '{claim.group(0)}' in "
+                               f"\"{clause.strip()}\", where the engine's verdict is: {c.verdict}")
+
+
+def _names(measure) -> list[re.Pattern]:
+    words = {measure.name.lower(), measure.name.split(" (")[0].lower(), measure.abbreviation.lower(),
+             measure.id.replace("-", " ")}
+    return [re.compile(r"(?<![a-z0-9])" + re.escape(w) + r"(?![a-z0-9])", re.I) for w in words if len(w) >= 2]

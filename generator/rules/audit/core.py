@@ -30,7 +30,7 @@ from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
 from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral, check_referral_in_force
 from metdocs.rules.audit.claims import check_reports, check_sessions
-from metdocs.rules.audit.content import check_activity_codes, check_fields_agree
+from metdocs.rules.audit.content import check_activity_codes, check_fields_agree, check_meaningful_claims
 from metdocs.rules.audit.records import RECORD_RULES
 from metdocs.rules.audit.schedule import check_future, check_ordering, check_report_recipient
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
@@ -86,6 +86,8 @@ ENFORCED: dict[str, str] = {
                               "glucose and blood-pressure readings and the referral's limits on a billed session",
     "progress-report-to-referrer": "each progress report goes to the referring provider, unless the case says why "
                                    "it went to someone else (sent_to_why)",
+    "meaningful-claims-match": "case prose that calls a measure's change meaningful agrees with the engine's "
+                               "verdict for that measure (the engine's own verdict placeholders aside)",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -105,6 +107,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
     "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
     "fields-agree-with-text": (CASE, SESSION), "progress-report-to-referrer": (CASE,),
+    "meaningful-claims-match": (CASE,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -164,7 +167,7 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
 
 CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering,
           check_reports, check_report_recipient, check_improvement, check_elements, check_precautions, check_dose,
-          check_words, check_activity_codes, check_fields_agree, check_prose, check_future)
+          check_words, check_activity_codes, check_fields_agree, check_meaningful_claims, check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 
