@@ -188,3 +188,50 @@ def test_calling_the_stroke_gait_gain_meaningful_is_caught(real, cases):
     t.where = r.summary.where
     [p] = audit_case(dataclasses.replace(case, reassessments=(dataclasses.replace(r, summary=t),)), catalog, icd)
     assert p.rule == "meaningful-claims-match" and "MCID of 0.16" in p.message
+
+
+# --- icd10-conventions (the real code set's notes and titles) -----------------------------------------
+
+def _coded(case, *codes):
+    import dataclasses
+    from metdocs.cases.model import ReferralDiagnosis
+    extra = tuple(ReferralDiagnosis(c, "CDEFG"[i], case.referral.where) for i, c in enumerate(codes))
+    return dataclasses.replace(case, referral=dataclasses.replace(case.referral, diagnoses=case.referral.diagnoses
+                                                                  + extra))
+
+
+def _conventions(case, real):
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    return [p for p in audit_case(case, catalog, icd) if p.rule == "icd10-conventions"]
+
+
+@pytest.mark.parametrize("codes, named", [(("R26.2", "R26.81"), "unsteadiness on feet (R26.81)"),
+                                          (("R53.1", "M62.81"), "muscle weakness (generalized) (M62.81)")])
+def test_excludes1_pairs_on_one_referral(real, cases, codes, named):
+    [p] = _conventions(_coded(cases["post-tka-clean"], *codes), real)
+    assert f"found {codes[0]} with {codes[1]}" in p.message and named in p.message
+
+
+def test_codes_without_an_excludes1_note_between_them(real, cases):
+    assert _conventions(_coded(cases["post-tka-clean"], "R26.81", "M62.81"), real) == []
+    assert _conventions(cases["post-tka-clean"], real) == []
+
+
+def test_status_codes_alone_name_no_condition(real, cases):
+    import dataclasses
+    case = cases["post-tka-clean"]
+    only_status = dataclasses.replace(case.referral, diagnoses=case.referral.diagnoses[1:])
+    [p] = _conventions(dataclasses.replace(case, referral=only_status), real)
+    assert "only status or history codes (Z96.651)" in p.message
+
+
+def test_laterality_of_the_diagnosis_against_the_sessions(real, cases):
+    import dataclasses
+    case = cases["post-tka-clean"]
+    s = case.sessions[0]
+    acts = (dataclasses.replace(s.activities[0], description="Leg press 3x12 at 30 kg; left knee extension 3x10"),
+            *s.activities[1:])
+    [p] = _conventions(dataclasses.replace(case, sessions=(dataclasses.replace(s, activities=acts),)
+                                           + case.sessions[1:]), real)
+    assert "(right knee)" in p.message and "'left knee'" in p.message and "session 's1'" in p.message

@@ -13,7 +13,7 @@ flaw and a new, undeclared one fail the build.
 
 This module holds the registry of enforced rules, the entry points and the reconciling; the
 checks live by rule family: referral.py (referral, diagnoses, payer), claims.py (claim lines and
-units), schedule.py (dates, reassessments, progress reports), record.py (plan, session logs,
+units), schedule.py (dates, reassessments, progress reports), coding.py (ICD-10-CM conventions), record.py (plan, session logs,
 words) and content.py (what the words say against the fields), all recording through findings.py (`Finding`, `Context`).
 """
 
@@ -30,6 +30,7 @@ from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
 from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral, check_referral_in_force
 from metdocs.rules.audit.claims import check_reports, check_sessions
+from metdocs.rules.audit.coding import check_coding
 from metdocs.rules.audit.content import check_activity_codes, check_fields_agree, check_meaningful_claims
 from metdocs.rules.audit.records import RECORD_RULES
 from metdocs.rules.audit.schedule import check_future, check_ordering, check_report_recipient
@@ -88,6 +89,9 @@ ENFORCED: dict[str, str] = {
                                    "it went to someone else (sent_to_why)",
     "meaningful-claims-match": "case prose that calls a measure's change meaningful agrees with the engine's "
                                "verdict for that measure (the engine's own verdict placeholders aside)",
+    "icd10-conventions": "no two referral codes an Excludes1 note keeps apart (the code set's own notes), not only "
+                         "status or history codes (Z86-Z99), and no session working the other side of a body part "
+                         "the diagnosis names",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -107,7 +111,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
     "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
     "fields-agree-with-text": (CASE, SESSION), "progress-report-to-referrer": (CASE,),
-    "meaningful-claims-match": (CASE,),
+    "meaningful-claims-match": (CASE,), "icd10-conventions": (CASE, SESSION),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -165,7 +169,7 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_payer, check_sessions, check_ordering,
+CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_coding, check_payer, check_sessions, check_ordering,
           check_reports, check_report_recipient, check_improvement, check_elements, check_precautions, check_dose,
           check_words, check_activity_codes, check_fields_agree, check_meaningful_claims, check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
