@@ -235,3 +235,33 @@ def test_laterality_of_the_diagnosis_against_the_sessions(real, cases):
     [p] = _conventions(dataclasses.replace(case, sessions=(dataclasses.replace(s, activities=acts),)
                                            + case.sessions[1:]), real)
     assert "(right knee)" in p.message and "'left knee'" in p.message and "session 's1'" in p.message
+
+
+# --- referrer-scope-fits -------------------------------------------------------------------------------
+
+def _referred(case, credential, *codes):
+    import dataclasses
+    from metdocs.cases.model import ReferralDiagnosis
+    diagnoses = tuple(ReferralDiagnosis(c, "AB"[i], case.referral.where) for i, c in enumerate(codes))
+    return dataclasses.replace(case, referral=dataclasses.replace(case.referral, credential=credential,
+                                                                  provider_role="podiatrist", diagnoses=diagnoses))
+
+
+def _scope(case, real):
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    return [p for p in audit_case(case, catalog, icd) if p.rule == "referrer-scope-fits"]
+
+
+def test_podiatrist_referring_a_shoulder(real, cases):
+    case = _referred(cases["rotator-cuff-repair"], "DPM", *[d.code for d in cases["rotator-cuff-repair"].referral.diagnoses])
+    found = _scope(case, real)
+    assert found and "'shoulder' in its title" in found[0].message and "podiatrist (DPM)" in found[0].message
+    [p] = _scope(_referred(cases["post-stroke-hemiparesis"], "DPM", "I69.351"), real)
+    assert "brain, heart, lungs or skeleton" in p.message
+
+
+def test_podiatrist_referring_a_foot_condition_or_a_physician_anything(real, cases):
+    assert _scope(_referred(cases["diabetic-neuropathy"], "DPM", "E11.42", "R26.81"), real) == []
+    rc = cases["rotator-cuff-repair"]
+    assert _scope(rc, real) == [] and rc.referral.credential in ("MD", "DO")

@@ -28,7 +28,8 @@ from metdocs.errors import Problem, did_you_mean, sort_problems
 from metdocs.catalog.model import Catalog
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
-from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral, check_referral_in_force
+from metdocs.rules.audit.referral import (check_diagnoses, check_payer, check_referral, check_referral_in_force,
+                                          check_referrer_scope)
 from metdocs.rules.audit.claims import check_reports, check_sessions
 from metdocs.rules.audit.coding import check_coding
 from metdocs.rules.audit.content import check_activity_codes, check_fields_agree, check_meaningful_claims
@@ -92,6 +93,9 @@ ENFORCED: dict[str, str] = {
     "icd10-conventions": "no two referral codes an Excludes1 note keeps apart (the code set's own notes), not only "
                          "status or history codes (Z86-Z99), and no session working the other side of a body part "
                          "the diagnosis names",
+    "referrer-scope-fits": "a podiatrist (DPM) refers foot and ankle conditions: no referral diagnosis whose title "
+                           "names another body part (shoulder, knee, hip, spine ...) or a condition of the brain, "
+                           "heart, lungs or whole skeleton",
     "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
                           "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
                           "work is not 97110); the finding names the words it matched",
@@ -112,6 +116,7 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
     "fields-agree-with-text": (CASE, SESSION), "progress-report-to-referrer": (CASE,),
     "meaningful-claims-match": (CASE,), "icd10-conventions": (CASE, SESSION),
+    "referrer-scope-fits": (CASE,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -169,9 +174,10 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_referral_in_force, check_diagnoses, check_coding, check_payer, check_sessions, check_ordering,
-          check_reports, check_report_recipient, check_improvement, check_elements, check_precautions, check_dose,
-          check_words, check_activity_codes, check_fields_agree, check_meaningful_claims, check_prose, check_future)
+CHECKS = (check_referral, check_referral_in_force, check_referrer_scope, check_diagnoses, check_coding, check_payer,
+          check_sessions, check_ordering, check_reports, check_report_recipient, check_improvement, check_elements,
+          check_precautions, check_dose, check_words, check_activity_codes, check_fields_agree, check_meaningful_claims,
+          check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 
