@@ -265,3 +265,18 @@ def test_podiatrist_referring_a_foot_condition_or_a_physician_anything(real, cas
     assert _scope(_referred(cases["diabetic-neuropathy"], "DPM", "E11.42", "R26.81"), real) == []
     rc = cases["rotator-cuff-repair"]
     assert _scope(rc, real) == [] and rc.referral.credential in ("MD", "DO")
+
+
+# --- 4. (content half) a client past the fall-risk cut-offs gets balance work ---------------------------
+
+def test_general_deconditioning_client_at_fall_risk_has_balance_work(real, cases):
+    from metdocs.rules.measures import beyond, cutoffs_for
+    catalog, _ = real
+    case = cases["general-deconditioning"]
+    at_risk = [mv.measure for mv in case.baseline.measures
+               for c in cutoffs_for(catalog.measure(mv.measure), case.client)
+               if "fall" in c.label.lower() and c.value is not None and beyond(c, mv.value)]
+    assert set(at_risk) >= {"tug", "gait-speed"}
+    home = case.plan.home_program
+    assert "balance" in home.includes and "semi-tandem" in home.description
+    assert any("balance" in g for g in case.plan.goals)
