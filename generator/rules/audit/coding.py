@@ -16,11 +16,12 @@ from metdocs.rules.audit.findings import Context
 STATUS_FAMILIES = ("Z86", "Z87", "Z89", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98", "Z99")
 """Status and history codes: they say a procedure was done or a device is present, not what is treated.
 The aftercare codes (Z47.-) and Z91.81 (history of falling, a risk the exercise addresses) are not here."""
-NOTE_CODE = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?(?:-([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?\)")
+_CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
+NOTE_CODE = re.compile(r"\((" + _CODE + r")(?:\.?-)?(?:-(" + _CODE + r"))?\)")
 """A code in an Excludes1 note: '(R26.81)', '(M79.1-)' (the code and all below it) or '(G11.0-G11.9)'."""
 PARTS = ("knee", "hip", "shoulder", "ankle", "elbow", "wrist", "foot", "hand")
-SIDED = re.compile(r"(?<![a-z])(right|left)\s+(?:artificial\s+|lower\s+|upper\s+)?(" + "|".join(PARTS) + r")s?(?![a-z])",
-                   re.I)
+SIDED = re.compile(r"(?<![a-z])(right|left)\s+(?:artificial\s+|lower\s+|upper\s+)?(" + "|".join(PARTS)
+                   + r")s?(?![a-z])", re.I)
 
 
 def _excluded(other: str, note: str) -> bool:

@@ -122,7 +122,9 @@ def _readings(ctx: Context) -> None:
     if ref is None:
         return
     g = GLUCOSE_RANGE.search(ref.statement)
-    low, high = ((int(g.group(1)), int(g.group(2))) if g.group(1) else (int(g.group(3)), int(g.group(4)))) if g else (None, None)
+    low, high = (None, None)
+    if g:
+        low, high = (int(g.group(1)), int(g.group(2))) if g.group(1) else (int(g.group(3)), int(g.group(4)))
     bp = BP_LIMIT.search(ref.statement)
     for s in ctx.case.sessions:
         if not s.claim or not s.precautions:

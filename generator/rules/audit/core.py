@@ -13,8 +13,9 @@ flaw and a new, undeclared one fail the build.
 
 This module holds the registry of enforced rules, the entry points and the reconciling; the
 checks live by rule family: referral.py (referral, diagnoses, payer), claims.py (claim lines and
-units), schedule.py (dates, reassessments, progress reports), coding.py (ICD-10-CM conventions), record.py (plan, session logs,
-words) and content.py (what the words say against the fields), all recording through findings.py (`Finding`, `Context`).
+units), schedule.py (dates, reassessments, progress reports), coding.py (ICD-10-CM conventions),
+record.py (plan, session logs, words) and content.py (what the words say against the fields), all
+recording through findings.py (`Finding`, `Context`).
 """
 
 from __future__ import annotations
