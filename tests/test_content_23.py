@@ -280,3 +280,30 @@ def test_general_deconditioning_client_at_fall_risk_has_balance_work(real, cases
     home = case.plan.home_program
     assert "balance" in home.includes and "semi-tandem" in home.description
     assert any("balance" in g for g in case.plan.goals)
+
+
+# --- 5. a frequency that changes over time, and the dose that follows it --------------------------------
+
+def test_every_other_week_is_not_counted_as_weekly(real, cases):
+    import dataclasses
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    case = cases["fall-risk-older-adult"]
+    assert [ph.per_week for ph in case.plan.phases] == [1, 0.5]
+    home = dataclasses.replace(case.plan.home_program, days_per_week=5, minutes_per_day=32)
+    thinner = dataclasses.replace(case, plan=dataclasses.replace(case.plan, home_program=home))
+    [p] = [p for p in audit_case(thinner, catalog, icd) if p.rule == "fall-prevention-dose"]
+    assert "in phase 2 (1 session(s) every 2 week(s), for 4 weeks)" in p.message and "+ 160 at home = 172" in p.message
+    weekly = dataclasses.replace(thinner, plan=dataclasses.replace(thinner.plan, phases=()))
+    assert [p for p in audit_case(weekly, catalog, icd) if p.rule == "fall-prevention-dose"] == []
+
+
+def test_every_other_week_needs_its_phases_located(tmp_path):
+    text = (CASES / "fall-risk-older-adult.yaml").read_text()
+    phases = "  phases:\n    - {weeks: 4, sessions: 1}\n    - {weeks: 4, sessions: 1, every_weeks: 2}\n"
+    assert phases in text
+    (tmp_path / "fall-risk-older-adult.yaml").write_text(text.replace(phases, ""))
+    _, problems = load_cases(tmp_path)
+    [p] = problems
+    line = text[:text.index("  frequency:")].count("\n") + 1
+    assert p.where.line == line and "for a frequency that changes to every other week" in p.message

@@ -170,6 +170,24 @@ class HomeProgram:
 
 
 @dataclass(frozen=True)
+class PlanPhase:
+    """A stretch of the plan at one frequency, e.g. 4 weeks of 1 session every 2 weeks."""
+
+    weeks: int
+    """How many weeks it lasts."""
+    sessions: int
+    """Supervised sessions in each interval of `every_weeks` weeks."""
+    every_weeks: int = 1
+    """The interval: 1 = each week, 2 = every other week."""
+    where: Location = NOWHERE
+
+    @property
+    def per_week(self) -> float:
+        """Supervised sessions a week, on average over the phase."""
+        return self.sessions / self.every_weeks
+
+
+@dataclass(frozen=True)
 class Plan:
     """The plan of exercise (POE): goals, frequency, codes, home program and precautions."""
 
@@ -180,6 +198,9 @@ class Plan:
     sessions_per_week: int
     """Supervised sessions a week, as planned (the dose rules count them)."""
     codes: tuple[PlannedCode, ...]
+    phases: tuple[PlanPhase, ...] = ()
+    """For a frequency that changes over time (weekly, then every other week): each phase in order,
+    the first at `sessions_per_week`. The dose rules count each phase at its own frequency."""
     home_program: HomeProgram | None = None
     precautions: tuple[str, ...] = ()
     """Condition-specific precautions from the referral or the catalog, e.g. 'Check blood glucose

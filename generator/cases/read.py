@@ -162,6 +162,7 @@ def _sanity(case: Case, stem: str, id_at: Location):
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
         yield from _validity(case.referral)
     yield from duplicates(case.sessions, "id", "session id")
+    yield from _phases(case.plan)
     claims = {s.id: len(s.claim) for s in case.sessions}
     for b in case.expected_breaches:
         if b.line is not None and not (b.session in claims and 1 <= b.line <= claims[b.session]):
@@ -192,3 +193,19 @@ def _validity(ref):
         if r.date < ref.date:
             yield Problem(r.where.key("date"), f"expected a renewal dated on or after the referral ({ref.date}), "
                                                f"found {r.date}")
+
+
+def _phases(plan):
+    """Yield format problems of a plan whose frequency changes over time."""
+    for ph in plan.phases:
+        limits = (("weeks", ph.weeks, 104), ("sessions", ph.sessions, 14), ("every_weeks", ph.every_weeks, 8))
+        for name, value, top in limits:
+            if not 1 <= value <= top:
+                yield Problem(ph.where.key(name), f"expected {name} from 1 to {top}, found {value}")
+    if plan.phases and plan.phases[0].per_week != plan.sessions_per_week:
+        yield Problem(plan.phases[0].where, f"expected the first phase at the plan's {plan.sessions_per_week} "
+                                            f"session(s) a week, found {plan.phases[0].per_week:g}")
+    if "every other week" in plan.frequency.lower() and not any(ph.every_weeks == 2 for ph in plan.phases):
+        yield Problem(plan.where.key("frequency"), "expected the plan's phases (phases:, each with weeks, sessions and "
+                                                   "every_weeks) for a frequency that changes to every other week, "
+                                                   "found none; the dose rules count each phase")
