@@ -486,7 +486,7 @@ def test_fall_prevention_dose(clean):
                                     CAT.diagnoses[1]))
     problems = run(clean, falls)
     [p] = [p for p in problems if p.rule == "fall-prevention-dose"]
-    assert "about 0 supervised (97112) + 0 at home = 0" in p.message  # post-tka has no 97112, no home balance
+    assert "about 0 supervised (97112) + 140 at home = 140" in p.message  # post-tka: no 97112, 4 x 35 min at home
     home = dataclasses.replace(clean.plan.home_program, includes=("balance", "resistance"), days_per_week=6,
                                minutes_per_day=30)
     assert run(dataclasses.replace(clean, plan=dataclasses.replace(clean.plan, home_program=home)), falls) == []

@@ -227,3 +227,25 @@ def test_prose_agreeing_with_the_engine(clean):
     assert run(said(clean, "Chair stand and LEFS changes are meaningful; TUG improved.")) == []
     assert run(said(clean, "TUG improved, but not by a meaningful amount.")) == []
     assert run(said(clean, "TUG {r1.verdict:tug}; no meaningful-change figure for TUG.")) == []
+
+
+# --- fall-prevention-dose, fall risk read from the measures ----------------------------------------------
+
+def at_risk_catalog():
+    from metdocs.catalog.model import Cutoff
+    tug = next(m for m in CAT.measures if m.id == "tug")
+    flagged = dataclasses.replace(tug, cutoffs=(Cutoff("At risk of falling", "12 s or more", value=12,
+                                                       risk_if="at-or-above", fall_risk=True),))
+    return make_catalog(measures=tuple(flagged if m.id == "tug" else m for m in CAT.measures))
+
+
+def test_client_past_a_fall_risk_cut_off_gets_balance_work(clean):
+    cat = at_risk_catalog()
+    assert "balance" in clean.plan.home_program.includes and run(clean, cat) == []
+    no_balance = dataclasses.replace(clean.plan.home_program, includes=("resistance", "aerobic"))
+    case = dataclasses.replace(clean, plan=dataclasses.replace(clean.plan, home_program=no_balance))
+    [p] = run(case, cat)
+    assert p.rule == "fall-prevention-dose" and "TUG 13.8 (At risk of falling)" in p.message
+    assert run(case) == []  # the same plan, with no cut-off marked as fall risk, is no finding
+    why = dataclasses.replace(case.plan, balance_why="Balance work continues with her PT until next week")
+    assert run(dataclasses.replace(case, plan=why), cat) == []

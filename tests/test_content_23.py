@@ -307,3 +307,14 @@ def test_every_other_week_needs_its_phases_located(tmp_path):
     [p] = problems
     line = text[:text.index("  frequency:")].count("\n") + 1
     assert p.where.line == line and "for a frequency that changes to every other week" in p.message
+
+
+def test_fall_dose_rule_sees_fall_risk_from_the_measures(real, cases):
+    import dataclasses
+    from metdocs.rules.audit.core import audit_case
+    catalog, icd = real
+    case = cases["general-deconditioning"]
+    home = dataclasses.replace(case.plan.home_program, includes=("resistance", "aerobic", "task-practice"))
+    bare = dataclasses.replace(case, plan=dataclasses.replace(case.plan, home_program=home))
+    [p] = [p for p in audit_case(bare, catalog, icd) if p.rule == "fall-prevention-dose"]
+    assert "Timed Up and Go 14.5 (At risk of falling)" in p.message and "gait speed" in p.message.lower()

@@ -202,6 +202,9 @@ class Plan:
     """For a frequency that changes over time (weekly, then every other week): each phase in order,
     the first at `sessions_per_week`. The dose rules count each phase at its own frequency."""
     home_program: HomeProgram | None = None
+    balance_why: str | None = None
+    """Why the plan has no balance work although a baseline measure is past a fall-risk cut-off (rule
+    fall-prevention-dose), e.g. 'balance training is with her PT until discharge next week'."""
     precautions: tuple[str, ...] = ()
     """Condition-specific precautions from the referral or the catalog, e.g. 'Check blood glucose
     before and after each session'; each session records them (rule condition-precautions)."""

@@ -250,6 +250,9 @@ class Cutoff:
     """The cut-off as a number, so a case page can say which side of it a result is."""
     risk_if: Literal["below", "at-or-below", "at-or-above", "above"] | None = None
     """Which side of `value` the label applies to, e.g. 'at-or-above' for a TUG of 12 s or more."""
+    fall_risk: bool = False
+    """True when a baseline past it marks a client at fall risk, whatever the diagnosis: the plan then
+    needs balance work (rule fall-prevention-dose)."""
     where: Location = NOWHERE
 
 

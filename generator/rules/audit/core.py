@@ -77,7 +77,9 @@ ENFORCED: dict[str, str] = {
     "resistance-2-days-a-week": "with 97110 in the plan, resistance training on at least 2 days a week, "
                                 "supervised plus home",
     "fall-prevention-dose": "with a fall-risk diagnosis, balance-challenging exercise of at least 3 hours a "
-                            "week, supervised plus home",
+                            "week, supervised plus home, in every phase of the plan; with a baseline measure past "
+                            "a fall-risk cut-off (TUG, gait speed ...), balance work in the plan or the reason "
+                            "there is none",
     "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
     "daily-note-content": "through the session-log elements below, each reported under its own id",
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",

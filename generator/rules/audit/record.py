@@ -16,7 +16,7 @@ import re
 
 from metdocs.rules import prose
 from metdocs.rules.audit.findings import Context
-from metdocs.rules.measures import measure_changes, threshold
+from metdocs.rules.measures import beyond, cutoffs_for, measure_changes, threshold
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, missing_at
 
 FALL_CATEGORY = "fall-risk-balance"
@@ -100,6 +100,8 @@ def check_dose(ctx: Context) -> None:
                 break
     cats = {d.code: d.category for d in ctx.catalog.diagnoses}
     falls = case.referral and any(cats.get(d.code) == FALL_CATEGORY for d in case.referral.diagnoses)
+    if not falls:
+        _balance_for_measured_risk(ctx)
     need = threshold(ctx.catalog, "fall-prevention-dose", 180)
     if falls:
         blocks = [sum(a.minutes or 0 for a in s.activities if a.cpt == "97112") for s in case.sessions]
@@ -112,6 +114,22 @@ def check_dose(ctx: Context) -> None:
                            f"balance-challenging exercise where fall prevention is the goal, found about {supervised} "
                            f"supervised (97112) + {at_home} at home = {supervised + at_home}{label}")
                 break
+
+
+def _balance_for_measured_risk(ctx: Context) -> None:
+    """A client past a fall-risk cut-off at baseline gets balance work, whatever the diagnosis category."""
+    case, plan = ctx.case, ctx.case.plan
+    past = []
+    for mv in case.baseline.measures:
+        m = ctx.catalog.measure(mv.measure)
+        past += [f"{m.name} {mv.value:g} ({c.label})" for c in (cutoffs_for(m, case.client) if m else ())
+                 if c.fall_risk and c.value is not None and beyond(c, mv.value)]
+    home = plan.home_program
+    balance = any(c.cpt == "97112" for c in plan.codes) or (home is not None and "balance" in home.includes)
+    if past and not balance and not (plan.balance_why or "").strip():
+        ctx.breach(plan.where, "fall-prevention-dose", f"expected balance work in the plan (97112, or balance in "
+                   f"the home program) for a client past a fall-risk cut-off at baseline ({'; '.join(past)}), or "
+                   "the reason there is none (balance_why), found neither")
 
 
 def _rates(plan) -> list[tuple[str, float]]:
