@@ -459,7 +459,7 @@ def test_billing_before_the_baseline(clean):
 def test_progress_report_gaps_are_one_finding(clean):
     r = clean.reassessments[0]
     bad = dataclasses.replace(r, measures=r.measures[1:], report=ProgressReport(
-        dt.date(2026, 3, 3), r.date, dt.date(2026, 3, 29), None, r.report.where))
+        dt.date(2026, 3, 3), r.date, dt.date(2026, 3, 29), None, where=r.report.where))
     [p] = run(plain(dataclasses.replace(clean, reassessments=(bad,))))
     assert (p.rule, p.where) == ("progress-report-content", r.report.where)
     for part in ("not re-tested: chair-stand-30s", "a period of 2026-03-03 to 2026-03-30", "2026-03-02 to 2026-03-30",
@@ -476,7 +476,7 @@ def test_home_program_and_resistance_days(clean):
     problems = run(plain(dataclasses.replace(clean, plan=plan)))
     assert rules(problems) == ["home-program", "resistance-2-days-a-week"]
     assert "1 supervised + 0 at home = 1" in problems[1].message
-    twice = dataclasses.replace(clean.plan, home_program=None, sessions_per_week=2)
+    twice = dataclasses.replace(clean.plan, home_program=None, sessions_per_week=2, frequency="2x/week for 8 weeks")
     assert rules(run(plain(dataclasses.replace(clean, plan=twice)))) == ["home-program"]
 
 
@@ -486,7 +486,7 @@ def test_fall_prevention_dose(clean):
                                     CAT.diagnoses[1]))
     problems = run(clean, falls)
     [p] = [p for p in problems if p.rule == "fall-prevention-dose"]
-    assert "about 0 supervised (97112) + 0 at home = 0" in p.message  # post-tka has no 97112, no home balance
+    assert "about 0 supervised (97112) + 140 at home = 140" in p.message  # post-tka: no 97112, 4 x 35 min at home
     home = dataclasses.replace(clean.plan.home_program, includes=("balance", "resistance"), days_per_week=6,
                                minutes_per_day=30)
     assert run(dataclasses.replace(clean, plan=dataclasses.replace(clean.plan, home_program=home)), falls) == []

@@ -54,7 +54,9 @@ NOT_TEXT = {("FormField", "based_on"): "the id of another field of the form, che
             ("Threshold", "unit"): "prose.py matches hand-written figures ('30 days') against it"}
 """Plain `str` fields that are references, not text shown to a reader."""
 NOT_ADDED = {("Rule", "review"): "its presence says the audit does not check the rule",
-             ("Category", "precautions"): "its presence makes every case of the category record them"}
+             ("Category", "precautions"): "its presence makes every case of the category record them",
+             ("Plan", "balance_why"): "its presence excuses a plan with no balance work for a client at fall risk",
+             ("ProgressReport", "sent_to_why"): "its presence excuses a report sent elsewhere (a drill declares one)"}
 """Optional texts whose mere presence changes what `check` demands: poisoned where the data has
 them, never added where it has none."""
 PROSE_SAFE = re.compile(r"\{[^{}]*\}|[{}]")

@@ -86,6 +86,23 @@ class ReferralDiagnosis:
     where: Location = NOWHERE
 
 
+MAX_VISITS = 999
+"""Most visits a referral or authorisation can allow in a case file."""
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A renewed referral or authorisation: from its date, the sessions it covers count afresh."""
+
+    date: dt.date
+    """The day the renewal was written (on or after the referral's date)."""
+    expires: dt.date | None = None
+    """The last day it covers, when it gives one (rule referral-in-force)."""
+    authorised_visits: int | None = None
+    """How many visits it allows, when it gives a number (rule referral-in-force)."""
+    where: Location = NOWHERE
+
+
 @dataclass(frozen=True)
 class Referral:
     """The written referral from the client's provider."""
@@ -100,6 +117,13 @@ class Referral:
     """A referral with none is a breach, reported on the referral itself."""
     supervised_by: Literal["MD", "DO"] | None = None
     """For an NP or PA referrer: the credential of the supervising physician."""
+    expires: dt.date | None = None
+    """The last day the referral (or the payer's authorisation) covers, when it gives one: a session
+    billed after it needs a renewal on file (rule referral-in-force)."""
+    authorised_visits: int | None = None
+    """How many visits the referral or authorisation allows, when it gives a number (1-999)."""
+    renewals: tuple[Renewal, ...] = ()
+    """Renewed referrals or authorisations, each with its own expiry or visit count."""
     """What the referral asks for, e.g. 'Medical exercise training after discharge from PT'."""
     where: Location = NOWHERE
 
@@ -146,6 +170,24 @@ class HomeProgram:
 
 
 @dataclass(frozen=True)
+class PlanPhase:
+    """A stretch of the plan at one frequency, e.g. 4 weeks of 1 session every 2 weeks."""
+
+    weeks: int
+    """How many weeks it lasts."""
+    sessions: int
+    """Supervised sessions in each interval of `every_weeks` weeks."""
+    every_weeks: int = 1
+    """The interval: 1 = each week, 2 = every other week."""
+    where: Location = NOWHERE
+
+    @property
+    def per_week(self) -> float:
+        """Supervised sessions a week, on average over the phase."""
+        return self.sessions / self.every_weeks
+
+
+@dataclass(frozen=True)
 class Plan:
     """The plan of exercise (POE): goals, frequency, codes, home program and precautions."""
 
@@ -156,7 +198,13 @@ class Plan:
     sessions_per_week: int
     """Supervised sessions a week, as planned (the dose rules count them)."""
     codes: tuple[PlannedCode, ...]
+    phases: tuple[PlanPhase, ...] = ()
+    """For a frequency that changes over time (weekly, then every other week): each phase in order,
+    the first at `sessions_per_week`. The dose rules count each phase at its own frequency."""
     home_program: HomeProgram | None = None
+    balance_why: str | None = None
+    """Why the plan has no balance work although a baseline measure is past a fall-risk cut-off (rule
+    fall-prevention-dose), e.g. 'balance training is with her PT until discharge next week'."""
     precautions: tuple[str, ...] = ()
     """Condition-specific precautions from the referral or the catalog, e.g. 'Check blood glucose
     before and after each session'; each session records them (rule condition-precautions)."""
@@ -234,6 +282,9 @@ class ProgressReport:
     """The date it was written (on or after the end of its period)."""
     sent_to: Literal["referring-provider", "client", "payer"] | None = None
     """Who received it."""
+    sent_to_why: str | None = None
+    """Why it went to someone other than the referring provider, when it did (rule
+    progress-report-to-referrer), e.g. 'the referring surgeon retired; sent to the client's new physician'."""
     where: Location = NOWHERE
 
 

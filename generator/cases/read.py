@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metdocs.cases.model import MAX_GROUP, MAX_MINUTES, MAX_UNITS, Case
+from metdocs.cases.model import MAX_GROUP, MAX_MINUTES, MAX_UNITS, MAX_VISITS, Case
 from metdocs.catalog.load import load_file, yaml_files
 from metdocs.catalog.schema import parse
 from metdocs.catalog.validate import duplicates
@@ -160,7 +160,9 @@ def _sanity(case: Case, stem: str, id_at: Location):
     if case.referral:
         yield from duplicates(case.referral.diagnoses, "pointer", "referral pointer letter")
         yield from duplicates(case.referral.diagnoses, "code", "referral diagnosis")
+        yield from _validity(case.referral)
     yield from duplicates(case.sessions, "id", "session id")
+    yield from _phases(case.plan)
     claims = {s.id: len(s.claim) for s in case.sessions}
     for b in case.expected_breaches:
         if b.line is not None and not (b.session in claims and 1 <= b.line <= claims[b.session]):
@@ -176,3 +178,34 @@ def _sanity(case: Case, stem: str, id_at: Location):
         for line in s.claim:
             if not 0 <= line.units <= MAX_UNITS:
                 yield Problem(line.where.key("units"), f"expected units from 0 to {MAX_UNITS}, found {line.units}")
+
+
+def _validity(ref):
+    """Yield format problems of the referral's expiry, visit counts and renewals (rule referral-in-force)."""
+    for grant, what in [(ref, "the referral")] + [(r, f"the renewal of {r.date}") for r in ref.renewals]:
+        if grant.expires is not None and grant.expires < grant.date:
+            yield Problem(grant.where.key("expires"), f"expected {what} to expire on or after its date {grant.date}, "
+                                                      f"found expires: {grant.expires}")
+        if grant.authorised_visits is not None and not 1 <= grant.authorised_visits <= MAX_VISITS:
+            yield Problem(grant.where.key("authorised_visits"), f"expected authorised_visits from 1 to {MAX_VISITS}, "
+                                                                f"found {grant.authorised_visits}")
+    for r in ref.renewals:
+        if r.date < ref.date:
+            yield Problem(r.where.key("date"), f"expected a renewal dated on or after the referral ({ref.date}), "
+                                               f"found {r.date}")
+
+
+def _phases(plan):
+    """Yield format problems of a plan whose frequency changes over time."""
+    for ph in plan.phases:
+        limits = (("weeks", ph.weeks, 104), ("sessions", ph.sessions, 14), ("every_weeks", ph.every_weeks, 8))
+        for name, value, top in limits:
+            if not 1 <= value <= top:
+                yield Problem(ph.where.key(name), f"expected {name} from 1 to {top}, found {value}")
+    if plan.phases and plan.phases[0].per_week != plan.sessions_per_week:
+        yield Problem(plan.phases[0].where, f"expected the first phase at the plan's {plan.sessions_per_week} "
+                                            f"session(s) a week, found {plan.phases[0].per_week:g}")
+    if "every other week" in plan.frequency.lower() and not any(ph.every_weeks == 2 for ph in plan.phases):
+        yield Problem(plan.where.key("frequency"), "expected the plan's phases (phases:, each with weeks, sessions and "
+                                                   "every_weeks) for a frequency that changes to every other week, "
+                                                   "found none; the dose rules count each phase")

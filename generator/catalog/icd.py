@@ -119,19 +119,23 @@ def _fill(conn: sqlite3.Connection) -> None:
         # The package calls the deprecated importlib.resources.read_text on import.
         warnings.simplefilter("ignore", DeprecationWarning)
         import simple_icd_10_cm as cm
-    rows = []
+    rows, notes = [], []
     for c in set(cm.get_all_codes()):  # a block named like its only category repeats
         if cm.is_category_or_subcategory(c):
             parent = cm.get_parent(c)
             rows.append((c, cm.get_description(c), int(cm.is_leaf(c)),
                          parent if parent != c else None))  # avoid self-loops
+            notes.extend((c, i, n) for i, n in enumerate(cm.get_excludes1(c)))
     conn.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         "CREATE TABLE codes(code TEXT PRIMARY KEY, title TEXT NOT NULL,"
         " leaf INTEGER NOT NULL, parent TEXT) WITHOUT ROWID;"
-        "CREATE INDEX codes_parent ON codes(parent);")
+        "CREATE INDEX codes_parent ON codes(parent);"
+        "CREATE TABLE excludes1(code TEXT NOT NULL, n INTEGER NOT NULL, note TEXT NOT NULL,"
+        " PRIMARY KEY (code, n)) WITHOUT ROWID;")
     conn.executemany("INSERT INTO codes VALUES (?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO excludes1 VALUES (?, ?, ?)", notes)
     # Written last: a file without this row is treated as incomplete.
     conn.execute("INSERT INTO meta VALUES ('release', ?)", (RELEASE,))
     conn.commit()
@@ -162,6 +166,7 @@ def _open_cache(path: Path) -> sqlite3.Connection | None:
         return None
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'release'").fetchone()
+        conn.execute("SELECT 1 FROM excludes1 LIMIT 1")  # a cache made before it had Excludes1 notes is rebuilt
         if row and row[0] == RELEASE:
             return conn
     except sqlite3.Error:  # garbage, truncated or foreign file
@@ -217,6 +222,7 @@ class CodeSet:
                 _on_prepare()
             self._conn = _build_cache(self.path)
         self._memo: dict[str, IcdInfo] = {}
+        self._excludes: dict[str, tuple[str, ...]] = {}
 
     def lookup(self, code: str) -> IcdInfo:
         """Returns what the release says about ``code`` (normalised first)."""
@@ -232,6 +238,21 @@ class CodeSet:
             info = IcdInfo(code, True, bool(row[1]), row[0], tuple(r[0] for r in leaves))
         self._memo[code] = info
         return info
+
+    def excludes1(self, code: str) -> tuple[str, ...]:
+        """The Excludes1 notes of ``code`` and of every header above it (a header's note covers all
+        its codes), as the code set words them, e.g. 'unsteadiness on feet (R26.81)'."""
+        code = normalise(code)
+        if code not in self._excludes:
+            notes: list[str] = []
+            at: str | None = code
+            while at:
+                notes += [r[0] for r in self._conn.execute("SELECT note FROM excludes1 WHERE code = ? ORDER BY n",
+                                                           (at,))]
+                row = self._conn.execute("SELECT parent FROM codes WHERE code = ?", (at,)).fetchone()
+                at = row[0] if row else None
+            self._excludes[code] = tuple(notes)
+        return self._excludes[code]
 
     def lookup_many(self, codes: Iterable[str]) -> list[IcdInfo]:
         """Looks up each code, keeping input order."""

@@ -38,6 +38,30 @@ class Source:
     where: Location = NOWHERE
 
 
+Phrase = Annotated[str, Pattern(r"[a-z][a-z0-9]*(?:[ -][a-z0-9]+)*",
+                                "a lower-case word or phrase such as 'stairs' or 'single-leg stance'")]
+"""A word or phrase an activity's description is searched for (whole words, any capitals)."""
+IcdFamily = Annotated[str, Pattern(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?",
+                                   "an ICD-10-CM code or code family such as 'E11' or 'I69.3'", quoted=True)]
+"""An ICD-10-CM code or the start of one: every code beginning with it belongs to the family."""
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Work that, logged under a code, belongs under another code (rule activity-fits-code)."""
+
+    words: tuple[Phrase, ...]
+    """Words or phrases that show the work, e.g. 'stairs', 'tandem stance'."""
+    belongs_under: CptCode
+    """The code the work belongs under, e.g. "97116" for stair practice."""
+    why: str
+    """Why, in a sentence the finding quotes."""
+    unless: tuple[Phrase, ...] = ()
+    """Words that make it fit after all when they appear in the same part of the description (the
+    text between semicolons), e.g. 'carrying' for a load taken up the stairs inside a task."""
+    where: Location = NOWHERE
+
+
 @dataclass(frozen=True)
 class Cpt:
     """A CPT code, described in our own words (CPT descriptors are AMA copyright)."""
@@ -64,6 +88,9 @@ class Cpt:
     """For a code a MedExPRO may not bill: why, in a few words ('a group code, not one-on-one'). The
     audit and every checker in the browser give it when the code is on a claim line (rule
     medexpro-codes-only); required exactly when `in_scope` is false."""
+    misfits: tuple[Misfit, ...] = ()
+    """Work that does not belong under this code although people log it here, with the code it belongs
+    under (rule activity-fits-code: the audit reads every activity's description for these words)."""
     confused_with: tuple[CptCode, ...] = ()
     """Codes people mix it up with."""
     distinguish: str = ""
@@ -86,6 +113,10 @@ class Category:
     """Condition-specific precautions every session must record (e.g. blood glucose around sessions
     in diabetes); a case with a diagnosis in this category must plan for them (rule condition-precautions)."""
     precaution_sources: tuple[Ident, ...] = ()
+    precaution_codes: tuple[IcdFamily, ...] = ()
+    """ICD-10-CM codes or code families (such as 'E11') that bring in the precautions, whatever the
+    exact code and whether the catalog lists it. Without them, the category's own diagnoses do. With
+    them, only codes of these families do (so G62.9 in the diabetes category does not)."""
     replaces: bool = False
     """True when this entry, in a course project, deliberately replaces the shipped entry with its id."""
     where: Location = NOWHERE
@@ -219,6 +250,9 @@ class Cutoff:
     """The cut-off as a number, so a case page can say which side of it a result is."""
     risk_if: Literal["below", "at-or-below", "at-or-above", "above"] | None = None
     """Which side of `value` the label applies to, e.g. 'at-or-above' for a TUG of 12 s or more."""
+    fall_risk: bool = False
+    """True when a baseline past it marks a client at fall risk, whatever the diagnosis: the plan then
+    needs balance work (rule fall-prevention-dose)."""
     where: Location = NOWHERE
 
 
@@ -359,6 +393,24 @@ class Catalog:
     def review(self, id_: str) -> Review | None:
         """The course's review of the rule, element or measure `id_`, if it recorded one."""
         return next((r for r in self.reviews if r.id == id_), None)
+
+    def precautions_for(self, codes) -> list[Category]:
+        """The categories with precautions that the ICD-10-CM `codes` (a referral's) bring in, in catalog
+        order: by code family where the category names families (`precaution_codes`), else by its listed
+        diagnoses (rule condition-precautions)."""
+        codes = set(codes)
+        listed = {d.code: d.category for d in self.diagnoses}
+        out = []
+        for c in self.categories:
+            if not c.precautions:
+                continue
+            if c.precaution_codes:
+                hit = any(code.startswith(f) for code in codes for f in c.precaution_codes)
+            else:
+                hit = any(listed.get(code) == c.id for code in codes)
+            if hit:
+                out.append(c)
+        return out
 
     def is_timed(self, code: str) -> bool:
         c = self.cpt(code)

@@ -75,6 +75,8 @@ def _references(cat: Catalog) -> Iterator[Problem]:
         yield from _refs(item, item.sources, sources, "source id", src_hint)
     for c in cat.cpt_codes:
         yield from _refs(c, c.confused_with, cpts, "CPT code", "add it to cpt_codes: or remove it from confused_with")
+        for m in c.misfits:
+            yield from _refs(m, [m.belongs_under], cpts, "CPT code", "add it to cpt_codes: or correct belongs_under")
         if not c.in_scope and not c.scope_reason.strip():
             yield Problem(c.where, f"expected a code outside MedExPRO scope ({c.code}) to say why in scope_reason "
                                    "(a few words, such as 'a group code, not one-on-one'), found none")

@@ -292,14 +292,7 @@ def _baseline(mv, m, case: Case, cat: Catalog) -> dict:
 
 def _precaution_sources(case: Case, cat: Catalog) -> list:
     """Catalog categories of the referral's diagnoses that carry precautions."""
-    cats = {c.id: c for c in cat.categories}
-    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
-    out = []
-    for d in cat.diagnoses:
-        c = cats.get(d.category)
-        if d.code in codes and c and c.precautions and c not in out:
-            out.append(c)
-    return out
+    return cat.precautions_for(d.code for d in case.referral.diagnoses) if case.referral else []
 
 
 def _answer(case: Case, cat: Catalog, icd, said, found: list | None = None) -> list[dict]:

@@ -13,8 +13,9 @@ flaw and a new, undeclared one fail the build.
 
 This module holds the registry of enforced rules, the entry points and the reconciling; the
 checks live by rule family: referral.py (referral, diagnoses, payer), claims.py (claim lines and
-units), schedule.py (dates, reassessments, progress reports) and record.py (plan, session logs,
-words), all recording through findings.py (`Finding`, `Context`).
+units), schedule.py (dates, reassessments, progress reports), coding.py (ICD-10-CM conventions),
+record.py (plan, session logs, words) and content.py (what the words say against the fields), all
+recording through findings.py (`Finding`, `Context`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from metdocs.errors import Problem, did_you_mean, sort_problems
 from metdocs.catalog.model import Catalog
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, ELEMENT_HOW
 from metdocs.rules.audit.findings import Context, Finding
-from metdocs.rules.audit.referral import check_diagnoses, check_payer, check_referral
+from metdocs.rules.audit.referral import (check_diagnoses, check_payer, check_referral, check_referral_in_force,
+                                          check_referrer_scope)
 from metdocs.rules.audit.claims import check_reports, check_sessions
+from metdocs.rules.audit.coding import check_coding
+from metdocs.rules.audit.content import check_activity_codes, check_fields_agree, check_meaningful_claims
 from metdocs.rules.audit.records import RECORD_RULES
-from metdocs.rules.audit.schedule import check_future, check_ordering
+from metdocs.rules.audit.schedule import check_future, check_ordering, check_report_recipient
 from metdocs.rules.audit.record import (SESSION_LOG, check_dose, check_elements, check_improvement,
                                         check_precautions, check_prose, check_words)
 # Re-exported, as it was defined here before the split: pages/casepages.py imports UNIT_RULES
@@ -73,10 +77,31 @@ ENFORCED: dict[str, str] = {
     "resistance-2-days-a-week": "with 97110 in the plan, resistance training on at least 2 days a week, "
                                 "supervised plus home",
     "fall-prevention-dose": "with a fall-risk diagnosis, balance-challenging exercise of at least 3 hours a "
-                            "week, supervised plus home",
+                            "week, supervised plus home, in every phase of the plan; with a baseline measure past "
+                            "a fall-risk cut-off (TUG, gait speed ...), balance work in the plan or the reason "
+                            "there is none",
     "avoid-therapy-words": "session logs do not call the work therapy, rehabilitation or treatment (warning)",
     "daily-note-content": "through the session-log elements below, each reported under its own id",
     "plan-of-care-elements": "the case format requires a plan with goals, frequency, sessions a week and codes",
+    "referral-in-force": "no session is billed after the referral in force expires, or past the visits it "
+                         "authorises, without a renewal on file (when the referral gives an expiry or a visit count)",
+    "fields-agree-with-text": "structured fields agree with the text beside them: the payer's name and plan type, "
+                              "a group size of 1 and a log that says others trained alongside, the signer's "
+                              "credential and the signature, the plan's weekly frequency and the session dates, "
+                              "glucose and blood-pressure readings and the referral's limits on a billed session",
+    "progress-report-to-referrer": "each progress report goes to the referring provider, unless the case says why "
+                                   "it went to someone else (sent_to_why)",
+    "meaningful-claims-match": "case prose that calls a measure's change meaningful agrees with the engine's "
+                               "verdict for that measure (the engine's own verdict placeholders aside)",
+    "icd10-conventions": "no two referral codes an Excludes1 note keeps apart (the code set's own notes), not only "
+                         "status or history codes (Z86-Z99), and no session working the other side of a body part "
+                         "the diagnosis names",
+    "referrer-scope-fits": "a podiatrist (DPM) refers foot and ankle conditions: no referral diagnosis whose title "
+                           "names another body part (shoulder, knee, hip, spine ...) or a condition of the brain, "
+                           "heart, lungs or whole skeleton",
+    "activity-fits-code": "every activity's description fits the code it is logged under, by the catalog's "
+                          "`misfits` words per code (stair or walking practice for itself is not 97530; balance "
+                          "work is not 97110); the finding names the words it matched",
 }
 """Catalog rule id -> what `metdocs check` verifies for it. Every other rule must say in the
 catalog (`review:`) why a person has to check it instead (`unenforced`)."""
@@ -91,7 +116,10 @@ REPORTED_AT: dict[str, tuple[str, ...]] = {
     "reassess-every-30-days": (CASE, SESSION), "progress-report-content": (CASE,), "measurable-improvement": (CASE,),
     "condition-precautions": (CASE, SESSION), "home-program": (CASE,), "resistance-2-days-a-week": (CASE,),
     "fall-prevention-dose": (CASE,), "avoid-therapy-words": (SESSION,), "daily-note-content": (),
-    "plan-of-care-elements": (),
+    "plan-of-care-elements": (), "activity-fits-code": (SESSION,), "referral-in-force": (SESSION,),
+    "fields-agree-with-text": (CASE, SESSION), "progress-report-to-referrer": (CASE,),
+    "meaningful-claims-match": (CASE,), "icd10-conventions": (CASE, SESSION),
+    "referrer-scope-fits": (CASE,),
     # session-log elements: a session's, or one of its claim lines
     "icd10-link-per-cpt": (LINE,), "cpt-per-activity": (SESSION, LINE), "units-per-code": (SESSION, LINE),
 }
@@ -149,8 +177,10 @@ def _reviewed(catalog: Catalog, id_: str) -> dict:
     return {"reviewed": {"by": r.by, "on": str(r.on), "note": r.note}}
 
 
-CHECKS = (check_referral, check_diagnoses, check_payer, check_sessions, check_ordering, check_reports,
-          check_improvement, check_elements, check_precautions, check_dose, check_words, check_prose, check_future)
+CHECKS = (check_referral, check_referral_in_force, check_referrer_scope, check_diagnoses, check_coding, check_payer,
+          check_sessions, check_ordering, check_reports, check_report_recipient, check_improvement, check_elements,
+          check_precautions, check_dose, check_words, check_activity_codes, check_fields_agree, check_meaningful_claims,
+          check_prose, check_future)
 """Every check, in the order its findings are reported (`case_findings`)."""
 
 

@@ -16,7 +16,7 @@ import re
 
 from metdocs.rules import prose
 from metdocs.rules.audit.findings import Context
-from metdocs.rules.measures import measure_changes, threshold
+from metdocs.rules.measures import beyond, cutoffs_for, measure_changes, threshold
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, missing_at
 
 FALL_CATEGORY = "fall-risk-balance"
@@ -68,13 +68,7 @@ def check_elements(ctx: Context) -> None:
 
 def check_precautions(ctx: Context) -> None:
     case = ctx.case
-    cats = {c.id: c for c in ctx.catalog.categories}
-    codes = {d.code for d in case.referral.diagnoses} if case.referral else set()
-    needed = []
-    for d in ctx.catalog.diagnoses:
-        cat = cats.get(d.category)
-        if d.code in codes and cat and cat.precautions and cat not in needed:
-            needed.append(cat)
+    needed = ctx.catalog.precautions_for(d.code for d in case.referral.diagnoses) if case.referral else []
     if not needed:
         return
     listed = "; ".join(p for c in needed for p in c.precautions)
@@ -88,30 +82,62 @@ def check_precautions(ctx: Context) -> None:
 
 
 def check_dose(ctx: Context) -> None:
-    """ACSM and fall-prevention dose: what the plan and home program add up to in a week."""
+    """ACSM and fall-prevention dose: what the plan and home program add up to in a week, in each phase
+    of a plan whose frequency changes (weekly, then every other week)."""
     case, plan = ctx.case, ctx.case.plan
     home = plan.home_program
     if home is None:
         ctx.breach(plan.where, "home-program", "expected a home program (what the client does between "
                    "sessions, how many days and minutes a week), found none")
+    rates = _rates(plan)
     need = threshold(ctx.catalog, "resistance-2-days-a-week", 2)
     if any(c.cpt == "97110" for c in plan.codes):
-        days = plan.sessions_per_week + (home.days_per_week if home and "resistance" in home.includes else 0)
-        if days < need:
-            ctx.breach(plan.where, "resistance-2-days-a-week", f"expected resistance training on at least {need} "
-                       f"days a week, found {plan.sessions_per_week} supervised + "
-                       f"{days - plan.sessions_per_week} at home = {days}")
+        at_home = home.days_per_week if home and "resistance" in home.includes else 0
+        for label, rate in rates:
+            if rate + at_home < need:
+                ctx.breach(plan.where, "resistance-2-days-a-week", f"expected resistance training on at least {need} "
+                           f"days a week, found {rate:g} supervised + {at_home} at home = {rate + at_home:g}{label}")
+                break
     cats = {d.code: d.category for d in ctx.catalog.diagnoses}
     falls = case.referral and any(cats.get(d.code) == FALL_CATEGORY for d in case.referral.diagnoses)
+    if not falls:
+        _balance_for_measured_risk(ctx)
     need = threshold(ctx.catalog, "fall-prevention-dose", 180)
     if falls:
         blocks = [sum(a.minutes or 0 for a in s.activities if a.cpt == "97112") for s in case.sessions]
-        supervised = round(sum(blocks) / len(blocks) * plan.sessions_per_week) if blocks else 0
+        per_session = sum(blocks) / len(blocks) if blocks else 0
         at_home = home.days_per_week * home.minutes_per_day if home and "balance" in home.includes else 0
-        if supervised + at_home < need:
-            ctx.breach(plan.where, "fall-prevention-dose", f"expected at least {need} minutes a week of "
-                       f"balance-challenging exercise where fall prevention is the goal, found about {supervised} "
-                       f"supervised (97112) + {at_home} at home = {supervised + at_home}")
+        for label, rate in rates:
+            supervised = round(per_session * rate)
+            if supervised + at_home < need:
+                ctx.breach(plan.where, "fall-prevention-dose", f"expected at least {need} minutes a week of "
+                           f"balance-challenging exercise where fall prevention is the goal, found about {supervised} "
+                           f"supervised (97112) + {at_home} at home = {supervised + at_home}{label}")
+                break
+
+
+def _balance_for_measured_risk(ctx: Context) -> None:
+    """A client past a fall-risk cut-off at baseline gets balance work, whatever the diagnosis category."""
+    case, plan = ctx.case, ctx.case.plan
+    past = []
+    for mv in case.baseline.measures:
+        m = ctx.catalog.measure(mv.measure)
+        past += [f"{m.name} {mv.value:g} ({c.label})" for c in (cutoffs_for(m, case.client) if m else ())
+                 if c.fall_risk and c.value is not None and beyond(c, mv.value)]
+    home = plan.home_program
+    balance = any(c.cpt == "97112" for c in plan.codes) or (home is not None and "balance" in home.includes)
+    if past and not balance and not (plan.balance_why or "").strip():
+        ctx.breach(plan.where, "fall-prevention-dose", f"expected balance work in the plan (97112, or balance in "
+                   f"the home program) for a client past a fall-risk cut-off at baseline ({'; '.join(past)}), or "
+                   "the reason there is none (balance_why), found neither")
+
+
+def _rates(plan) -> list[tuple[str, float]]:
+    """(how the finding names the phase, supervised sessions a week) for each phase of the plan."""
+    if not plan.phases:
+        return [("", plan.sessions_per_week)]
+    return [(f" in phase {i} ({ph.sessions} session(s) every {ph.every_weeks} week(s), for {ph.weeks} weeks)",
+             ph.per_week) for i, ph in enumerate(plan.phases, 1)]
 
 
 def check_words(ctx: Context) -> None:

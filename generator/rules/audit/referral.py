@@ -2,11 +2,15 @@
 
 Rules enforced:
 - written-referral-required, referrer-may-refer (`check_referral`);
+- referral-in-force (`check_referral_in_force`): expiry dates and authorised visits, with renewals;
+- referrer-scope-fits (`check_referrer_scope`): a podiatrist (DPM) refers foot and ankle conditions;
 - billable-icd10-leaf (`check_diagnoses`, through records.py), and the code set's fiscal year;
 - private-payers-only (through records.py), verify-payer-before-billing (`check_payer`).
 """
 
 from __future__ import annotations
+
+import re
 
 from metdocs.catalog.icd import fiscal_year_of, fiscal_year_span
 from metdocs.rules.audit import records
@@ -17,6 +21,11 @@ NOT_PRIVATE = records.NOT_PRIVATE
 MAY_REFER = frozenset({"MD", "DO", "DPM"})
 """Credentials that may write a MET referral on their own (rule referrer-may-refer)."""
 SUPERVISED_REFERRERS = frozenset({"NP", "PA"})
+DPM_OUTSIDE_PARTS = re.compile(r"(?<![a-z])(shoulder|upper arm|forearm|elbow|wrist|hand|fingers?|hip|knee|thigh|spine|"
+                               r"spinal|back|lumbar|thoracic|cervical|neck|head)(?![a-z])", re.I)
+"""Body parts a diagnosis title can name that lie outside a podiatrist's foot and ankle (rule referrer-scope-fits)."""
+DPM_OUTSIDE_FAMILIES = ("G20", "G35", "I50", "I60", "I61", "I62", "I63", "I69", "J44", "M80", "M81")
+"""Conditions of the brain, heart, lungs or whole skeleton: not a podiatrist's to refer for exercise."""
 """Credentials that may refer only when an MD or DO supervises them."""
 
 
@@ -83,3 +92,43 @@ def check_payer(ctx: Context) -> None:
         if s.date < payer.verified:
             ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
                        f"verified on {payer.verified}, found session '{s.id}' billed on {s.date}", s)
+
+
+
+def check_referral_in_force(ctx: Context) -> None:
+    """No session is billed after the referral in force expired, or past the visits it allows."""
+    ref = ctx.case.referral
+    if ref is None:
+        return
+    grants = sorted([ref, *ref.renewals], key=lambda g: g.date)
+    billed = sorted((s for s in ctx.case.sessions if s.claim and s.date), key=lambda s: s.date)
+    for s in billed:
+        grant = next((g for g in reversed(grants) if g.date <= s.date), None)
+        if grant is None:
+            continue  # billed before any referral: written-referral-required says so
+        what = "the referral" if grant is ref else "the renewal"
+        if grant.expires is not None and s.date > grant.expires:
+            ctx.breach(s.where, "referral-in-force", f"expected sessions billed on or before {grant.expires}, the "
+                       f"day {what} of {grant.date} expires, or a renewal on file, found session '{s.id}' billed on "
+                       f"{s.date} with none", s)
+        if grant.authorised_visits is not None:
+            visit = [b for b in billed if grant.date <= b.date <= s.date].index(s) + 1
+            if visit > grant.authorised_visits:
+                ctx.breach(s.where, "referral-in-force", f"expected at most {grant.authorised_visits} billed visits "
+                           f"under {what} of {grant.date}, or a renewal on file, found session '{s.id}' on {s.date}, "
+                           f"visit {visit}", s)
+
+
+def check_referrer_scope(ctx: Context) -> None:
+    """The referrer's scope fits the condition: a podiatrist (DPM) refers foot and ankle conditions."""
+    ref = ctx.case.referral
+    if ref is None or ref.credential != "DPM":
+        return
+    for d in ref.diagnoses:
+        title = ctx.icd.lookup(d.code).title or ""
+        part = DPM_OUTSIDE_PARTS.search(title)
+        if part or d.code.startswith(DPM_OUTSIDE_FAMILIES):
+            what = f"'{part.group(0)}' in its title" if part else "a condition of the brain, heart, lungs or skeleton"
+            ctx.breach(d.where, "referrer-scope-fits", f"expected a podiatrist (DPM) to refer for foot and ankle "
+                       f"conditions, found {d.code} ({title or 'title unknown'}), with {what}; the client's physician "
+                       "refers for it")

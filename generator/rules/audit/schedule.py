@@ -1,7 +1,8 @@
 """Audit checks on the case's dates: what must come first, how often to reassess, progress reports.
 
 Rules enforced:
-- baseline-before-billing (`check_ordering`).
+- baseline-before-billing (`check_ordering`);
+- progress-report-to-referrer (`check_report_recipient`).
 reassess-every-30-days and progress-report-content are record-level: claims.py checks each session
 and each progress report through records.py.
 `check_future` reports dates after today; that is a problem with the case, not a rule breach.
@@ -36,3 +37,16 @@ def check_future(ctx: Context) -> None:
     for where, date in dated:
         if date and date > ctx.today:
             ctx.other(where, f"expected a date on or before today ({ctx.today}), found {date}")
+
+
+def check_report_recipient(ctx: Context) -> None:
+    """Each progress report goes to the referrer, unless the case says why it went elsewhere."""
+    if ctx.case.referral is None:
+        return  # no referrer to send it to: written-referral-required says so
+    for r in ctx.case.reassessments:
+        rep = r.report
+        if rep is None or rep.sent_to in (None, "referring-provider") or (rep.sent_to_why or "").strip():
+            continue  # no report or no recipient: progress-report-content says so
+        ctx.breach(rep.where.key("sent_to"), "progress-report-to-referrer", f"expected the progress report of "
+                   f"{r.date} sent to the referring provider ({ctx.case.referral.provider_role}), or a reason it went "
+                   f"elsewhere (sent_to_why), found it sent to the {rep.sent_to.replace('-', ' ')} with no reason")
