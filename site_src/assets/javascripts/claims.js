@@ -345,10 +345,23 @@
     form.appendChild(el("div", {"class": "metdocs-claims__buttons"}, [
       el("button", {type: "submit", "class": "md-button metdocs-primary", text: "Check my claim"})]));
     box.appendChild(form);
-    var summary = el("p", {"class": "metdocs-claims__summary", role: "status", "aria-live": "polite"});
+    // The result is announced once: focus moves to its heading, which states the score (the
+    // summary is no live region, or a screen reader would read the score twice).
+    var summary = el("p", {"class": "metdocs-claims__summary"});
     var feedback = el("div", {"class": "metdocs-claims__feedback"});
     box.appendChild(summary);
     box.appendChild(feedback);
+
+    // An answer changed after a check: the result on screen no longer matches it, so it goes.
+    function forgetResult() {
+      if (!box.hasAttribute("data-score")) return;
+      box.removeAttribute("data-score");
+      box.removeAttribute("data-right");
+      feedback.textContent = "";
+      summary.textContent = "Your answers changed since your last check: check your claim again for a new score.";
+    }
+    form.addEventListener("input", forgetResult);
+    form.addEventListener("change", forgetResult);
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
