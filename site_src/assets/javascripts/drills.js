@@ -258,8 +258,17 @@
 
     // With the script on, the page's intro says how to work, and the answer opens only once the
     // audit has been checked (without it, the answer is a <details> the reader opens: no change).
-    [].forEach.call(document.querySelectorAll("[data-metdocs-drill-nojs]"), function (p) { p.hidden = true; });
-    [].forEach.call(document.querySelectorAll("[data-metdocs-drill-js]"), function (p) { p.hidden = false; });
+    [].forEach.call(document.querySelectorAll(".metdocs-drill-nojs"), function (p) { p.hidden = true; });
+    var intro = document.querySelector(".metdocs-drill-intro > em");
+    if (intro) {
+      var all = intro.querySelector("a");
+      intro.textContent = "";
+      [el("span", {}, ["Read the record below as an auditor would. Mark each fault you find in ",
+        el("a", {href: "#your-audit", text: "Your audit"}),
+        ", after the record, and check it: the answer opens once you have checked."])].concat(all ? [" See ", all, "."] : [])
+        .forEach(function (n) { intro.appendChild(typeof n === "string" ? document.createTextNode(n) : n); });
+      intro.parentNode.setAttribute("data-js", "");
+    }
     var answer = document.querySelector("details.metdocs-answer");
     var locked = null;
     if (answer) {
