@@ -44,6 +44,24 @@
   }
   function contains(list, x) { return list.indexOf(x) >= 0; }
 
+  /* [unit rule, scope problem or null] of `seed`: its place in its run's shuffled deck (as
+     claimbuilder.deck_slot: every run of deck.size seeds holds the same mix of rules and problems). */
+  function deckSlot(data, seed) {
+    var deck = data.deck, size = deck.size;
+    var run = Math.floor((seed + size - 1) / size), place = (seed + size - 1) % size;
+    var cards = [], i, k;
+    for (i = 0; i < deck.clean; i++) cards.push(null);
+    PROBLEMS.forEach(function (p) { for (k = 0; k < (deck.problems[p] || 0); k++) cards.push(p); });
+    var slots = cards.map(function (p, j) { return [data.rules[j % data.rules.length], p]; });
+    var draw = mulberry32((run ^ 0x5EED5EED) >>> 0);
+    var order = slots.map(function (s, j) { return j; });
+    for (i = order.length - 1; i > 0; i--) {
+      var j = Math.floor(draw() * (i + 1)), t = order[i];
+      order[i] = order[j]; order[j] = t;
+    }
+    return slots[order[place]];
+  }
+
   function generate(data, seed, rule) {
     var shape = data.shape, draw = mulberry32(seed);
     function below(n) { return Math.floor(draw() * n); }
@@ -58,10 +76,9 @@
       return out;
     }
 
-    var drawnRule = pick(data.rules);
-    var unitRule = rule || drawnRule;
-    var problem = null;
-    if (draw() < shape.problem_share) problem = pick(PROBLEMS);
+    var slot = deckSlot(data, seed);
+    var unitRule = rule || slot[0];
+    var problem = slot[1];
     var core = shuffled(data.core.map(function (c) { return c.code; }));
     var chosen = core.slice(0, 1 + below(core.length)).sort(cmpStr);
     var minutes = {}, i;
