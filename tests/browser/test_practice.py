@@ -546,3 +546,39 @@ def test_the_home_page_and_the_practice_index_lead_students_to_every_practice_pa
     assert page.inner_text("h1").startswith("Practice")
     assert targets(".md-content ol a") == wanted
     assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_after_a_check_the_claim_builder_offers_the_next_exercise_and_a_try_again_by_keyboard(page, where, engine):
+    from metdocs.rules.claimbuilder import generate
+    _, _, data = engine
+    _open_exercise(page, where, 42, None)
+    ex = generate(data, 42)
+    _fill(page, ex, {"units": dict(ex["answer"]["units"]), "pointers": ex["answer"]["pointers"], "billable": "yes"})
+    _submit_claim(page)
+    assert _focused(page) == "cb-results"
+
+    def tab_to(name: str) -> None:
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if _focused(page) == name:
+                return
+        raise AssertionError(f"no {name!r} after the results")
+
+    tab_to("Next exercise (43)")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-metdocs-claims][data-seed='43']")
+    assert _focused(page) == "cb-exercise"
+    if where.kind == "served":
+        assert page.url.endswith("?seed=43")
+    nxt = generate(data, 43)
+    first = next(c["code"] for c in nxt["codes"] if c["in_scope"])
+    page.fill(f"#cb-units-{first}", "7")
+    page.click("text=Check my claim")
+    page.wait_for_selector("[data-metdocs-claims][data-score]")
+    tab_to("Try again")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('[data-metdocs-claims]').hasAttribute('data-score')")
+    assert page.input_value(f"#cb-units-{first}") == "" and page.get_attribute("[data-metdocs-claims]", "data-seed") == "43"
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+    assert "the same visit, exercise 43" in page.inner_text(".metdocs-claims__summary")
+    assert not where.guard.problems(), "\n".join(where.guard.problems())

@@ -437,6 +437,18 @@
         line.appendChild(el("a", {href: ex.explain.url, text: "Read the rule"}));
       }
       feedback.appendChild(line);
+      // What next, as a quiz would offer: this visit again with blank answers, or the next number.
+      var again = el("button", {type: "button", "class": "md-button", "data-again": "", text: "Try again"});
+      var next = el("button", {type: "button", "class": "md-button metdocs-primary", "data-next": "",
+                               text: "Next exercise (" + (seed < MAX_SEED ? seed + 1 : 0) + ")"});
+      again.addEventListener("click", function () {
+        form.reset();
+        forgetResult();
+        summary.textContent = "Answers cleared: the same visit, exercise " + seed + ".";
+        form.querySelector("input").focus();
+      });
+      next.addEventListener("click", function () { load(seed < MAX_SEED ? seed + 1 : 0, rule); });
+      feedback.appendChild(el("div", {"class": "metdocs-claims__buttons"}, [next, again]));
       feedback.querySelector("#cb-results").focus();
     }
   }
