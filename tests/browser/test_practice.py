@@ -496,11 +496,20 @@ def test_the_claim_builder_announces_once_and_a_changed_answer_clears_the_old_sc
         const i = d.querySelector('input').getBoundingClientRect(), l = d.querySelector('label').getBoundingClientRect();
         return l.left >= i.right; })""")
     assert beside
-    code = next(c["code"] for c in ex["codes"] if c["in_scope"])
+    # Right or wrong beside each answer: every units box, every pointer group and step 3.
+    in_scope = [c for c in ex["codes"] if c["in_scope"]]
+    marks = page.eval_on_selector_all(".metdocs-claims__mark", "ms => ms.map(m => m.dataset.ok)")
+    assert marks == ["true"] * (len(in_scope) + len(ex["codes"]) + 1)
+    code = in_scope[0]["code"]
     page.fill(f"#cb-units-{code}", "9")
     assert page.get_attribute("[data-metdocs-claims]", "data-score") is None
     assert page.inner_text(".metdocs-claims__feedback").strip() == ""
     assert "check your claim again" in page.inner_text(".metdocs-claims__summary")
+    assert page.locator(".metdocs-claims__mark").count() == 0
+    assert _submit_claim(page)["score"] < 100
+    wrong = page.locator(f".metdocs-claims__row:has(#cb-units-{code}) .metdocs-claims__mark")
+    assert wrong.get_attribute("data-ok") == "false" and wrong.inner_text().startswith("\u2717 Wrong")
+    assert page.get_attribute(f"#cb-units-{code}", "aria-invalid") == "true"
     assert guard.problems() == []
 
 

@@ -342,7 +342,7 @@
     });
     var ptrSet = el("fieldset", {}, [el("legend", {text: "Step 2: diagnosis pointers for each line (box 24E)"})]);
     ex.codes.forEach(function (c) {
-      ptrSet.appendChild(el("fieldset", {"class": "metdocs-claims__pointers"}, [el("legend", {text: "Pointers for " + c.code})]
+      ptrSet.appendChild(el("fieldset", {"class": "metdocs-claims__pointers", "data-code": c.code}, [el("legend", {text: "Pointers for " + c.code})]
         .concat(ex.diagnoses.map(function (d) {
           var id = "cb-ptr-" + c.code + "-" + d.pointer;
           return el("div", {"class": "metdocs-claims__check"}, [
@@ -370,7 +370,32 @@
     box.appendChild(feedback);
 
     // An answer changed after a check: the result on screen no longer matches it, so it goes.
+    // Right or wrong beside each answer, as a quiz marks it (the feedback below says why).
+    function clearMarks() {
+      [].forEach.call(form.querySelectorAll(".metdocs-claims__mark"), function (m) { m.parentNode.removeChild(m); });
+      [].forEach.call(form.querySelectorAll("[aria-invalid]"), function (x) { x.removeAttribute("aria-invalid"); });
+    }
+    function mark(where, ok, what) {
+      where.appendChild(el("span", {"class": "metdocs-claims__mark " + (ok ? "metdocs-ok" : "metdocs-wrong"),
+                                    "data-ok": String(ok), text: (ok ? "\u2713 Right" : "\u2717 Wrong") + ": " + what}));
+    }
+    function markFields(result) {
+      clearMarks();
+      result.units.forEach(function (u) {
+        var input = form.querySelector("#cb-units-" + u.code);
+        if (!input) return;
+        if (!u.ok) input.setAttribute("aria-invalid", "true");
+        mark(input.parentNode, u.ok, "units for " + u.code);
+      });
+      result.pointers.forEach(function (p) {
+        var set = form.querySelector(".metdocs-claims__pointers[data-code='" + p.code + "']");
+        if (set) mark(set, p.ok, "pointers for " + p.code);
+      });
+      mark(billSet, result.billable.ok, "can it be billed");
+    }
+
     function forgetResult() {
+      clearMarks();
       if (!box.hasAttribute("data-score")) return;
       box.removeAttribute("data-score");
       box.removeAttribute("data-right");
@@ -396,6 +421,7 @@
       given.billable = chosen ? chosen.value : null;
       var result = grade(ex, given);
       show(result);
+      markFields(result);
       if (window.metdocsProgress) {
         window.metdocsProgress.save("claims", seed + ":" + ex.rule, {seed: seed, rule: ex.rule, rule_name: ex.rule_name,
           score: result.score, right: result.right, total: result.total});
