@@ -324,7 +324,7 @@ def _pointer_text(code: str, diagnoses: list[dict], letters: list[str], most: in
            "catalog's pairings"
     if others:
         text += f"; {_join(others)} {'does' if len(others) == 1 else 'do'} not"
-    return text + f". Point at one or more of {', '.join(letters)} (at most {most}), the main reason first."
+    return text + f". Point at one or more of {', '.join(letters)} (at most {most}). On a real claim the main reason comes first in 24E; the boxes here grade which letters, not their order."
 
 
 def grade(exercise: dict, given: dict) -> dict:

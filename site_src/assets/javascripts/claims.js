@@ -195,7 +195,7 @@
     var text = join(letters.map(function (x) { return named[x]; })) + " " +
       (letters.length === 1 ? "supports" : "support") + " " + code + " in the catalog's pairings";
     if (others.length) text += "; " + join(others) + " " + (others.length === 1 ? "does" : "do") + " not";
-    return text + ". Point at one or more of " + letters.join(", ") + " (at most " + most + "), the main reason first.";
+    return text + ". Point at one or more of " + letters.join(", ") + " (at most " + most + "). On a real claim the main reason comes first in 24E; the boxes here grade which letters, not their order.";
   }
 
   function percent(part, whole) { return whole ? Math.floor((200 * part + whole) / (2 * whole)) : 0; }
