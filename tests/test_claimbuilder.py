@@ -1,6 +1,6 @@
 """The claim builder: the Python engine (generator/rules/claimbuilder.py) and its browser port (claims.js).
 
-* Both ports give the same visit, answers, explanations and grades on 600 seeds, each under the
+* Both ports give the same visit, answers, explanations and grades on 603 seeds, each under the
   seed's own unit rule and forced to each of the two rules (1,800 exercises), with the right
   answer, a wrong one and random tries graded by both.
 * The visits are realistic and every kind of answer occurs.
@@ -26,7 +26,7 @@ from metdocs.rules.units import RULES, allocate
 
 ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "site_src" / "assets" / "javascripts"
-SEEDS = range(600)
+SEEDS = [*range(600), 123456789, 4294967261, 4294967295]  # and runs far from 0: the deck (deck_slot) per run
 
 RUNNER = r"""
 const fs = require("fs");
@@ -262,3 +262,32 @@ def test_every_unbillable_visit_cites_the_rule_the_engine_found(data, node, tmp_
 
 def test_packet_seeds_are_a_range_students_can_type():
     assert list(PACKET_SEEDS) == list(range(1, len(PACKET_SEEDS) + 1)) and len(PACKET_SEEDS) >= 10
+
+
+def test_every_run_of_20_seeds_is_balanced_across_rules_clean_visits_and_problems(data):
+    """Seeds 1-20 (the packet's exercises), 21-40 ... and the run that seed 0 ends: each holds both
+    unit rules 10 times, the deck's share of visits with no scope problem, and each kind of scope
+    problem at its rate. The mix is counted from the generated visits, not from the deck."""
+    from metdocs.rules.claimbuilder import DECK
+    size = DECK["size"]
+    assert size == 20 and DECK["clean"] + sum(DECK["problems"].values()) == size
+    assert set(DECK["problems"]) == set(PROBLEMS) and all(n >= 1 for n in DECK["problems"].values())
+    assert 0.4 <= DECK["clean"] / size <= 0.7  # most visits a MedExPRO sees can be billed
+    starts = [1, 21, 41, 101, 1001, 4294967261] + [1 + size * k for k in range(200, 260)]
+    for start in starts:
+        visits = [generate(data, s) for s in range(start, start + size)]
+        rules = Counter(ex["rule"] for ex in visits)
+        assert rules == {r: size // len(RULES) for r in RULES}, (start, rules)
+        problems = Counter(ex["problem"] for ex in visits)
+        assert problems[None] == DECK["clean"], (start, problems)
+        assert {p: problems[p] for p in PROBLEMS} == DECK["problems"], (start, problems)
+        # Clean visits come under both rules, and so do the problems taken together.
+        assert {ex["rule"] for ex in visits if ex["problem"] is None} == set(RULES)
+        assert {ex["rule"] for ex in visits if ex["problem"]} == set(RULES)
+    assert [generate(data, 0)["rule"] for _ in range(2)] == [generate(data, 0)["rule"]] * 2
+    # The runs are dealt in different orders: the 20 slots are not the same in every run.
+    orders = {tuple((ex["rule"], ex["problem"]) for ex in (generate(data, s) for s in range(st, st + size)))
+              for st in starts[:10]}
+    assert len(orders) == 10
+    # Seeds 1-5 (the first exercises a class is given) are not all one rule.
+    assert len({generate(data, s)["rule"] for s in range(1, 6)}) == 2

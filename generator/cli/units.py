@@ -1,4 +1,4 @@
-"""`metdocs units`: billable units for a visit (CMS 8-minute rule or per-code rule), explained."""
+"""`metdocs units`: billable units for a visit (CMS 8-minute rule or per-code (midpoint) rule), explained."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from metdocs.cli.common import add, config_opt, data_opt, project_catalog
 
 
 def add_parser(sub) -> None:
-    sp = add(sub, "units", "billable units for a visit (CMS 8-minute rule or per-code rule)",
+    sp = add(sub, "units", "billable units for a visit (CMS 8-minute rule or per-code (midpoint) rule)",
              "Compute billable units from minutes per CPT code and explain the allocation.\n"
              "Timed and untimed codes come from the catalog.")
     sp.add_argument("visit", nargs="+", metavar="CODE=MINUTES", help="minutes per CPT code, e.g. 97110=33")
     sp.add_argument("--rule", choices=("cms", "ama"), default="cms",
-                    help="cms: pool the day's timed minutes (Medicare 8-minute rule, the default); "
-                         "ama: each code on its own, 8 minutes minimum (some commercial payers)")
+                    help="cms: the CMS 8-minute rule, which pools the day's timed minutes (the default); "
+                         "ama: the per-code (midpoint) rule, each code on its own minutes, 8 minutes "
+                         "minimum (some commercial payers)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     data_opt(sp)
     config_opt(sp)

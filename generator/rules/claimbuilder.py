@@ -34,7 +34,13 @@ RECORD_KEYS = frozenset({"date", "payer", "diagnoses", "activities", "claim", "g
 """What a visit's record holds for the rulebook (`_engine`): no clock times, signature or saved totals."""
 VISIT_DAY = "2026-06-01"
 """The date every visit is given, so the rulebook can count the days since the last reassessment."""
-SHAPE = {"problem_share": 0.45, "short_share": 0.15, "short_minutes": [2, 7], "minutes": [8, 38],
+DECK = {"size": 20, "clean": 11, "problems": {"payer": 2, "gp-modifier": 2, "scope-code": 2, "group": 2, "overdue": 1}}
+"""Every run of 20 seeds (1-20, 21-40, ...; seed 0 ends the run before 1) holds exactly this mix,
+in an order shuffled per run: 11 visits with no scope problem and each kind of scope problem at
+the rate given, the unit rules taking turns down that list, so each rule gets 10 of the 20. So
+"exercises 1-20" (the instructor packet's) practise both rules, clean visits and every kind of
+problem. `deck_slot` deals it; claims.js's deckSlot is its port."""
+SHAPE = {"short_share": 0.15, "short_minutes": [2, 7], "minutes": [8, 38],
          "extra_timed_minutes": [8, 30], "extra_untimed_minutes": [15, 45], "distractor_share": 0.5,
          "overdue_extra_days": 20, "group_sizes": [2, 5], "max_pointers": 4}
 """How visits are drawn: shares are probabilities, [low, high] ranges are inclusive."""
@@ -75,7 +81,7 @@ def builder_data(catalog: Catalog, rule_url=None) -> dict | None:
     facts = {d.code: {"valid": True, "billable": bool(getattr(catalog.icd.get(d.code), "billable", True)),
                       "children": list(getattr(catalog.icd.get(d.code), "children", ()))} for d in catalog.diagnoses}
     return {"core": core, "out_of_scope": out_of_scope, "diagnoses": diagnoses, "reassess_days": days,
-            "timed": sorted(c.code for c in catalog.cpt_codes if c.timed), "shape": SHAPE, "payers": PAYERS,
+            "timed": sorted(c.code for c in catalog.cpt_codes if c.timed), "shape": SHAPE, "deck": DECK, "payers": PAYERS,
             "plan_names": PLAN_NAMES, "reasons": _reasons(catalog, days, rule_url), "rules": list(RULES),
             "rule_names": RULE_NAMES, "book": records.book(catalog, days), "icd": facts, "visit_day": VISIT_DAY}
 
@@ -143,7 +149,7 @@ def generate(data: dict, seed: int, rule: str | None = None) -> dict:
         seed: 0 to MAX_SEED; the same seed always gives the same visit.
         rule: 'cms' or 'ama' to override the payer's unit rule the seed draws; None keeps it.
     """
-    return _exercise(data, seed, _draw_visit(data, _Dice(seed), rule))
+    return _exercise(data, seed, _draw_visit(data, _Dice(seed), rule, deck_slot(data, seed)))
 
 
 class _Dice:
@@ -169,14 +175,26 @@ class _Dice:
         return out
 
 
-def _draw_visit(data: dict, dice: _Dice, rule: str | None) -> dict:
+def deck_slot(data: dict, seed: int) -> tuple[str, str | None]:
+    """(unit rule, scope problem or None) of `seed`: its place in its run's shuffled deck (DECK)."""
+    deck = data["deck"]
+    size = deck["size"]
+    run, place = divmod(seed + size - 1, size)
+    cards: list[str | None] = [None] * deck["clean"]
+    for problem in PROBLEMS:
+        cards += [problem] * deck["problems"].get(problem, 0)
+    rules = data["rules"]
+    slots = [(rules[i % len(rules)], p) for i, p in enumerate(cards)]
+    order = _Dice(run ^ 0x5EED5EED).shuffled(list(range(len(slots))))
+    return slots[order[place]]
+
+
+def _draw_visit(data: dict, dice: _Dice, rule: str | None, slot: tuple[str, str | None]) -> dict:
     """Every random choice of one exercise. This stays one function, in the order claims.js
-    draws: the order of the draws is the contract between the two ports (do not reorder them)."""
+    draws: the order of the draws is the contract between the two ports (do not reorder them).
+    The unit rule and the scope problem are dealt, not drawn (`deck_slot`)."""
     shape = data["shape"]
-    drawn_rule = dice.pick(data["rules"])
-    problem = None
-    if dice.draw() < shape["problem_share"]:
-        problem = dice.pick(list(PROBLEMS))
+    drawn_rule, problem = slot
     core = dice.shuffled([c["code"] for c in data["core"]])
     chosen = sorted(core[:1 + dice.below(len(core))])
     minutes: dict[str, int] = {}
@@ -306,7 +324,7 @@ def _pointer_text(code: str, diagnoses: list[dict], letters: list[str], most: in
            "catalog's pairings"
     if others:
         text += f"; {_join(others)} {'does' if len(others) == 1 else 'do'} not"
-    return text + f". Point at one or more of {', '.join(letters)} (at most {most}), the main reason first."
+    return text + f". Point at one or more of {', '.join(letters)} (at most {most}). On a real claim the main reason comes first in 24E; the boxes here grade which letters, not their order."
 
 
 def grade(exercise: dict, given: dict) -> dict:

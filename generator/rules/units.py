@@ -116,7 +116,7 @@ def _allocate(minutes: dict[str, int], codes: list[str], timed_flags: dict[str, 
     if rule == "cms":
         lines += _cms(minutes, timed_codes, total_timed, units)
     else:
-        lines.append("AMA rule: each timed code is counted on its own minutes.")
+        lines.append("Per-code (midpoint) rule: each timed code is counted on its own minutes.")
         for c in timed_codes:
             m = minutes[c]
             units[c] = cms_units_for(m)  # same table, applied per code instead of to the pool

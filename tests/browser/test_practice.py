@@ -266,6 +266,8 @@ def test_without_javascript_the_answer_still_opens_and_no_dead_controls_show(bro
     try:
         page.goto(site.url + "drills/drill-no-referral/", wait_until="load")
         assert not page.locator("[data-metdocs-drill]").is_visible()
+        assert page.locator(".metdocs-drill-nojs").is_visible()
+        assert "open the answer at the end" in page.inner_text(".metdocs-drill-intro")
         page.locator("details.metdocs-answer > summary").click()
         assert page.locator("details.metdocs-answer[open] ol").first.is_visible()
         page.goto(site.url + "practice/claim-builder/?seed=3", wait_until="load")
@@ -426,3 +428,166 @@ def test_a_drill_offers_the_rules_of_each_place_and_credits_only_the_place_the_a
     assert len(wrong) == 1 and "s3/2" not in wrong[0] and "finds no breach of this rule there" in wrong[0]
     assert page.locator(".metdocs-drill__missed > li[data-rule='icd10-link-per-cpt'][data-place='s3/2']").count() == 1
     assert guard.problems() == []
+
+
+# --- the flow around the grading (issue 24) --------------------------------------------------------
+
+def _announcers(page, text: str) -> list[str]:
+    """Live regions (role=status/alert or aria-live) whose text contains `text`."""
+    return page.eval_on_selector_all(
+        "[aria-live]:not([aria-live=off]), [role=status], [role=alert]",
+        "(els, t) => els.filter(e => e.textContent.includes(t)).map(e => e.outerHTML.slice(0, 120))", text)
+
+
+def test_a_drill_leads_on_the_answer_opens_after_the_check_and_a_new_mark_clears_the_old_score(page, where, engine):
+    _, drills, _ = engine
+    case, key = drills[DRILL]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _open_drill(page, where, DRILL)
+    # The intro speaks of the audit, not of opening the answer at the end; the TOC lists the audit.
+    intro = page.locator(".metdocs-drill-intro")
+    assert "check it: the answer opens once you have checked" in intro.inner_text()
+    assert "open the answer at the end" not in intro.inner_text()
+    assert not page.locator(".metdocs-drill-nojs").first.is_visible()
+    assert page.locator(".md-sidebar--secondary a[href$='#your-audit']").count() == 1
+    assert page.locator("h2#your-audit").count() == 1
+    # The answer cannot be opened before the audit is checked.
+    assert not page.locator("details.metdocs-answer").is_visible()
+    assert "opens here once you have checked" in page.inner_text(".metdocs-drill__locked")
+    _mark(page, key[0]["place"], key[0]["rule"])
+    score = _check(page)
+    assert page.locator("details.metdocs-answer").is_visible() and page.locator(".metdocs-drill__locked").count() == 0
+    # Announced once: focus on the result's heading, which states the score; no live region repeats it.
+    assert _focused(page) == "dq-results" and f"{score}%" in page.inner_text("#dq-results")
+    assert _announcers(page, f"{score}%") == []
+    # A new mark after the check: the old score and result go, and the note says to check again.
+    _mark(page, key[1]["place"], key[1]["rule"])
+    assert page.get_attribute("[data-metdocs-drill]", "data-score") is None
+    assert page.inner_text(".metdocs-drill__result").strip() == "" and page.inner_text(".metdocs-drill__score").strip() == ""
+    assert "check your audit again" in page.inner_text(".metdocs-drill__note")
+    assert _check(page) > score
+    # Removing a mark does the same.
+    page.locator(".metdocs-drill__remove").first.click()
+    assert page.get_attribute("[data-metdocs-drill]", "data-score") is None
+    assert "check your audit again" in page.inner_text(".metdocs-drill__note")
+    # Right, missed and flagged-wrongly results are told apart by more than their words.
+    _mark(page, case.sessions[0].id, "own-services-own-npi")
+    _check(page)
+    borders = page.evaluate("""() => ['right', 'missed', 'wrong'].map(p => {
+        const li = document.querySelector('.metdocs-drill__' + p + ' > li');
+        return li ? getComputedStyle(li).borderLeftColor + ' ' + getComputedStyle(li).borderLeftStyle : null; })""")
+    assert None not in borders and len(set(borders)) == 3, borders
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_the_claim_builder_announces_once_and_a_changed_answer_clears_the_old_score(page, guard, site, engine):
+    from metdocs.rules.claimbuilder import generate
+    _, _, data = engine
+    ex = generate(data, 42)
+    page.goto("/practice/claim-builder/?seed=42", wait_until="load")
+    page.wait_for_selector("[data-metdocs-claims][data-ready]")
+    _fill(page, ex, {"units": dict(ex["answer"]["units"]), "pointers": ex["answer"]["pointers"],
+                     "billable": ex["answer"]["billable"]})
+    assert _submit_claim(page)["score"] == 100
+    assert _focused(page) == "cb-results" and "100%" in page.inner_text("#cb-results")
+    assert _announcers(page, "100%") == []
+    # Step 3's radio labels sit beside their buttons, not under them.
+    beside = page.eval_on_selector_all(".metdocs-claims__check", """els => els.every(d => {
+        const i = d.querySelector('input').getBoundingClientRect(), l = d.querySelector('label').getBoundingClientRect();
+        return l.left >= i.right; })""")
+    assert beside
+    # Right or wrong beside each answer: every units box, every pointer group and step 3.
+    in_scope = [c for c in ex["codes"] if c["in_scope"]]
+    marks = page.eval_on_selector_all(".metdocs-claims__mark", "ms => ms.map(m => m.dataset.ok)")
+    assert marks == ["true"] * (len(in_scope) + len(ex["codes"]) + 1)
+    code = in_scope[0]["code"]
+    page.fill(f"#cb-units-{code}", "9")
+    assert page.get_attribute("[data-metdocs-claims]", "data-score") is None
+    assert page.inner_text(".metdocs-claims__feedback").strip() == ""
+    assert "check your claim again" in page.inner_text(".metdocs-claims__summary")
+    assert page.locator(".metdocs-claims__mark").count() == 0
+    assert _submit_claim(page)["score"] < 100
+    wrong = page.locator(f".metdocs-claims__row:has(#cb-units-{code}) .metdocs-claims__mark")
+    assert wrong.get_attribute("data-ok") == "false" and wrong.inner_text().startswith("\u2717 Wrong")
+    assert page.get_attribute(f"#cb-units-{code}", "aria-invalid") == "true"
+    assert guard.problems() == []
+
+
+def test_my_progress_reset_keeps_focus_and_asks_with_apart_safe_first_buttons(page, where):
+    page.goto(where.url("drills/drill-units-over-minutes"), wait_until="load")
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    _check(page)
+    page.goto(where.url("practice/progress"), wait_until="load")
+    page.wait_for_selector("[data-metdocs-progress][data-ready]")
+    # The score tables are styled: cells have borders and room.
+    cell = page.locator(".metdocs-progress td").first
+    assert cell.evaluate("c => parseFloat(getComputedStyle(c).borderTopWidth) > 0 && parseFloat(getComputedStyle(c).paddingLeft) >= 8")
+    page.click("text=Reset my progress")
+    assert _focused(page) == "Keep them"
+    keep, yes = page.locator("[data-no]"), page.locator("[data-yes]")
+    gap = yes.bounding_box()["x"] - (keep.bounding_box()["x"] + keep.bounding_box()["width"])
+    assert gap >= 8 or yes.bounding_box()["y"] > keep.bounding_box()["y"] + keep.bounding_box()["height"]
+    assert "metdocs-primary" in keep.get_attribute("class") and "metdocs-primary" not in yes.get_attribute("class")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "Yes, delete my scores"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.metdocs-progress__status').textContent.includes('deleted')")
+    assert _focused(page) == "reset"
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_the_home_page_and_the_practice_index_lead_students_to_every_practice_page(page, where):
+    wanted = {"cases", "drills", "practice/claim-builder", "practice/progress"}
+
+    def targets(selector: str) -> set[str]:
+        hrefs = page.eval_on_selector_all(selector, "as => as.map(a => a.href)")
+        found = set()
+        for h in hrefs:
+            path = h.split("?")[0].split("#")[0].removesuffix("index.html").removesuffix(".html").rstrip("/")
+            found |= {w for w in wanted if path.endswith("/" + w)}
+        return found
+
+    page.goto(where.url("index") if where.kind == "file" else where.url("").rstrip("/") + "/", wait_until="load")
+    students = page.locator(".grid p", has_text="Course students")
+    assert students.count() == 1
+    assert targets(".grid p:has(strong:text('Course students')) a") == wanted
+    page.goto(where.url("practice/index") if where.kind == "file" else where.url("practice"), wait_until="load")
+    assert page.inner_text("h1").startswith("Practice")
+    assert targets(".md-content ol a") == wanted
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
+
+
+def test_after_a_check_the_claim_builder_offers_the_next_exercise_and_a_try_again_by_keyboard(page, where, engine):
+    from metdocs.rules.claimbuilder import generate
+    _, _, data = engine
+    _open_exercise(page, where, 42, None)
+    ex = generate(data, 42)
+    _fill(page, ex, {"units": dict(ex["answer"]["units"]), "pointers": ex["answer"]["pointers"], "billable": "yes"})
+    _submit_claim(page)
+    assert _focused(page) == "cb-results"
+
+    def tab_to(name: str) -> None:
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if _focused(page) == name:
+                return
+        raise AssertionError(f"no {name!r} after the results")
+
+    tab_to("Next exercise (43)")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-metdocs-claims][data-seed='43']")
+    assert _focused(page) == "cb-exercise"
+    if where.kind == "served":
+        assert page.url.endswith("?seed=43")
+    nxt = generate(data, 43)
+    first = next(c["code"] for c in nxt["codes"] if c["in_scope"])
+    page.fill(f"#cb-units-{first}", "7")
+    page.click("text=Check my claim")
+    page.wait_for_selector("[data-metdocs-claims][data-score]")
+    tab_to("Try again")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('[data-metdocs-claims]').hasAttribute('data-score')")
+    assert page.input_value(f"#cb-units-{first}") == "" and page.get_attribute("[data-metdocs-claims]", "data-seed") == "43"
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+    assert "the same visit, exercise 43" in page.inner_text(".metdocs-claims__summary")
+    assert not where.guard.problems(), "\n".join(where.guard.problems())

@@ -16,6 +16,9 @@ def test_drill_page_prints_answer_only_when_opened(page, guard):
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).display") == "none"
     assert page.evaluate(ANSWER_BODY) == ["none"]
     page.emulate_media(media="screen")
+    # With the script on, the answer opens only once the audit has been checked (drills.js).
+    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    page.click("text=Check my audit")
     page.locator("details.metdocs-answer > summary").click()
     expect(page.locator("details.metdocs-answer")).to_have_attribute("open", "")
     page.emulate_media(media="print")

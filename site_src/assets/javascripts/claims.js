@@ -44,6 +44,24 @@
   }
   function contains(list, x) { return list.indexOf(x) >= 0; }
 
+  /* [unit rule, scope problem or null] of `seed`: its place in its run's shuffled deck (as
+     claimbuilder.deck_slot: every run of deck.size seeds holds the same mix of rules and problems). */
+  function deckSlot(data, seed) {
+    var deck = data.deck, size = deck.size;
+    var run = Math.floor((seed + size - 1) / size), place = (seed + size - 1) % size;
+    var cards = [], i, k;
+    for (i = 0; i < deck.clean; i++) cards.push(null);
+    PROBLEMS.forEach(function (p) { for (k = 0; k < (deck.problems[p] || 0); k++) cards.push(p); });
+    var slots = cards.map(function (p, j) { return [data.rules[j % data.rules.length], p]; });
+    var draw = mulberry32((run ^ 0x5EED5EED) >>> 0);
+    var order = slots.map(function (s, j) { return j; });
+    for (i = order.length - 1; i > 0; i--) {
+      var j = Math.floor(draw() * (i + 1)), t = order[i];
+      order[i] = order[j]; order[j] = t;
+    }
+    return slots[order[place]];
+  }
+
   function generate(data, seed, rule) {
     var shape = data.shape, draw = mulberry32(seed);
     function below(n) { return Math.floor(draw() * n); }
@@ -58,10 +76,9 @@
       return out;
     }
 
-    var drawnRule = pick(data.rules);
-    var unitRule = rule || drawnRule;
-    var problem = null;
-    if (draw() < shape.problem_share) problem = pick(PROBLEMS);
+    var slot = deckSlot(data, seed);
+    var unitRule = rule || slot[0];
+    var problem = slot[1];
     var core = shuffled(data.core.map(function (c) { return c.code; }));
     var chosen = core.slice(0, 1 + below(core.length)).sort(cmpStr);
     var minutes = {}, i;
@@ -178,7 +195,7 @@
     var text = join(letters.map(function (x) { return named[x]; })) + " " +
       (letters.length === 1 ? "supports" : "support") + " " + code + " in the catalog's pairings";
     if (others.length) text += "; " + join(others) + " " + (others.length === 1 ? "does" : "do") + " not";
-    return text + ". Point at one or more of " + letters.join(", ") + " (at most " + most + "), the main reason first.";
+    return text + ". Point at one or more of " + letters.join(", ") + " (at most " + most + "). On a real claim the main reason comes first in 24E; the boxes here grade which letters, not their order.";
   }
 
   function percent(part, whole) { return whole ? Math.floor((200 * part + whole) / (2 * whole)) : 0; }
@@ -325,7 +342,7 @@
     });
     var ptrSet = el("fieldset", {}, [el("legend", {text: "Step 2: diagnosis pointers for each line (box 24E)"})]);
     ex.codes.forEach(function (c) {
-      ptrSet.appendChild(el("fieldset", {"class": "metdocs-claims__pointers"}, [el("legend", {text: "Pointers for " + c.code})]
+      ptrSet.appendChild(el("fieldset", {"class": "metdocs-claims__pointers", "data-code": c.code}, [el("legend", {text: "Pointers for " + c.code})]
         .concat(ex.diagnoses.map(function (d) {
           var id = "cb-ptr-" + c.code + "-" + d.pointer;
           return el("div", {"class": "metdocs-claims__check"}, [
@@ -345,10 +362,48 @@
     form.appendChild(el("div", {"class": "metdocs-claims__buttons"}, [
       el("button", {type: "submit", "class": "md-button metdocs-primary", text: "Check my claim"})]));
     box.appendChild(form);
-    var summary = el("p", {"class": "metdocs-claims__summary", role: "status", "aria-live": "polite"});
+    // The result is announced once: focus moves to its heading, which states the score (the
+    // summary is no live region, or a screen reader would read the score twice).
+    var summary = el("p", {"class": "metdocs-claims__summary"});
     var feedback = el("div", {"class": "metdocs-claims__feedback"});
     box.appendChild(summary);
     box.appendChild(feedback);
+
+    // An answer changed after a check: the result on screen no longer matches it, so it goes.
+    // Right or wrong beside each answer, as a quiz marks it (the feedback below says why).
+    function clearMarks() {
+      [].forEach.call(form.querySelectorAll(".metdocs-claims__mark"), function (m) { m.parentNode.removeChild(m); });
+      [].forEach.call(form.querySelectorAll("[aria-invalid]"), function (x) { x.removeAttribute("aria-invalid"); });
+    }
+    function mark(where, ok, what) {
+      where.appendChild(el("span", {"class": "metdocs-claims__mark " + (ok ? "metdocs-ok" : "metdocs-wrong"),
+                                    "data-ok": String(ok), text: (ok ? "\u2713 Right" : "\u2717 Wrong") + ": " + what}));
+    }
+    function markFields(result) {
+      clearMarks();
+      result.units.forEach(function (u) {
+        var input = form.querySelector("#cb-units-" + u.code);
+        if (!input) return;
+        if (!u.ok) input.setAttribute("aria-invalid", "true");
+        mark(input.parentNode, u.ok, "units for " + u.code);
+      });
+      result.pointers.forEach(function (p) {
+        var set = form.querySelector(".metdocs-claims__pointers[data-code='" + p.code + "']");
+        if (set) mark(set, p.ok, "pointers for " + p.code);
+      });
+      mark(billSet, result.billable.ok, "can it be billed");
+    }
+
+    function forgetResult() {
+      clearMarks();
+      if (!box.hasAttribute("data-score")) return;
+      box.removeAttribute("data-score");
+      box.removeAttribute("data-right");
+      feedback.textContent = "";
+      summary.textContent = "Your answers changed since your last check: check your claim again for a new score.";
+    }
+    form.addEventListener("input", forgetResult);
+    form.addEventListener("change", forgetResult);
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -366,6 +421,7 @@
       given.billable = chosen ? chosen.value : null;
       var result = grade(ex, given);
       show(result);
+      markFields(result);
       if (window.metdocsProgress) {
         window.metdocsProgress.save("claims", seed + ":" + ex.rule, {seed: seed, rule: ex.rule, rule_name: ex.rule_name,
           score: result.score, right: result.right, total: result.total});
@@ -407,6 +463,18 @@
         line.appendChild(el("a", {href: ex.explain.url, text: "Read the rule"}));
       }
       feedback.appendChild(line);
+      // What next, as a quiz would offer: this visit again with blank answers, or the next number.
+      var again = el("button", {type: "button", "class": "md-button", "data-again": "", text: "Try again"});
+      var next = el("button", {type: "button", "class": "md-button metdocs-primary", "data-next": "",
+                               text: "Next exercise (" + (seed < MAX_SEED ? seed + 1 : 0) + ")"});
+      again.addEventListener("click", function () {
+        form.reset();
+        forgetResult();
+        summary.textContent = "Answers cleared: the same visit, exercise " + seed + ".";
+        form.querySelector("input").focus();
+      });
+      next.addEventListener("click", function () { load(seed < MAX_SEED ? seed + 1 : 0, rule); });
+      feedback.appendChild(el("div", {"class": "metdocs-claims__buttons"}, [next, again]));
       feedback.querySelector("#cb-results").focus();
     }
   }

@@ -14,6 +14,7 @@
   "use strict";
 
   var has = Object.prototype.hasOwnProperty;
+  var STALE = " Your marks changed since your last check: check your audit again for a new score.";
   var CASE_PLACE = "@case";
 
   function rulebook() {
@@ -136,7 +137,9 @@
     var none = el("p", {"class": "metdocs-drill__none", text: "None yet."});
     var check = el("button", {type: "submit", "class": "md-button metdocs-primary", text: "Check my audit"});
     var clear = el("button", {type: "button", "class": "md-button", text: "Start again"});
-    var score = el("p", {"class": "metdocs-drill__score", role: "status", "aria-live": "polite"});
+    // The result is announced once: focus moves to its heading, which states the score. The score
+    // line is no live region, or a screen reader would read the score twice.
+    var score = el("p", {"class": "metdocs-drill__score"});
     var result = el("div", {"class": "metdocs-drill__result"});
     var form = el("form", {"class": "metdocs-drill__form", novalidate: ""}, [
       el("fieldset", {"class": "metdocs-drill__add"}, [
@@ -148,7 +151,6 @@
       el("div", {"class": "metdocs-drill__buttons"}, [check, clear])]);
 
     box.textContent = "";
-    box.appendChild(el("h2", {id: "dq-title", text: "Your audit"}));
     box.appendChild(el("p", {}, ["Mark each fault you find: where it is (the case as a whole, a session log or one claim line) " +
       "and the rule it breaks. Then check your audit: your browser grades it against the audit engine's findings. " +
       "A mark counts only where the audit names the fault: the case as a whole, a session, or one claim line. " +
@@ -158,6 +160,16 @@
     box.appendChild(score);
     box.appendChild(result);
 
+    // After a check, adding or removing a mark makes the result on screen stale: it goes, and the
+    // note says so (the saved score stays until the next check).
+    function forgetResult() {
+      if (!box.hasAttribute("data-score")) return false;
+      result.textContent = "";
+      score.textContent = "";
+      box.removeAttribute("data-score");
+      return true;
+    }
+
     function drawMarks() {
       list.textContent = "";
       marks.forEach(function (m, i) {
@@ -166,7 +178,7 @@
         remove.addEventListener("click", function () {
           marks.splice(i, 1);
           drawMarks();
-          note.textContent = "Removed: " + what + ".";
+          note.textContent = "Removed: " + what + "." + (forgetResult() ? STALE : "");
           var next = list.querySelectorAll("button")[Math.min(i, marks.length - 1)];
           (next || placeSelect).focus();
         });
@@ -188,16 +200,14 @@
       }
       marks.push(mark);
       drawMarks();
-      note.textContent = "Added: " + places[mark.place] + ": " + titles[mark.rule] + ".";
+      note.textContent = "Added: " + places[mark.place] + ": " + titles[mark.rule] + "." + (forgetResult() ? STALE : "");
       ruleSelect.value = "";
     });
 
     clear.addEventListener("click", function () {
       marks = [];
       drawMarks();
-      result.textContent = "";
-      score.textContent = "";
-      box.removeAttribute("data-score");
+      forgetResult();
       note.textContent = "All marks cleared. Your saved score stays until you check again.";
       placeSelect.focus();
     });
@@ -237,6 +247,7 @@
     }
 
     function show(graded, when) {
+      openAnswer();
       shownKey = graded.key;
       box.setAttribute("data-score", String(graded.score));
       score.textContent = "Your audit: " + graded.score + "%. " + graded.right.length + " of " + graded.total +
@@ -244,15 +255,40 @@
       result.textContent = "";
       result.appendChild(el("h3", {id: "dq-results", tabindex: "-1",
         text: "Your result: " + graded.score + "%" + (when ? " (checked on " + when + ")" : "")}));
-      result.appendChild(el("p", {text: graded.right.length + " of " + graded.total + " faults found; " + graded.missed.length +
-        " missed; " + graded.wrong.length + " flagged wrongly. The score is the faults found out of all the faults plus the wrong flags."}));
+      result.appendChild(el("p", {text: "The score is the faults found out of all the faults plus the wrong flags."}));
       [["Right", "right", graded.right, keyItem], ["Missed", "missed", graded.missed, keyItem],
        ["Flagged wrongly", "wrong", graded.wrong, wrongItem]].forEach(function (part) {
-        result.appendChild(el("h4", {text: part[0] + " (" + part[2].length + ")"}));
+        result.appendChild(el("h4", {"class": "metdocs-drill__head-" + part[1], text: part[0] + " (" + part[2].length + ")"}));
         result.appendChild(part[2].length ? el("ul", {"class": "metdocs-drill__" + part[1]}, part[2].map(part[3]))
                                           : el("p", {"class": "metdocs-drill__" + part[1], text: "None."}));
       });
       result.appendChild(el("p", {}, [el("a", {href: progressUrl, text: "See all your scores"})]));
+    }
+
+    // With the script on, the page's intro says how to work, and the answer opens only once the
+    // audit has been checked (without it, the answer is a <details> the reader opens: no change).
+    [].forEach.call(document.querySelectorAll(".metdocs-drill-nojs"), function (p) { p.hidden = true; });
+    var intro = document.querySelector(".metdocs-drill-intro > em");
+    if (intro) {
+      var all = intro.querySelector("a");
+      intro.textContent = "";
+      [el("span", {}, ["Read the record below as an auditor would. Mark each fault you find in ",
+        el("a", {href: "#your-audit", text: "Your audit"}),
+        ", after the record, and check it: the answer opens once you have checked."])].concat(all ? [" See ", all, "."] : [])
+        .forEach(function (n) { intro.appendChild(typeof n === "string" ? document.createTextNode(n) : n); });
+      intro.parentNode.setAttribute("data-js", "");
+    }
+    var answer = document.querySelector("details.metdocs-answer");
+    var locked = null;
+    if (answer) {
+      answer.hidden = true;
+      locked = el("p", {"class": "metdocs-drill__locked", text: "The answer opens here once you have checked your audit."});
+      answer.parentNode.insertBefore(locked, answer);
+    }
+    function openAnswer() {
+      if (!answer || !answer.hidden) return;
+      answer.hidden = false;
+      if (locked && locked.parentNode) locked.parentNode.removeChild(locked);
     }
 
     // Back on a drill already checked: its marks and result as they were saved.

@@ -165,6 +165,11 @@
     renderReset(box, data);
   }
 
+  /* A wide table scrolls inside its own region (focusable, so it scrolls by keyboard), never the page. */
+  function scroller(table, name) {
+    return el("div", {"class": "metdocs-progress__scroll", tabindex: "0", role: "region", "aria-label": name}, [table]);
+  }
+
   function renderScores(box, data, saved) {
     var done = data.drills.filter(function (d) { return saved.drills[d.id]; });
     box.appendChild(el("h2", {id: "drills", text: "Audit drills"}));
@@ -181,7 +186,7 @@
         el("td", {text: r.score + "%"}), el("td", {text: r.right + " of " + r.total}), el("td", {text: String(r.missed)}),
         el("td", {text: String(r.wrong)}), el("td", {text: day(r.at)})] : [el("td", {colspan: "5", text: "not tried yet"})])));
     });
-    box.appendChild(drills);
+    box.appendChild(scroller(drills, "Your drill scores"));
 
     box.appendChild(el("h2", {id: "claim-builder", text: "Claim builder"}));
     var keys = Object.keys(saved.claims).sort(function (a, b) {
@@ -199,19 +204,21 @@
           el("td", {text: String(r.rule_name || r.rule)}), el("td", {text: r.score + "%"}),
           el("td", {text: r.right + " of " + r.total}), el("td", {text: day(r.at)})]));
       });
-      box.appendChild(claims);
+      box.appendChild(scroller(claims, "Claim builder exercises you checked"));
     }
   }
 
   function renderReset(box, data) {
-    box.appendChild(el("h2", {id: "reset", text: "Start again"}));
+    box.appendChild(el("h2", {id: "reset", tabindex: "-1", text: "Start again"}));
     var status = el("p", {"class": "metdocs-progress__status", role: "status", "aria-live": "polite"});
     var ask = el("button", {type: "button", "class": "md-button", text: "Reset my progress"});
+    // The safe choice has the primary style; the destructive one is drawn as a warning.
     var confirm = el("div", {"class": "metdocs-progress__confirm", hidden: ""}, [
       el("p", {id: "metdocs-reset-question", text: "Delete every saved score in this browser? This cannot be undone."}),
-      el("button", {type: "button", "class": "md-button metdocs-primary", "data-yes": "", "aria-describedby": "metdocs-reset-question",
-                    text: "Yes, delete my scores"}),
-      el("button", {type: "button", "class": "md-button", "data-no": "", text: "Keep them"})]);
+      el("div", {"class": "metdocs-progress__buttons"}, [
+        el("button", {type: "button", "class": "md-button metdocs-primary", "data-no": "", text: "Keep them"}),
+        el("button", {type: "button", "class": "md-button metdocs-danger", "data-yes": "", "aria-describedby": "metdocs-reset-question",
+                      text: "Yes, delete my scores"})])]);
     box.appendChild(el("p", {text: "Scores are kept in this browser only; nothing is sent anywhere."}));
     box.appendChild(ask);
     box.appendChild(confirm);
@@ -228,7 +235,8 @@
       reset();
       render(box, data);
       box.querySelector(".metdocs-progress__status").textContent = "Your saved scores were deleted.";
-      box.querySelector("h2").focus();
+      // Focus stays where the student was: the reset section (not the top of the page).
+      box.querySelector("#reset").focus();
     });
   }
 

@@ -122,7 +122,7 @@
     if (rule === "cms") {
       lines = lines.concat(cms(minutes, timed, totalTimed, units));
     } else {
-      lines.push("AMA rule: each timed code is counted on its own minutes.");
+      lines.push("Per-code (midpoint) rule: each timed code is counted on its own minutes.");
       for (i = 0; i < timed.length; i++) {
         c = timed[i]; m = minutes[c];
         units[c] = cmsUnitsFor(m); // same table, applied per code instead of to the pool
