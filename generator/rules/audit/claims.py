@@ -21,11 +21,16 @@ UNIT_RULES = records.UNIT_RULES
 """Payer unit_rule -> catalog rule id cited for unit errors."""
 
 
+_last_book: tuple = (None, None)
+"""(catalog, its book): one catalog serves every case of a run, so its book is made once, not per case."""
+
+
 def book(ctx: Context) -> dict:
-    """The catalog as records.py reads it, worked out once per case."""
-    if getattr(ctx, "_book", None) is None:
-        ctx._book = records.book(ctx.catalog, reassess_days(ctx.catalog))
-    return ctx._book
+    """The catalog as records.py reads it (read only: every case of the catalog shares it)."""
+    global _last_book
+    if _last_book[0] is not ctx.catalog:
+        _last_book = (ctx.catalog, records.book(ctx.catalog, reassess_days(ctx.catalog)))
+    return _last_book[1]
 
 
 def check_sessions(ctx: Context) -> None:

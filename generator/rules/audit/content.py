@@ -13,13 +13,15 @@ Rules enforced:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from metdocs.rules.audit.findings import Context
 from metdocs.rules.measures import measure_changes
 
 
-def phrase_pattern(phrases) -> re.Pattern | None:
+@functools.lru_cache(maxsize=1024)  # the catalog's few word lists, asked for on every activity of every case
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     """One case-insensitive pattern matching any of `phrases` as whole words (a space or hyphen in a
     phrase matches either); None for no phrases."""
     alts = sorted({re.escape(p).replace(r"\ ", "[ -]").replace(r"\-", "[ -]") for p in phrases}, key=len, reverse=True)
@@ -29,7 +31,7 @@ def phrase_pattern(phrases) -> re.Pattern | None:
 def misfit_words(description: str, misfit) -> list[str]:
     """The words of `misfit` found in a part of `description` (the text between semicolons) that holds
     none of its `unless` words; [] when the description fits."""
-    hits, unless = phrase_pattern(misfit.words), phrase_pattern(misfit.unless)
+    hits, unless = phrase_pattern(tuple(misfit.words)), phrase_pattern(tuple(misfit.unless))
     out: list[str] = []
     for part in description.split(";"):
         if unless is not None and unless.search(part):
