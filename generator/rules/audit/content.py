@@ -155,8 +155,7 @@ def check_meaningful_claims(ctx: Context) -> None:
     """Prose that calls a measure's change meaningful agrees with the engine's verdict for it (rule
     meaningful-claims-match). Only words written by hand count: a verdict placeholder is the engine's."""
     case = ctx.case
-    changes = measure_changes(case, ctx.catalog)
-    names = {m.id: _names(m) for m in ctx.catalog.measures}
+    changes, names = None, None  # worked out at the first claim: most texts make none
     texts = [(case.summary, None)] + [(t, None) for t in case.payable]
     texts += [(r.summary, i) for i, r in enumerate(case.reassessments)]
     for text, own in texts:
@@ -165,6 +164,9 @@ def check_meaningful_claims(ctx: Context) -> None:
             claim = CLAIM.search(hand)
             if not claim or NEGATION.search(hand[:claim.start()]):
                 continue
+            if names is None:
+                changes = measure_changes(case, ctx.catalog)
+                names = {m.id: _names(m) for m in ctx.catalog.measures}
             said = {mid for mid, words in names.items() if any(w.search(hand) for w in words)}
             said |= {m.group(2) for m in PLACEHOLDER.finditer(clause) if m.group(2) in names}
             which = {int(m.group(1)) - 1 for m in PLACEHOLDER.finditer(clause) if m.group(1)}
