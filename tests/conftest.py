@@ -3,7 +3,6 @@ that keep the suite deterministic under CI=true (see `HYPOTHESIS_PROFILES` and `
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -176,3 +175,22 @@ def node() -> str:
             pytest.fail("node is required in CI to test the browser scripts")
         pytest.skip("node not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def real():
+    """The shipped catalog and the ICD-10-CM code set (test_content*.py)."""
+    from metdocs.catalog.assemble import load_catalog
+    from metdocs.catalog.icd import code_set
+    catalog, problems = load_catalog(REPO / "data" / "catalog")
+    assert catalog is not None, [str(p) for p in problems]
+    return catalog, code_set()
+
+
+@pytest.fixture(scope="session")
+def cases():
+    """The shipped cases by id (test_content*.py)."""
+    from metdocs.cases.read import load_cases
+    found, problems = load_cases(REPO / "data" / "cases")
+    assert problems == []
+    return {c.id: c for c in found}

@@ -15,28 +15,11 @@ import pytest
 
 from metdocs.rules import prose
 from metdocs.rules.audit.core import audit_case, case_findings
-from metdocs.cases.read import load_cases
 from metdocs.rules.measures import cutoffs_for, exceeds, figure_for, measure_changes
 from metdocs.catalog.schema import Text
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "data" / "cases"
-
-
-@pytest.fixture(scope="module")
-def real():
-    from metdocs.catalog.assemble import load_catalog
-    from metdocs.catalog.icd import code_set
-    catalog, problems = load_catalog(ROOT / "data" / "catalog")
-    assert catalog is not None, [str(p) for p in problems]
-    return catalog, code_set()
-
-
-@pytest.fixture(scope="module")
-def cases():
-    found, problems = load_cases(CASES)
-    assert problems == []
-    return {c.id: c for c in found}
 
 
 def _rule(catalog, id_):

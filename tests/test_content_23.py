@@ -15,22 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "data" / "cases"
 
 
-@pytest.fixture(scope="module")
-def real():
-    from metdocs.catalog.assemble import load_catalog
-    from metdocs.catalog.icd import code_set
-    catalog, problems = load_catalog(ROOT / "data" / "catalog")
-    assert catalog is not None, [str(p) for p in problems]
-    return catalog, code_set()
-
-
-@pytest.fixture(scope="module")
-def cases():
-    found, problems = load_cases(CASES)
-    assert problems == []
-    return {c.id: c for c in found}
-
-
 # --- 2. a stroke client's gait speed is judged by a stroke figure ------------------------------------
 
 def test_stroke_population_has_its_own_gait_speed_figure(real):

@@ -204,3 +204,28 @@ def offline_root(tmp_path_factory) -> Path:
     html = (root / "index.html").read_text(encoding="utf-8")
     assert "unpkg.com" not in html and "assets/vendor/iframe-worker/shim.js" in html
     return root
+
+
+@dataclass
+class Where:
+    """Where a test opens the site: served over HTTP, or the offline edition from file://."""
+
+    kind: str
+    base: str | Path
+    guard: Guard
+
+    def url(self, path: str, query: str = "") -> str:
+        """`path` is a page's docs path without '.md' ('drills/x', 'practice/progress')."""
+        if self.kind == "served":
+            return f"{self.base}{path}/{query}"
+        return (self.base / f"{path}.html").as_uri() + query
+
+
+@pytest.fixture(params=["served", "file"])
+def where(request, context, page) -> Where:
+    if request.param == "served":
+        site = request.getfixturevalue("site")
+        return Where("served", site.url, install_guard(context, page, (site.url,)))
+    root = request.getfixturevalue("offline_root")
+    return Where("file", root, install_guard(context, page, (), pattern="http*://**/*"))
+

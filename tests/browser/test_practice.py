@@ -8,38 +8,14 @@ from the page itself. Tests wait for the state they assert (data-ready, data-sco
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Guard, axe_check, install_guard
+from conftest import REPO, Where, axe_check
 
 pytestmark = pytest.mark.browser
 
 DRILL = "drill-medicare-gp-modifier"  # case-level and session faults, on claim lines and off them
-
-
-@dataclass
-class Where:
-    kind: str
-    base: str | Path
-    guard: Guard
-
-    def url(self, path: str, query: str = "") -> str:
-        """`path` is a page's docs path without '.md' ('drills/x', 'practice/progress')."""
-        if self.kind == "served":
-            return f"{self.base}{path}/{query}"
-        return (self.base / f"{path}.html").as_uri() + query
-
-
-@pytest.fixture(params=["served", "file"])
-def where(request, context, page) -> Where:
-    if request.param == "served":
-        site = request.getfixturevalue("site")
-        return Where("served", site.url, install_guard(context, page, (site.url,)))
-    root = request.getfixturevalue("offline_root")
-    return Where("file", root, install_guard(context, page, (), pattern="http*://**/*"))
 
 
 @pytest.fixture(scope="module")

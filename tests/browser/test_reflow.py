@@ -11,38 +11,12 @@ focusable region, with a visible cue on a narrow screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-
-from conftest import Guard, install_guard
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900), "zoom-200": (640, 450)}
 DRILL = "drill-medicare-gp-modifier"  # the longest rule titles and place names among the drills
-
-
-@dataclass
-class Where:
-    kind: str
-    base: str | Path
-    guard: Guard
-
-    def url(self, path: str, query: str = "") -> str:
-        if self.kind == "served":
-            return f"{self.base}{path}/{query}"
-        return (self.base / f"{path}.html").as_uri() + query
-
-
-@pytest.fixture(params=["served", "file"])
-def where(request, context, page) -> Where:
-    if request.param == "served":
-        site = request.getfixturevalue("site")
-        return Where("served", site.url, install_guard(context, page, (site.url,)))
-    root = request.getfixturevalue("offline_root")
-    return Where("file", root, install_guard(context, page, (), pattern="http*://**/*"))
 
 
 @pytest.fixture(params=list(WIDTHS))
