@@ -21,16 +21,9 @@ UNIT_RULES = records.UNIT_RULES
 """Payer unit_rule -> catalog rule id cited for unit errors."""
 
 
-_last_book: tuple = (None, None)
-"""(catalog, its book): one catalog serves every case of a run, so its book is made once, not per case."""
-
-
 def book(ctx: Context) -> dict:
-    """The catalog as records.py reads it (read only: every case of the catalog shares it)."""
-    global _last_book
-    if _last_book[0] is not ctx.catalog:
-        _last_book = (ctx.catalog, records.book(ctx.catalog, reassess_days(ctx.catalog)))
-    return _last_book[1]
+    """The catalog as records.py reads it (records.book makes it once per catalog)."""
+    return records.book(ctx.catalog, reassess_days(ctx.catalog))
 
 
 def check_sessions(ctx: Context) -> None:

@@ -75,13 +75,25 @@ CASE_RECORD_KEYS = frozenset({"date", "start", "end", "group_size", "unit_rule",
 case's totals are worked out from its rows."""
 
 
+_last_book: tuple = (None, None, None)
+"""(catalog, reassess, its book): one catalog serves every case, drill and form of a run."""
+
+
 def book(catalog, reassess: int) -> dict:
-    """What the checks need from the catalog, as JSON (the same dict goes to rulebook.js).
+    """What the checks need from the catalog, as JSON (the same dict goes to rulebook.js); made
+    once per catalog and shared, so read only.
 
     Args:
         catalog: The checked catalog.
         reassess: Days allowed between assessments (rule reassess-every-30-days).
     """
+    global _last_book
+    if _last_book[0] is not catalog or _last_book[1] != reassess:
+        _last_book = (catalog, reassess, _book(catalog, reassess))
+    return _last_book[2]
+
+
+def _book(catalog, reassess: int) -> dict:
     cite = {}
     for r in catalog.rules:
         src = catalog.source(r.sources[0]) if r.sources else None
