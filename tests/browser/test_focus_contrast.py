@@ -11,24 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE_OPTIONS, axe_violations, install_guard
+from conftest import AXE_OPTIONS, axe_violations
 
 pytestmark = pytest.mark.browser
 
 CONTROLS = ("button, input:not([type=hidden]), select, textarea, summary, a[href], [tabindex='0']")
-
-
-def _url(kind: str, base, path: str, query: str = "") -> str:
-    return f"{base}{path}/{query}" if kind == "served" else (base / f"{path}.html").as_uri() + query
-
-
-@pytest.fixture(params=["served", "file"])
-def where(request, context, page):
-    if request.param == "served":
-        site = request.getfixturevalue("site")
-        return "served", site.url, install_guard(context, page, (site.url,))
-    root = request.getfixturevalue("offline_root")
-    return "file", root, install_guard(context, page, (), pattern="http*://**/*")
 
 
 def _axe_on(page, handle) -> list[str]:
@@ -66,8 +53,7 @@ def _each_control_focused_and_hovered(page, scope: str = ".md-content") -> tuple
 
 
 def test_a_drill_with_focus_on_each_control(page, where):
-    kind, base, guard = where
-    page.goto(_url(kind, base, "drills/drill-units-over-minutes"), wait_until="load")
+    page.goto(where.url("drills/drill-units-over-minutes"), wait_until="load")
     page.wait_for_selector("[data-metdocs-drill][data-ready]")
     page.select_option("#dq-rule", index=1)
     page.click("text=Add this fault")
@@ -75,38 +61,35 @@ def test_a_drill_with_focus_on_each_control(page, where):
     page.wait_for_selector("[data-metdocs-drill][data-score]")
     count, found = _each_control_focused_and_hovered(page, ".metdocs-drill")
     assert count >= 6 and not found, "\n".join(found)
-    assert not guard.problems(), "\n".join(guard.problems())
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_the_claim_builder_with_focus_on_each_control(page, where):
-    kind, base, guard = where
-    page.goto(_url(kind, base, "practice/claim-builder", "?seed=7"), wait_until="load")
+    page.goto(where.url("practice/claim-builder", "?seed=7"), wait_until="load")
     page.wait_for_selector("[data-metdocs-claims][data-ready]")
     page.click("text=Check my claim")
     page.wait_for_selector("[data-metdocs-claims][data-score]")
     count, found = _each_control_focused_and_hovered(page)
     assert count >= 10 and not found, "\n".join(found)
-    assert not guard.problems(), "\n".join(guard.problems())
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_my_progress_with_focus_on_each_control(page, where):
-    kind, base, guard = where
-    page.goto(_url(kind, base, "drills/drill-units-over-minutes"), wait_until="load")
+    page.goto(where.url("drills/drill-units-over-minutes"), wait_until="load")
     page.wait_for_selector("[data-metdocs-drill][data-ready]")
     page.click("text=Check my audit")
     page.wait_for_selector("[data-metdocs-drill][data-score]")
-    page.goto(_url(kind, base, "practice/progress"), wait_until="load")
+    page.goto(where.url("practice/progress"), wait_until="load")
     page.wait_for_selector("[data-metdocs-progress][data-ready]")
     page.click("text=Reset my progress")
     count, found = _each_control_focused_and_hovered(page)
     assert count >= 3 and not found, "\n".join(found)
-    assert not guard.problems(), "\n".join(guard.problems())
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_a_form_with_focus_on_each_control(page, where):
-    kind, base, guard = where
-    page.goto(_url(kind, base, "forms/session-log"), wait_until="load")
+    page.goto(where.url("forms/session-log"), wait_until="load")
     page.wait_for_selector("form.mf-form")
     count, found = _each_control_focused_and_hovered(page)
     assert count >= 8 and not found, "\n".join(found)
-    assert not guard.problems(), "\n".join(guard.problems())
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
