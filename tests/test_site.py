@@ -210,6 +210,21 @@ def test_claim_views_stay_out_of_the_search_index(search_index):
     assert not [d["location"] for d in search_index if NPI_PLACEHOLDER in d["text"] or "ICD Ind." in d["text"]]
 
 
+def test_the_engines_working_stays_out_of_search_but_on_the_page(site, search_index):
+    """A session's claim lines and the units engine's working are held back from the search
+    plugin (plugin.hold_back) and put back into the page: searchable nowhere, shown everywhere."""
+    cases = [d for d in search_index if d["location"].startswith(("cases/", "drills/"))]
+    assert any(d["title"].startswith("Session ") for d in cases)
+    assert not [d["location"] for d in cases if "Claim lines:" in d["text"] or "How the engine got there" in d["text"]]
+    worked = [p for p in (site / "cases").glob("*/index.html") if "_" not in p.parent.name]
+    assert worked
+    for page in worked:
+        html = page.read_text(encoding="utf-8")
+        assert "<strong>Claim lines:</strong>" in html, page
+        assert "metdocs:unsearched" not in html, page
+    assert not [p for p in site.rglob("*.html") if "metdocs:unsearched" in p.read_text(encoding="utf-8")]
+
+
 def _gz(path: Path) -> int:
     import gzip
     return len(gzip.compress(path.read_bytes(), 9))
@@ -243,3 +258,16 @@ def test_reserved_ids_name_every_part_of_the_site(site):
     used = {p.name for p in site.iterdir() if p.is_dir()} | {p.stem for p in site.glob("*.html")} | {"index"}
     used |= {p.stem for p in site.glob("*.xml")}
     assert used <= RESERVED_IDS, sorted(used - RESERVED_IDS)
+
+
+def test_hold_back_puts_every_marked_element_back_whole():
+    from metdocs.site.plugin import hold_back, put_back_held
+    html = ('<p>a</p><section class="x" data-search-exclude><section>in</section><div>b</div></section>'
+            '<div hidden data-search-exclude data-x="&lt;section&gt;"><p>c</p></div><p>keep</p>'
+            '<section data-search-exclude><p>never closed</p>')
+    light, held = hold_back(html)
+    assert light == ('<p>a</p><!--metdocs:unsearched:0--><!--metdocs:unsearched:1--><p>keep</p>'
+                     '<section data-search-exclude><p>never closed</p>')
+    assert held[0].endswith("<div>b</div></section>") and held[1].endswith("<p>c</p></div>")
+    assert put_back_held(light, held) == html
+    assert hold_back("<p>nothing marked</p>") == ("<p>nothing marked</p>", [])

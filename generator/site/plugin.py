@@ -87,6 +87,49 @@ def put_back(html: str, blocks: list[str]) -> str:
     return _SET_ASIDE.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
 
 
+_UNSEARCHED = re.compile(r"<(section|div)\b[^>]*\bdata-search-exclude\b[^>]*>")
+_HELD = re.compile(r"<!--metdocs:unsearched:([0-9]+)-->")
+
+
+def hold_back(html: str) -> tuple[str, list[str]]:
+    """Take each element marked `data-search-exclude` out of a page's HTML, leaving a comment.
+
+    Material's search skips such an element but still parses it tag by tag, and on a case or
+    drill page the claim lines, the units engine's working and the CMS-1500 view are most of the
+    tags (search was the build's largest cost at a thousand cases). Held back until
+    `on_post_page`, they never reach the search plugin, which reads `page.content`, yet the
+    page comes out whole. Values in the templates are escaped, so no text holds a '<' that could
+    open or close an element here, or forge a marker.
+    """
+    if "data-search-exclude" not in html:
+        return html, []
+    held: list[str] = []
+    out, pos = [], 0
+    while (m := _UNSEARCHED.search(html, pos)) is not None:
+        end = _element_end(html, m.group(1), m.end())
+        if end is None:  # not closed: leave the rest for search to read, as before
+            break
+        out.append(html[pos:m.start()] + f"<!--metdocs:unsearched:{len(held)}-->")
+        held.append(html[m.start():end])
+        pos = end
+    out.append(html[pos:])
+    return "".join(out), held
+
+
+def _element_end(html: str, tag: str, pos: int) -> int | None:
+    """Where the element of `tag` opened just before `pos` ends (after its closing tag)."""
+    depth = 1
+    for m in re.compile(rf"<(/?){tag}[\s>]").finditer(html, pos):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return html.index(">", m.start()) + 1
+    return None
+
+
+def put_back_held(output: str, held: list[str]) -> str:
+    return _HELD.sub(lambda m: held[int(m.group(1))], output, count=len(held)) if held else output
+
+
 def escape_title(page) -> None:
     """Make the page's title HTML text, escaped exactly once, wherever the theme prints it.
 
@@ -216,6 +259,8 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
 
     def on_pre_build(self, *, config):
         self.set_aside: dict[str, list[str]] = {}
+        self.held: dict[str, list[str]] = {}
+        """Source path -> the elements `hold_back` kept from search, until `on_post_page`."""
         self.built_search: dict[str, list] = {}
         self._search_mark = 0
         self.full = True
@@ -244,6 +289,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
             self.spool.put(page.file.src_uri, Piece(name.removesuffix(".md"), url_dir(page.url), html))
         if self.dirty:
             self.served.titles[page.file.src_uri] = page.title
+        html, self.held[page.file.src_uri] = hold_back(html)
         return html
 
     def on_page_context(self, context, *, page, config, nav):
@@ -256,6 +302,7 @@ class MetdocsPlugin(BasePlugin[MetdocsConfig]):
         return context
 
     def on_post_page(self, output, *, page, config):
+        output = put_back_held(output, self.held.pop(page.file.src_uri, []))
         answers = answers_in(page.file.src_uri)
         if answers is None:
             return output
