@@ -52,6 +52,8 @@ def test_bench_json_has_the_promised_keys_and_consistent_numbers(run_cli):
     assert r["cpu_ms_per_page"] == pytest.approx(1000 * r["cpu_s"] / r["pages"], abs=0.1)
     assert r["cpu_s_per_html_mb"] == pytest.approx(r["cpu_s"] / r["html_mb"], rel=0.01)
     assert "s per MB" in format_report(r)
+    # the search index every visitor downloads
+    assert 0.1 < r["search_index_mb"] < r["html_mb"] and "search   index" in format_report(r)
 
 
 def test_bench_refuses_a_silly_size(run_cli):

@@ -180,6 +180,9 @@ def bench(source: Path, n: int, *, data: Path | None = None, say=lambda msg: Non
         report["cpu_ms_per_page"] = round(1000 * cpu_s / max(pages, 1), 1)
         report["html_mb"] = round(html_mb, 1)
         report["cpu_s_per_html_mb"] = round(cpu_s / max(html_mb, 1e-9), 3)
+        # Every visitor's browser downloads the search index and builds its own index from it.
+        index = tmp / "site" / "search" / "search_index.json"
+        report["search_index_mb"] = round(index.stat().st_size / 1e6, 2) if index.exists() else None
         if keep:
             shutil.copytree(tmp / "site", keep, dirs_exist_ok=True)
         shutil.rmtree(tmp / "site", ignore_errors=True)
@@ -216,6 +219,8 @@ def format_report(r: dict) -> str:
         lines.append(f"  CPU      {r['cpu_s']:8.2f} s   ({r['cpu_ms_per_page']} ms per page; {r['html_mb']} MB of HTML, "
                      f"{r['cpu_s_per_html_mb']:.3f} s per MB: pages grow heavier with the course, so per MB shows "
                      "whether the build scales)")
+    if r.get("search_index_mb") is not None:
+        lines.append(f"  search   index {r['search_index_mb']} MB (every visitor's browser downloads it)")
     if "machine" in r:
         m = r["machine"]
         lines.append(f"  machine  {m['cpus']} CPUs, load average {m['load_before']} before and {m['load_after']} after "
