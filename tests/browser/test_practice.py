@@ -184,11 +184,10 @@ def _focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
 
 
-def test_a_drill_by_keyboard_alone(page, guard, site, engine):
+def test_a_drill_by_keyboard_alone(page, where, engine):
     _, drills, _ = engine
     case, key = drills["drill-units-over-minutes"]
-    page.goto("/drills/drill-units-over-minutes/", wait_until="load")
-    page.wait_for_selector("[data-metdocs-drill][data-ready]")
+    _open_drill(page, where, "drill-units-over-minutes")
     page.focus("#dq-place")  # the start; from here on only keys
     for k in key:
         assert _focused(page) == "dq-place"
@@ -215,7 +214,7 @@ def test_a_drill_by_keyboard_alone(page, guard, site, engine):
     first.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('.metdocs-drill__marks > li').length === 1")
-    assert guard.problems() == []
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_printing_a_drill_shows_the_answers_and_score_not_the_controls(page, guard, site, engine):
@@ -336,10 +335,10 @@ def test_the_claim_builder_grades_like_the_python_engine(page, where, engine):
     assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
-def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, engine):
+def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, where, engine):
     from metdocs.rules.claimbuilder import generate
     _, _, data = engine
-    page.goto("/practice/claim-builder/?seed=5", wait_until="load")
+    page.goto(where.url("practice/claim-builder", "?seed=5"), wait_until="load")
     page.wait_for_selector("[data-metdocs-claims][data-ready][data-seed='5']")
     page.focus("#cb-seed")  # the start; from here on only keys
     page.keyboard.press("Control+A")
@@ -377,7 +376,7 @@ def test_the_claim_builder_by_keyboard_alone_and_a_new_seed(page, guard, site, e
     assert page.evaluate("getComputedStyle(document.querySelector('.metdocs-claims__answer')).display") != "none"
     assert page.input_value(f"#cb-units-{ex['codes'][0]['code']}") == str(ex["answer"]["units"][ex["codes"][0]["code"]])
     assert "100%" in page.inner_text(".metdocs-claims__summary")
-    assert guard.problems() == []
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_a_drill_offers_the_rules_of_each_place_and_credits_only_the_place_the_audit_names(page, guard, site, engine):
@@ -456,11 +455,11 @@ def test_a_drill_leads_on_the_answer_opens_after_the_check_and_a_new_mark_clears
     assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
-def test_the_claim_builder_announces_once_and_a_changed_answer_clears_the_old_score(page, guard, site, engine):
+def test_the_claim_builder_announces_once_and_a_changed_answer_clears_the_old_score(page, where, engine):
     from metdocs.rules.claimbuilder import generate
     _, _, data = engine
     ex = generate(data, 42)
-    page.goto("/practice/claim-builder/?seed=42", wait_until="load")
+    page.goto(where.url("practice/claim-builder", "?seed=42"), wait_until="load")
     page.wait_for_selector("[data-metdocs-claims][data-ready]")
     _fill(page, ex, {"units": dict(ex["answer"]["units"]), "pointers": ex["answer"]["pointers"],
                      "billable": ex["answer"]["billable"]})
@@ -486,7 +485,7 @@ def test_the_claim_builder_announces_once_and_a_changed_answer_clears_the_old_sc
     wrong = page.locator(f".metdocs-claims__row:has(#cb-units-{code}) .metdocs-claims__mark")
     assert wrong.get_attribute("data-ok") == "false" and wrong.inner_text().startswith("\u2717 Wrong")
     assert page.get_attribute(f"#cb-units-{code}", "aria-invalid") == "true"
-    assert guard.problems() == []
+    assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 
 def test_my_progress_reset_keeps_focus_and_asks_with_apart_safe_first_buttons(page, where):
