@@ -103,3 +103,24 @@ def test_claim_exercises_of_a_set_practise_both_unit_rules(catalog):
 
 def test_the_course_sets_are_valid_sets():
     assert COURSE_SETS and all(SIZE["min"] <= n <= SIZE["max"] for _, n in COURSE_SETS)
+
+
+def test_the_set_page_is_generated_with_final_links_in_both_url_styles(catalog):
+    import html as htmlmod
+    from types import SimpleNamespace
+
+    from metdocs.pages.practice import SET, practice_pages
+    drills = [SimpleNamespace(id=d, title=f"Drill {d}", kind="drill") for d in DRILLS]
+    for directory_urls, drill_url, standards in ((True, "../../drills/{}/", "../../standards/#"),
+                                                 (False, "../drills/{}.html", "../standards/index.html#")):
+        pages = {p.path: p for p in practice_pages(catalog, drills, directory_urls=directory_urls)}
+        page = pages[SET]
+        data = json.loads(htmlmod.unescape(str(page.context["data"])))
+        assert [d["url"] for d in data["drills"]] == [drill_url.format(d) for d in DRILLS]
+        assert data["size"] == SIZE and data["claims"] is True
+        assert all(r["url"].startswith(standards) for r in data["rules"].values()) and data["rules"]
+        # Without JavaScript the page lists the default set, drawn by the same derivation.
+        want = series(1, SIZE["default"], DRILLS, True)
+        assert [p["label"].startswith("Audit drill") for p in page.context["plain"]] == [i["kind"] == "drill" for i in want]
+        progress = json.loads(htmlmod.unescape(str(pages["practice/progress.md"].context["data"])))
+        assert progress["set_url"] == ("../set/" if directory_urls else "set.html")

@@ -7,10 +7,11 @@
  * seeds and sizes, so change the two files together.
  *
  * The set page (practice/set/?seed=S&n=N) lists the series and leads to each exercise: a claim
- * builder or drill page opened with `set`, `n` and `k` in its address. There, claims.js and
- * drills.js call enter() when the page opens (the "exercise k of N" banner) and record() after
+ * builder or drill page opened with `set`, `n` and `k` in its address. There, enter() draws the
+ * "exercise k of N" banner when the page opens, and claims.js and drills.js call record() after
  * each check (the step saved by progress.js, and the way on: "Next in set"). "Next in set" leads
  * to the set page with `step`, which opens that step, or after the last one shows the summary.
+ * practiceset.js loads after claims.js and drills.js, so it draws the banner itself (init).
  * Nothing leaves the browser. ES5 syntax. Node: require("./practiceset.js").series.
  */
 (function (root) {
@@ -86,7 +87,6 @@
 
   /* A claim builder or drill page opens: when its address names a set step, say so at the top. */
   function enter(kind, id, box) {
-    here = null;
     var old = document.querySelector(".metdocs-set-banner");
     if (old) old.parentNode.removeChild(old);
     var params = new URLSearchParams(location.search);
@@ -138,7 +138,12 @@
     return (item.kind === "claim" ? Number(s.seed) === item.seed : s.id === item.id) ? s : null;
   }
 
+  /* A claim builder or drill page opened as a set's step gets its banner; the set page is drawn. */
   function init() {
+    var claimsBox = document.querySelector("[data-metdocs-claims]"), drillBox = document.querySelector("[data-metdocs-drill]");
+    here = null;
+    if (claimsBox) enter("claim", new URLSearchParams(location.search).get("seed"), claimsBox);
+    if (drillBox) enter("drill", JSON.parse(drillBox.getAttribute("data-metdocs-drill")).id, drillBox);
     var box = document.querySelector("[data-metdocs-set]");
     if (!box || box.getAttribute("data-ready")) return;
     var data = JSON.parse(box.getAttribute("data-metdocs-set"));
