@@ -16,13 +16,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from metdocs.rules.claimbuilder import DECK, MAX_SEED, builder_data, deck_slot
 from metdocs.rules.practiceset import CLAIM_POOL, COURSE_SETS, SIZE, series
 
 ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "site_src" / "assets" / "javascripts"
-DRILLS = sorted(p.stem for p in (ROOT / "data" / "cases").glob("drill-*.yaml"))
+DRILLS = sorted(p.stem for p in (ROOT / "data" / "cases").glob("*.yaml")
+                if "\nkind: drill" in p.read_text(encoding="utf-8"))
 
 RUNNER = r"""
 const fs = require("fs");
@@ -124,3 +126,51 @@ def test_the_set_page_is_generated_with_final_links_in_both_url_styles(catalog):
         assert [p["label"].startswith("Audit drill") for p in page.context["plain"]] == [i["kind"] == "drill" for i in want]
         progress = json.loads(htmlmod.unescape(str(pages["practice/progress.md"].context["data"])))
         assert progress["set_url"] == ("../set/" if directory_urls else "set.html")
+
+
+@pytest.fixture(scope="module")
+def shipped_files():
+    from metdocs.site.pipeline import Project, generate
+    return generate(Project.at(ROOT)).files
+
+
+def _section(markdown: str) -> str:
+    assert "## Practice sets" in markdown
+    return markdown.split("## Practice sets", 1)[1]
+
+
+def test_the_packets_list_the_course_set_with_answers_in_the_instructor_edition_only(catalog, shipped_files, cases):
+    from metdocs.rules.claimbuilder import generate
+    data = builder_data(catalog)
+    student = _section(shipped_files["print/student/index.md"])
+    instructor = _section(shipped_files["print/instructor/index.md"])
+    (seed, n), = COURSE_SETS
+    items = series(seed, n, DRILLS, True)
+    for k, item in enumerate(items, 1):
+        for text in (student, instructor):
+            if item["kind"] == "claim":
+                assert f"Exercise {k} of {n}: claim builder exercise {item['seed']}" in text
+            else:
+                assert f"Exercise {k} of {n}: audit drill" in text and str(escape(cases[item["id"]].title)) in text
+        if item["kind"] == "claim":
+            ex = generate(data, item["seed"])
+            # Every answer of the exercise, as the engine gives it, in the instructor's edition only.
+            for code in ex["codes"]:
+                if code["in_scope"]:
+                    row = f"<td>{code['minutes']}</td><td>{ex['answer']['units'][code['code']]}</td>"
+                    assert row in instructor and row not in student
+            assert str(escape(ex["explain"]["billable"]))[:60] in instructor
+        else:
+            titles = {catalog.rule(b.rule).title for b in cases[item["id"]].expected_breaches if catalog.rule(b.rule)}
+            block = instructor.split(f'data-drill="{item["id"]}"', 1)[1].split("</div>", 1)[0]
+            assert titles and all(str(escape(t)) in block for t in titles)
+            assert "Faults to find" not in student.split(f'data-drill="{item["id"]}"', 1)[1].split("</div>", 1)[0]
+    assert "Can it be billed?" not in student and "Faults to find" not in student
+    assert student.count("Exercise ") and instructor.count("Can it be billed?") >= sum(i["kind"] == "claim" for i in items)
+
+
+def test_the_set_page_and_its_links_are_generated(shipped_files):
+    page = shipped_files["practice/set.md"]
+    assert 'data-metdocs-set="' in page
+    assert "](../practice/set.md)" in shipped_files["practice/index.md"]  # the practice index links the set
+    assert "](../practice/set.md)" in shipped_files["practice/progress.md"]
