@@ -233,9 +233,8 @@
   function table(caption, heads, rows) {
     var t = el("table", {}, [el("caption", {text: caption}),
       el("tr", {}, heads.map(function (h) { return el("th", {scope: "col", text: h}); }))].concat(rows.map(function (r) {
-        return el("tr", {}, r.map(function (cell, k) {
-          var attrs = k ? {} : {scope: "row"};
-          return typeof cell === "string" ? el(k ? "td" : "th", (attrs.text = cell, attrs)) : el(k ? "td" : "th", attrs, [cell]);
+        return el("tr", {}, r.map(function (cell, k) { // the first cell heads its row; a cell is text or a link
+          return el(k ? "td" : "th", k ? {} : {scope: "row"}, [cell]);
         }));
       })));
     return el("div", {"class": "metdocs-set__scroll", tabindex: "0", role: "region", "aria-label": caption}, [t]);
