@@ -74,15 +74,16 @@ def test_an_edit_that_no_index_shows_reworks_the_case_page_alone(memo_run):
     assert after.files == _fresh(root)
 
 
-def test_a_drill_edit_reworks_its_page_the_drills_index_and_my_progress(memo_run):
+def test_a_drill_edit_reworks_its_page_the_drills_index_my_progress_and_the_set_page(memo_run):
     root, run = memo_run
     run()
     drill = root / "data" / "cases" / "drill-pt-codes.yaml"
     _retitle(drill, "Edited")
     after = run()
     assert after.screened == (drill,)
+    # practice/set.md: the set page lists every drill's title (and the packets' sets may print it).
     assert set(after.rendered) == {"drills/drill-pt-codes.md", "drills/index.md", "practice/progress.md",
-                                   "print/student/index.md", "print/instructor/index.md"}
+                                   "practice/set.md", "print/student/index.md", "print/instructor/index.md"}
     assert after.files == _fresh(root)
 
 

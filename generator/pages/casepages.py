@@ -96,7 +96,23 @@ def packet_pages(catalog: Catalog, cases, views: dict, sizes: dict[str, int], *,
     entries = [indexes.entry(views[c.id][1]) for c in sorted(cases, key=lambda c: c.id)]
     worked = [e for e in entries if not e.path.startswith("drills/")]
     drills = [e for e in entries if e.path.startswith("drills/")]
-    return volumes.packet_pages(catalog, worked, drills, sizes, lambda path: page_context(path, directory_urls))
+    return volumes.packet_pages(catalog, worked, drills, sizes, lambda path: page_context(path, directory_urls),
+                                faults=drill_faults(catalog, cases))
+
+
+def drill_faults(catalog: Catalog, cases) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Drill id -> (rule title, where) of each fault it holds: its expected breaches, which
+    `metdocs check` proves are exactly what the audit finds."""
+    def title(rule_id: str) -> str:
+        rule = catalog.rule(rule_id)
+        return rule.title if rule else rule_id
+
+    def where(b) -> str:
+        if b.session is None:
+            return "the case as a whole"
+        return f"session {b.session}" + (f", claim line {b.line}" if b.line else "")
+
+    return {c.id: tuple((title(b.rule), where(b)) for b in c.expected_breaches) for c in cases if c.kind == "drill"}
 
 
 def page_context(page: str, directory_urls: bool = True) -> dict:

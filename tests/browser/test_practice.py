@@ -154,7 +154,7 @@ def test_a_drill_completed_right_then_wrong_is_graded_and_its_score_kept(page, w
     page.click("text=Yes, delete my scores")
     page.wait_for_function("id => document.querySelector(`tr[data-drill='${id}']`).textContent"
                            ".includes('not tried yet')", arg=DRILL)
-    assert _stored(page) == {"drills": {}, "claims": {}, "problems": []}
+    assert _stored(page) == {"drills": {}, "claims": {}, "sets": {}, "history": [], "problems": []}
     assert not where.guard.problems(), "\n".join(where.guard.problems())
 
 

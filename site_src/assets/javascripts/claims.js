@@ -426,6 +426,7 @@
         window.metdocsProgress.save("claims", seed + ":" + ex.rule, {seed: seed, rule: ex.rule, rule_name: ex.rule_name,
           score: result.score, right: result.right, total: result.total});
       }
+      inSet(ex, result, data, feedback);
     });
 
     function verdict(ok) { return el("strong", {"class": ok ? "metdocs-ok" : "metdocs-wrong", text: ok ? "Right. " : "Wrong. "}); }
@@ -477,6 +478,19 @@
       feedback.appendChild(el("div", {"class": "metdocs-claims__buttons"}, [next, again]));
       feedback.querySelector("#cb-results").focus();
     }
+  }
+
+  /* Opened as a step of a practice set (practiceset.js): the check is that step's result, saved
+     per step (units, pointers, can it be billed) and per rule, and the set leads on. */
+  function inSet(ex, result, data, where) {
+    if (!root.metdocsSet || !root.metdocsSet.record) return;
+    var given = data.reasons.filter(function (r) { return r.id === result.billable.given; })[0];
+    var want = ex.explain.rule, rules = {right: [], missed: [], wrong: []};
+    if (want) rules[result.billable.ok ? "right" : "missed"].push(want);
+    if (given && given.rule && given.rule !== want) rules.wrong.push(given.rule);
+    function count(items) { return [items.filter(function (x) { return x.ok; }).length, items.length]; }
+    root.metdocsSet.record("claim", ex.seed, {seed: ex.seed, score: result.score, right: result.right, total: result.total,
+      units: count(result.units), pointers: count(result.pointers), billable: result.billable.ok, rules: rules}, where);
   }
 
   if (typeof document$ !== "undefined") document$.subscribe(init);

@@ -220,6 +220,7 @@
         root.metdocsProgress.save("drills", data.id, {title: data.title, score: graded.score, right: graded.right.length,
           missed: graded.missed.length, wrong: graded.wrong.length, total: graded.total, marks: marks.slice()});
       }
+      inSet(data, graded, result);
       result.querySelector("h3").focus();
     });
 
@@ -300,6 +301,17 @@
     drawMarks();
     box.hidden = false;
     box.setAttribute("data-ready", "1");
+  }
+
+  /* Opened as a step of a practice set (practiceset.js): the check is that step's result, saved
+     with the rules of the faults found, missed and flagged wrongly, and the set leads on. */
+  function inSet(data, graded, where) {
+    if (!root.metdocsSet || !root.metdocsSet.record) return;
+    var rules = {right: graded.right.map(function (r) { return graded.key[r.key].rule; }),
+                 missed: graded.missed.map(function (m) { return graded.key[m.key].rule; }),
+                 wrong: graded.wrong.map(function (w) { return w.mark.rule; })};
+    root.metdocsSet.record("drill", data.id, {id: data.id, title: data.title, score: graded.score, right: graded.right.length,
+      missed: graded.missed.length, wrong: graded.wrong.length, total: graded.total, rules: rules}, where);
   }
 
   if (typeof document$ !== "undefined") document$.subscribe(init);

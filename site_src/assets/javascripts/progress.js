@@ -3,11 +3,15 @@
  * kept in this browser's localStorage only (nothing is sent anywhere), and the "My progress"
  * page (practice/progress/) that lists them, with a reset.
  *
- * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record}, problems: [text]}
+ * window.metdocsProgress.load() -> {drills: {id: record}, claims: {key: record},
+ *   sets: {"seed:n": {seed, n, steps: {k: step}}}, history: [attempt], problems: [text]}
  *   Storage is untrusted (edited by hand, left by another version, damaged): only records of the
- *   shape drills.js and claims.js save are returned; `problems` says what was left out and why.
- * window.metdocsProgress.save(kind, id, record)   kind "drills" or "claims"; adds the time
- * window.metdocsProgress.reset()
+ *   shape drills.js, claims.js and practiceset.js save are returned; `problems` says what was
+ *   left out and why.
+ * window.metdocsProgress.save(kind, id, record)   kind "drills" or "claims"; adds the time, and
+ *   the attempt to the history (the last HISTORY attempts are kept)
+ * window.metdocsProgress.saveStep(set, k, step)   step k of practice set "seed:n" (practiceset.js)
+ * window.metdocsProgress.resetSet(set), window.metdocsProgress.reset()
  * window.metdocsProgress.el(tag, attrs, kids)   the DOM builder drills.js and claims.js share
  * Scores are scoped to the site's root folder (Material's __md_scope), so two metdocs sites
  * on one host keep separate scores. Where storage is refused (private windows on some
@@ -17,14 +21,14 @@
   "use strict";
 
   var KEY = "metdocs-progress-v1";
+  var HISTORY = 200, MAX_SEED = 4294967295, MAX_N = 30;
+  var PARTS = ["drills", "claims", "sets", "history"];
   var memory = null; // used when localStorage is unavailable
 
   function key() {
     var scope = root.__md_scope;
     return (scope && scope.pathname ? scope.pathname : "/") + ":" + KEY;
   }
-
-  function empty() { return {drills: {}, claims: {}}; }
 
   function kindOf(v) {
     if (v === null) return "null";
@@ -60,9 +64,56 @@
     return null;
   }
 
+  function text(v, most) { return typeof v === "string" && v.length <= most; }
+
+  function ruleIds(v) {
+    return Array.isArray(v) && v.length <= 500 && v.every(function (x) { return typeof x === "string" && /^[a-z0-9-]{1,100}$/.test(x); });
+  }
+
+  /* Why a saved step of a practice set cannot be shown, or null: the shape practiceset.js saves. */
+  function stepProblem(st) {
+    if (!isObject(st)) return "expected a saved step, found " + kindOf(st);
+    if (st.kind !== "claim" && st.kind !== "drill") return "expected 'kind' to be claim or drill";
+    if (typeof st.score !== "number" || !isFinite(st.score) || st.score < 0 || st.score > 100) return "expected a score from 0 to 100";
+    var counts = st.kind === "drill" ? ["right", "missed", "wrong", "total"] : ["right", "total"];
+    for (var i = 0; i < counts.length; i++) if (!count(st[counts[i]])) return "expected '" + counts[i] + "' to be a whole number";
+    if (st.at !== undefined && (typeof st.at !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(st.at))) return "expected 'at' to be a date";
+    if (!isObject(st.rules) || !["right", "missed", "wrong"].every(function (k) { return ruleIds(st.rules[k]); })) {
+      return "expected 'rules' to list rule ids found, missed and flagged wrongly";
+    }
+    if (st.kind === "drill") return text(st.id, 100) && /^[a-z0-9-]+$/.test(st.id) ? null : "expected 'id' to be a drill id";
+    if (!(typeof st.seed === "number" && st.seed >= 0 && st.seed <= MAX_SEED && Math.floor(st.seed) === st.seed)) return "expected 'seed' to be an exercise number";
+    if (!["units", "pointers"].every(function (k) { return Array.isArray(st[k]) && st[k].length === 2 && count(st[k][0]) && count(st[k][1]); })) {
+      return "expected 'units' and 'pointers' to be [right, of]";
+    }
+    return typeof st.billable === "boolean" ? null : "expected 'billable' to be true or false";
+  }
+
+  /* A saved set, with only its steps that can be shown (the others go to `problems`). */
+  function readSet(id, v, problems) {
+    var m = /^(\d{1,10}):(\d{1,2})$/.exec(id);
+    if (!m || Number(m[1]) > MAX_SEED || Number(m[2]) < 1 || Number(m[2]) > MAX_N) { problems.push("sets '" + id + "': not a practice set"); return null; }
+    if (!isObject(v) || !isObject(v.steps)) { problems.push("sets '" + id + "': expected an object of steps, found " + kindOf(v && v.steps)); return null; }
+    var out = {seed: Number(m[1]), n: Number(m[2]), steps: {}};
+    Object.keys(v.steps).forEach(function (k) {
+      var why = /^\d{1,2}$/.test(k) && Number(k) >= 1 && Number(k) <= out.n ? stepProblem(v.steps[k]) : "not a step of this set";
+      if (why) problems.push("sets '" + id + "' step '" + k + "': " + why);
+      else out.steps[k] = v.steps[k];
+    });
+    return out;
+  }
+
+  function attemptProblem(a) {
+    if (!isObject(a)) return "expected an attempt, found " + kindOf(a);
+    if (typeof a.at !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(a.at)) return "expected 'at' to be a date and time";
+    if (a.kind !== "drills" && a.kind !== "claims") return "expected 'kind' to be drills or claims";
+    if (!text(a.id, 200) || !text(a.label, 300)) return "expected 'id' and 'label' to be text";
+    return typeof a.score === "number" && isFinite(a.score) && a.score >= 0 && a.score <= 100 ? null : "expected a score from 0 to 100";
+  }
+
   /* The records stored, each checked; what could not be read goes to `problems`, never to the page. */
   function load() {
-    var raw = null, out = {drills: {}, claims: {}, problems: []}, data;
+    var raw = null, out = {drills: {}, claims: {}, sets: {}, history: [], problems: []}, data;
     try { raw = root.localStorage.getItem(key()); } catch (e) { raw = memory; }
     if (raw === null) raw = memory;
     if (!raw) return out;
@@ -75,8 +126,23 @@
       return out;
     }
     Object.keys(data).forEach(function (part) {
-      if (part !== "drills" && part !== "claims") out.problems.push("'" + part + "': not a part of the saved scores");
+      if (PARTS.indexOf(part) < 0) out.problems.push("'" + part + "': not a part of the saved scores");
     });
+    if (data.sets !== undefined) {
+      if (!isObject(data.sets)) out.problems.push("sets: expected an object of practice sets, found " + kindOf(data.sets));
+      else Object.keys(data.sets).forEach(function (id) {
+        var set = readSet(id, data.sets[id], out.problems);
+        if (set) out.sets[id] = set;
+      });
+    }
+    if (data.history !== undefined) {
+      if (!Array.isArray(data.history)) out.problems.push("history: expected a list of attempts, found " + kindOf(data.history));
+      else data.history.slice(-HISTORY).forEach(function (a, i) {
+        var why = attemptProblem(a);
+        if (why) out.problems.push("history item " + (i + 1) + ": " + why);
+        else out.history.push(a);
+      });
+    }
     ["drills", "claims"].forEach(function (kind) {
       var records = data[kind];
       if (records === undefined) return;
@@ -96,14 +162,38 @@
     try { root.localStorage.setItem(key(), raw); return true; } catch (e) { return false; }
   }
 
-  function save(kind, id, record) {
-    var data = load();
-    delete data.problems; // what could not be read is dropped: it could never be shown
+  function copied(record, at) {
     var copy = {};
     Object.keys(record).forEach(function (k) { copy[k] = record[k]; });
-    copy.at = new Date().toISOString();
+    copy.at = at;
+    return copy;
+  }
+
+  function save(kind, id, record) {
+    var data = load(), at = new Date().toISOString();
+    delete data.problems; // what could not be read is dropped: it could never be shown
     data[kind] = data[kind] || {};
-    data[kind][id] = copy;
+    data[kind][id] = copied(record, at);
+    var label = kind === "drills" ? String(record.title || id) : "Claim builder exercise " + record.seed +
+      (record.rule_name ? " (" + record.rule_name + ")" : "");
+    data.history.push({at: at, kind: kind, id: String(id), label: label.slice(0, 300), score: record.score});
+    data.history = data.history.slice(-HISTORY);
+    return store(data);
+  }
+
+  function saveStep(set, k, step) {
+    var data = load(), m = /^(\d+):(\d+)$/.exec(set);
+    delete data.problems;
+    if (!m) return false;
+    data.sets[set] = data.sets[set] || {seed: Number(m[1]), n: Number(m[2]), steps: {}};
+    data.sets[set].steps[String(k)] = copied(step, new Date().toISOString());
+    return store(data);
+  }
+
+  function resetSet(set) {
+    var data = load();
+    delete data.problems;
+    delete data.sets[set];
     return store(data);
   }
 
@@ -129,7 +219,7 @@
     return node;
   }
 
-  var api = {load: load, save: save, reset: reset, el: el};
+  var api = {load: load, save: save, saveStep: saveStep, resetSet: resetSet, reset: reset, el: el, HISTORY: HISTORY};
   root.metdocsProgress = api;
 
   /* ---- the "My progress" page --------------------------------------------------------------- */
@@ -162,7 +252,104 @@
       scores.textContent = "";
       scores.appendChild(el("p", {text: "Your saved scores could not be shown (" + e.message + "). Reset your progress to start again."}));
     }
+    var tools = el("div", {"class": "metdocs-progress__history"});
+    box.appendChild(tools);
+    try {
+      renderHistory(tools, saved);
+    } catch (e) {
+      tools.textContent = "";
+      tools.appendChild(el("p", {text: "Your attempt history could not be shown (" + e.message + "). Reset your progress to start again."}));
+    }
     renderReset(box, data);
+  }
+
+  function mean(scores) {
+    return scores.length ? Math.floor((2 * scores.reduce(function (a, b) { return a + b; }, 0) + scores.length) / (2 * scores.length)) : 0;
+  }
+
+  function values(obj) { return Object.keys(obj).map(function (k) { return obj[k]; }); }
+
+  /* Every drill and claim-builder exercise counts once, with its last score; a set's exercises
+     are among them (a set's check saves the drill's or exercise's score too). */
+  function renderCombined(box, data, saved) {
+    var drills = values(saved.drills).map(function (r) { return r.score; });
+    var claims = values(saved.claims).map(function (r) { return r.score; });
+    var steps = [];
+    values(saved.sets).forEach(function (set) { values(set.steps).forEach(function (st) { steps.push(st.score); }); });
+    var all = drills.concat(claims);
+    box.appendChild(el("h2", {id: "combined", text: "All your practice"}));
+    box.appendChild(el("p", {"class": "metdocs-progress__combined", text: all.length ?
+      "Combined score: " + mean(all) + "% over " + drills.length + " drill" + (drills.length === 1 ? "" : "s") + " and " +
+      claims.length + " claim-builder exercise" + (claims.length === 1 ? "" : "s") + ", each counted once with its last score" +
+      (steps.length ? "; practice-set exercises alone: " + mean(steps) + "% over " + steps.length + "." : ".")
+      : "Nothing checked yet: your combined score appears here once you check a drill or an exercise."}));
+  }
+
+  function renderSets(box, data, saved) {
+    box.appendChild(el("h2", {id: "practice-sets", text: "Practice sets"}));
+    var ids = Object.keys(saved.sets).filter(function (id) { return Object.keys(saved.sets[id].steps).length; });
+    if (!ids.length) {
+      box.appendChild(el("p", {}, ["No practice set started yet. ", el("a", {href: data.set_url, text: "Open a practice set"}), "."]));
+      return;
+    }
+    var t = el("table", {"class": "metdocs-progress__sets"}, [el("caption", {text: "Practice sets you worked on"}),
+      head(["Set", "Exercises done", "Score so far"])]);
+    ids.sort().forEach(function (id) {
+      var set = saved.sets[id], steps = values(set.steps);
+      var url = data.set_url + "?seed=" + set.seed + "&n=" + set.n;
+      t.appendChild(el("tr", {"data-set": id}, [el("th", {scope: "row"}, [el("a", {href: url, text: "Set " + set.seed + " (" + set.n + " exercises)"})]),
+        el("td", {text: steps.length + " of " + set.n}), el("td", {text: mean(steps.map(function (st) { return st.score; })) + "%"})]));
+    });
+    box.appendChild(scroller(t, "Practice sets you worked on"));
+    box.appendChild(el("p", {}, [el("a", {href: data.set_url, text: "Open another practice set"})]));
+  }
+
+  function when(iso) { return iso.slice(0, 10) + " " + iso.slice(11, 16) + " UTC"; }
+
+  /* A CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
+  function cell(v) {
+    var t = String(v);
+    if (/^[=+\-@\t\r]/.test(t)) t = "'" + t;
+    return '"' + t.replace(/"/g, '""') + '"';
+  }
+
+  function csv(history) {
+    return ["When (UTC),Kind,Exercise,Score (%)"].concat(history.map(function (a) {
+      return [cell(a.at), cell(a.kind === "drills" ? "audit drill" : "claim builder"), cell(a.label), cell(a.score)].join(",");
+    })).join("\r\n") + "\r\n";
+  }
+
+  function renderHistory(box, saved) {
+    box.appendChild(el("h2", {id: "history", text: "Attempt history"}));
+    var status = el("p", {"class": "metdocs-progress__status", role: "status"});
+    if (!saved.history.length) {
+      box.appendChild(el("p", {text: "No attempt yet: each check of a drill or a claim-builder exercise is listed here, newest first (the last " + HISTORY + ")."}));
+      return;
+    }
+    box.appendChild(el("p", {text: saved.history.length + " attempt" + (saved.history.length === 1 ? "" : "s") +
+      ", newest first; this browser keeps the last " + HISTORY + "."}));
+    var t = el("table", {"class": "metdocs-progress__attempts"}, [el("caption", {text: "Your attempts"}),
+      head(["When (UTC)", "Exercise", "Kind", "Score"])]);
+    saved.history.slice().reverse().forEach(function (a) {
+      t.appendChild(el("tr", {}, [el("td", {text: when(a.at)}), el("th", {scope: "row", text: a.label}),
+        el("td", {text: a.kind === "drills" ? "audit drill" : "claim builder"}), el("td", {text: a.score + "%"})]));
+    });
+    box.appendChild(scroller(t, "Your attempts"));
+    var printIt = el("button", {type: "button", "class": "md-button", "data-print": "", text: "Print my progress"});
+    var download = el("button", {type: "button", "class": "md-button", "data-export": "", text: "Download my history (CSV)"});
+    printIt.addEventListener("click", function () { root.print(); });
+    download.addEventListener("click", function () {
+      // Made here, in this browser, from what it saved: nothing is sent anywhere.
+      var blob = new Blob([csv(load().history)], {type: "text/csv;charset=utf-8"});
+      var a = el("a", {href: URL.createObjectURL(blob), download: "metdocs-progress.csv", hidden: ""});
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 0);
+      status.textContent = "Your history was saved as metdocs-progress.csv, made in this browser.";
+    });
+    box.appendChild(el("div", {"class": "metdocs-progress__buttons"}, [printIt, download]));
+    box.appendChild(status);
   }
 
   /* A wide table scrolls inside its own region (focusable, so it scrolls by keyboard), never the page. */
@@ -171,6 +358,7 @@
   }
 
   function renderScores(box, data, saved) {
+    renderCombined(box, data, saved);
     var done = data.drills.filter(function (d) { return saved.drills[d.id]; });
     box.appendChild(el("h2", {id: "drills", text: "Audit drills"}));
     var total = done.reduce(function (sum, d) { return sum + (Number(saved.drills[d.id].score) || 0); }, 0);
@@ -206,6 +394,7 @@
       });
       box.appendChild(scroller(claims, "Claim builder exercises you checked"));
     }
+    renderSets(box, data, saved);
   }
 
   function renderReset(box, data) {
