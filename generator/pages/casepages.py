@@ -39,7 +39,7 @@ PLACE_OF_SERVICE = "11"
 NPI_PLACEHOLDER = "NPI on file"
 """Box 24J: never a real-looking number (cases are synthetic), and never another provider's NPI."""
 LINES_PER_FORM = 6
-"""Service lines one CMS-1500 holds; more lines need another form."""
+"""Claim lines one CMS-1500 holds; more lines need another form."""
 CLAIM_FORM_SOURCE = "nucc-1500-manual"
 """The catalog source the claim view cites, when the catalog has it."""
 

@@ -334,7 +334,7 @@ UNIT_CASES = [
     [("97530", 480)],
 ]
 KNOWN = {0: {"cms": 3, "ama": 4}, 1: {"cms": 3, "ama": 2}, 2: {"cms": 1, "ama": 2}, 3: {"cms": 1, "ama": 0}}
-RULE_LABEL = {"cms": "CMS 8-minute rule", "ama": "Per-code rule (AMA/CPT midpoint)"}
+RULE_LABEL = {"cms": "CMS 8-minute rule", "ama": "Per-code (midpoint) rule"}
 
 
 def test_session_log_totals_and_the_chosen_rule(page, guard, catalog):

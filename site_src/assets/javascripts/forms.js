@@ -265,7 +265,7 @@
     if (!rule) { out.appendChild(el("p", "Choose the payer's unit rule above to see the units it allows.")); return; }
     var a = allowed(form, data, table);
     if (!a) return;
-    var names = {cms: "CMS 8-minute rule", ama: "Per-code rule (AMA/CPT midpoint)"};
+    var names = {cms: "CMS 8-minute rule", ama: "Per-code (midpoint) rule"};
     var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
     var d = el("details"), s = el("summary", names[rule] + ": " + plural(a.total_units, "unit") + " (" +
       parts.join(", ") + "); " + plural(a.total_timed_minutes, "timed minute"));
