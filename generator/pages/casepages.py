@@ -28,6 +28,7 @@ from metdocs.catalog.model import Catalog
 from metdocs.pages import indexes, volumes
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
+from metdocs.rules.audit.findings import session_name
 from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
@@ -354,7 +355,8 @@ def _quiz(case: Case, cat: Catalog, icd, answer: list) -> Markup:
     places = [{"id": CASE_PLACE, "kind": CASE, "label": "The case as a whole: referral, payer, plan, reassessments",
                "group": ""}]
     for s in case.sessions:
-        group = f"Session {s.id} ({s.date or 'no date recorded'})"
+        name = session_name(s)
+        group = name[0].upper() + name[1:]  # as the findings name it: "Session s2 (12 March 2026)"
         places.append({"id": s.id, "kind": SESSION, "label": group, "group": group,
                        "option": "the session log as a whole"})
         for i, line in enumerate(s.claim, 1):
