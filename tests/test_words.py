@@ -118,3 +118,38 @@ def test_practice_index_link_texts_are_words(site):
         target = (site / "practice" / href).resolve()
         assert (target / "index.html").is_file() or target.is_file(), (href, text)
         assert not re.search(r"\.md\b|/|\\|index", text), text
+
+
+def _book(site: Path) -> dict:
+    import json
+    text = (site / "assets" / "javascripts" / "book.js").read_text(encoding="utf-8")
+    return json.loads(text.split("window.metdocsBook = ", 1)[1].strip().removesuffix(";"))
+
+
+def test_every_rule_a_checker_reports_links_to_pages_that_exist(site, catalog):
+    from metdocs.rules.audit.core import ENFORCED, SESSION_LOG
+    from metdocs.rules.audit.records import RECORD_RULES
+    from metdocs.rules.sessionlog import ELEMENT_FIELDS
+    explain = _book(site)["explain"]
+    elements = {e.id for e in catalog.elements if SESSION_LOG in e.required_in and e.id in ELEMENT_FIELDS}
+    reportable = set(RECORD_RULES) | {r.id for r in catalog.rules if r.id in ENFORCED} | elements
+    # and whatever a web form's completeness check names: any catalog rule or element
+    reportable |= {r.id for r in catalog.rules} | {e.id for e in catalog.elements}
+    assert reportable - set(explain) == set()
+    ids: dict[Path, set] = {}
+    for rule in sorted(reportable):
+        links = explain[rule]
+        assert links[0]["text"] == "Read the rule" and links[0]["href"].startswith("standards/#"), rule
+        for link in links:
+            page, _, at = link["href"].partition("#")
+            path = site / page / "index.html" if page.endswith("/") or not page else site / page
+            assert path.is_file(), (rule, link)
+            if path not in ids:
+                ids[path] = set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+            assert not at or at in ids[path], (rule, link)
+    # The family pages, decided once in pages/explain.py:
+    assert [x["href"] for x in explain["cms-8-minute-rule"][1:]] == ["units/#cms-rule"]
+    assert [x["href"] for x in explain["ama-midpoint-rule"][1:]] == ["units/#per-code-rule"]
+    assert [x["href"] for x in explain["icd10-link-per-cpt"][1:]] == ["pairing/"]
+    assert [x["href"] for x in explain["medexpro-codes-only"][1:]] == ["scope/"]
+    assert explain["exercise-rationale"][1:] == []

@@ -135,6 +135,11 @@ def site_url(path: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
+def _root_url(path: str, directory_urls: bool) -> str:
+    target, sep, at = path.partition("#")
+    return site_url(target, directory_urls) + sep + at
+
+
 def _safe_url(url: str) -> str:
     """Percent-encode what would end or break an attribute value (autoescape handles & and quotes)."""
     return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
@@ -393,10 +398,14 @@ BOOK_JS = "assets/javascripts/book.js"
 it before drills.js)."""
 
 
-def book_script(cat: Catalog) -> str:
-    """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against."""
+def book_script(cat: Catalog, directory_urls: bool = True) -> str:
+    """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against, and
+    the links that explain each rule (`explain`: URLs relative to the site's root, in its URL style)."""
     import json
-    book = json.dumps(records.book(cat, reassess_days(cat)), ensure_ascii=True, sort_keys=True)
+    from metdocs.pages.explain import explain_links
+    explain = explain_links(cat, lambda path: _safe_url(_root_url(path, directory_urls)))
+    book = json.dumps({**records.book(cat, reassess_days(cat)), "explain": explain}, ensure_ascii=True,
+                      sort_keys=True)
     # JSON is a JavaScript expression; "<" escaped so no text in it can close a script element.
     book = book.replace("<", "\\u003c")
     return ("/* metdocs: the rulebook's catalog data for the drills (generated from the catalog). */\n"

@@ -610,6 +610,20 @@
     return {label: "This " + data.document_type_name.toLowerCase(), field: "", controls: []};
   }
 
+  /* The pages that explain a gap's rule: the standards page, and the units, pairing or scope page
+     where one teaches it (decided once in pages/explain.py, handed over in book.js; progress.js). */
+  function explainLinks(li, rule) {
+    var links = rule && window.metdocsProgress && window.metdocsProgress.explainLinks
+      ? window.metdocsProgress.explainLinks(rule) : [];
+    links.forEach(function (l) {
+      var a = el("a", l.text);
+      a.href = l.href;
+      a.setAttribute("data-explain", "");
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(a);
+    });
+  }
+
   function rulebookIcd() {
     return icd.state === "ready" && window.metdocsIcd10cm ? window.metdocsRulebook.icdFromCompact(window.metdocsIcd10cm) : null;
   }
@@ -653,6 +667,7 @@
           var li = el("li", g.message + (g.rule && g.message.indexOf("'" + g.rule + "'") < 0 ? " [" + g.rule + "]" : ""));
           li.setAttribute("data-rule", g.rule);
           li.setAttribute("data-place", g.place);
+          explainLinks(li, g.rule);
           ul.appendChild(li);
         });
         status.appendChild(ul);
