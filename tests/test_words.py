@@ -153,3 +153,24 @@ def test_every_rule_a_checker_reports_links_to_pages_that_exist(site, catalog):
     assert [x["href"] for x in explain["icd10-link-per-cpt"][1:]] == ["pairing/"]
     assert [x["href"] for x in explain["medexpro-codes-only"][1:]] == ["scope/"]
     assert explain["exercise-rationale"][1:] == []
+
+
+def test_search_results_label_each_worked_case_and_drill(site):
+    """Material's search plugin copies a page's front-matter `tags` into every entry of that page in
+    the search index, and its results show them: a case or drill is labelled as such."""
+    import json
+    from metdocs.pages.casepages import SEARCH_TAGS
+    from metdocs.site.pipeline import Project, check
+    cases = check(Project.at(REPO)).cases
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    want = {f"{'cases' if c.kind == 'worked' else 'drills'}/{c.id}/": SEARCH_TAGS[c.kind] for c in cases}
+    assert set(SEARCH_TAGS.values()) == {"Worked case", "Audit drill"} and len(want) > 20
+    seen = set()
+    for d in docs:
+        page = d["location"].partition("#")[0]
+        if page in want:
+            assert d.get("tags") == [want[page]], d["location"]
+            seen.add(page)
+        else:  # the index pages and every other page carry no such label
+            assert not set(d.get("tags", [])) & set(SEARCH_TAGS.values()), d["location"]
+    assert seen == set(want)

@@ -33,6 +33,9 @@ from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
+SEARCH_TAGS = {"worked": "Worked case", "drill": "Audit drill"}
+"""The label each case page carries in the search results: its front matter `tags`, which
+Material's search plugin writes into the search index and its results show (no tags plugin)."""
 CASE_PLACE = "@case"
 """A drill's place id for faults of the case as a whole (never a session id: ids have no '@')."""
 PLACE_OF_SERVICE = "11"
@@ -81,11 +84,13 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, fin
     context = lambda path: page_context(path, directory_urls)  # noqa: E731 - the indexes' tables are raw HTML
     pages = indexes.worked_index_pages([indexes.entry(v) for v in worked], catalog, _titles(worked), {}, context)
     for v in worked:
-        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v,
+                                                      "tag": SEARCH_TAGS["worked"]},
                           key=v["case"]))
     pages += indexes.drills_index_pages([indexes.entry(v) for v in drills], {}, context)
     for v in drills:
-        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v,
+                                                       "tag": SEARCH_TAGS["drill"]},
                           key=v["case"]))
     return pages
 
