@@ -26,6 +26,7 @@ from metdocs.cases.model import Case, billed_by_code, minutes_by_code
 from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.catalog.model import Catalog
 from metdocs.pages import indexes, volumes
+from metdocs.pages.explain import explain_links
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
 from metdocs.rules.audit.findings import session_name
@@ -407,7 +408,6 @@ def book_script(cat: Catalog, directory_urls: bool = True) -> str:
     """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against, and
     the links that explain each rule (`explain`: URLs relative to the site's root, in its URL style)."""
     import json
-    from metdocs.pages.explain import explain_links
     explain = explain_links(cat, lambda path: _safe_url(_root_url(path, directory_urls)))
     book = json.dumps({**records.book(cat, reassess_days(cat)), "explain": explain}, ensure_ascii=True,
                       sort_keys=True)

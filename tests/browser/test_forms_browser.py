@@ -384,7 +384,12 @@ def test_session_log_totals_and_the_chosen_rule(page, guard, catalog):
 # 3. the check: each gap once, what an auditor catches, clean when sound ----------------------------
 
 def status_items(page) -> list[str]:
-    return page.eval_on_selector_all("form.mf-form .mf-status li", "ls => ls.map(l => l.textContent)")
+    """Each gap's text, without the links to the pages that explain it (tests/browser/test_explain_links.py)."""
+    return page.eval_on_selector_all("form.mf-form .mf-status li", """ls => ls.map(l => {
+        const c = l.cloneNode(true);
+        c.querySelectorAll('.metdocs-explain').forEach(e => e.remove());
+        return c.textContent;
+    })""")
 
 
 def rules_listed(page) -> set[tuple[str, str]]:

@@ -615,13 +615,16 @@
   function explainLinks(li, rule) {
     var links = rule && window.metdocsProgress && window.metdocsProgress.explainLinks
       ? window.metdocsProgress.explainLinks(rule) : [];
+    if (!links.length) return;
+    var box = el("span", undefined, "metdocs-explain");
     links.forEach(function (l) {
       var a = el("a", l.text);
       a.href = l.href;
       a.setAttribute("data-explain", "");
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(a);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(a);
     });
+    li.appendChild(box);
   }
 
   function rulebookIcd() {
