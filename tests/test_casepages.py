@@ -350,7 +350,7 @@ def test_case_prose_shows_the_engine_figures(checked, site):
     by_id = {c.id: c for c in checked.cases}
     page = site["cases/osteoporosis.md"]
     # The old hand-written '4 units for 47 minutes' about s2 was wrong: s2 is 25 + 20 = 45 minutes, 3 units.
-    assert "s2 logged 25 + 20 = 45 minutes, which bill 2 + 1 = 3 units under the per-code rule" in page
+    assert "s2 logged 25 + 20 = 45 minutes, which bill 2 + 1 = 3 units under the per-code (midpoint) rule" in page
     falls = site["cases/fall-risk-older-adult.md"]
     assert "Billing sessions after 2026-06-06 without a third reassessment" in falls  # not 2026-05-08
     r1 = next(r for r in by_id["fall-risk-older-adult"].reassessments if str(r.date) == "2026-04-09")

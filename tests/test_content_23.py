@@ -218,7 +218,7 @@ def test_laterality_of_the_diagnosis_against_the_sessions(real, cases):
             *s.activities[1:])
     [p] = _conventions(dataclasses.replace(case, sessions=(dataclasses.replace(s, activities=acts),)
                                            + case.sessions[1:]), real)
-    assert "(right knee)" in p.message and "'left knee'" in p.message and "session 's1'" in p.message
+    assert "(right knee)" in p.message and "'left knee'" in p.message and "session s1 (4 March 2026)" in p.message
 
 
 # --- referrer-scope-fits -------------------------------------------------------------------------------

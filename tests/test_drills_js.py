@@ -149,7 +149,9 @@ def test_the_sites_one_copy_of_the_rulebook_data_closes_no_script(monkeypatch):
     from metdocs.pages import casepages
     monkeypatch.setattr(casepages.records, "book", lambda cat, days: {"cite": {"r": "</script><script>alert(1)</script>"}})
     monkeypatch.setattr(casepages, "reassess_days", lambda cat: 30)
+    monkeypatch.setattr(casepages, "explain_links", lambda cat, url: {"r": [{"href": url("</script>.md"), "text": "<b>"}]})
     text = casepages.book_script(None)
     assert "<" not in text.split("*/", 1)[1]
     assert json.loads(text.split("window.metdocsBook = ", 1)[1].rstrip().rstrip(";")) == {
-        "cite": {"r": "</script><script>alert(1)</script>"}}
+        "cite": {"r": "</script><script>alert(1)</script>"},
+        "explain": {"r": [{"href": "%3C/script%3E/", "text": "<b>"}]}}

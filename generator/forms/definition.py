@@ -48,7 +48,7 @@ CLIENT_FIELD = "client_name"
 """Every form names its client in this field; the PDF repeats it on every page."""
 
 UNIT_RULES = (("cms", "CMS 8-minute rule: the minutes of all timed codes are pooled"),
-              ("ama", "Per-code rule (AMA/CPT midpoint): each code is counted on its own minutes"))
+              ("ama", "Per-code (midpoint) rule: each code is counted on its own minutes"))
 """`options_from: unit-rules`: the codes are the rule names of units.py / units.js."""
 
 DISCLAIMER = "Educational material, not billing or legal advice; payer policies vary."

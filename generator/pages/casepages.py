@@ -26,12 +26,17 @@ from metdocs.cases.model import Case, billed_by_code, minutes_by_code
 from metdocs.rules.measures import beyond, cutoffs_for, figure_for, measure_changes, reassess_days
 from metdocs.catalog.model import Catalog
 from metdocs.pages import indexes, volumes
+from metdocs.pages.explain import explain_links
 from metdocs.pages.plan import Page, cpt_path, icd_path, measure_path
 from metdocs.escape import json_attr
+from metdocs.rules.audit.findings import session_name
 from metdocs.rules.audit.records import billable_visit
 from metdocs.rules.sessionlog import ELEMENT_FIELDS
 from metdocs.rules.units import RULE_NAMES, allocate
 
+SEARCH_TAGS = {"worked": "Worked case", "drill": "Audit drill"}
+"""The label each case page carries in the search results: its front matter `tags`, which
+Material's search plugin writes into the search index and its results show (no tags plugin)."""
 CASE_PLACE = "@case"
 """A drill's place id for faults of the case as a whole (never a session id: ids have no '@')."""
 PLACE_OF_SERVICE = "11"
@@ -39,7 +44,7 @@ PLACE_OF_SERVICE = "11"
 NPI_PLACEHOLDER = "NPI on file"
 """Box 24J: never a real-looking number (cases are synthetic), and never another provider's NPI."""
 LINES_PER_FORM = 6
-"""Service lines one CMS-1500 holds; more lines need another form."""
+"""Claim lines one CMS-1500 holds; more lines need another form."""
 CLAIM_FORM_SOURCE = "nucc-1500-manual"
 """The catalog source the claim view cites, when the catalog has it."""
 
@@ -80,11 +85,13 @@ def case_pages(catalog: Catalog, cases, icd, *, directory_urls: bool = True, fin
     context = lambda path: page_context(path, directory_urls)  # noqa: E731 - the indexes' tables are raw HTML
     pages = indexes.worked_index_pages([indexes.entry(v) for v in worked], catalog, _titles(worked), {}, context)
     for v in worked:
-        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+        pages.append(Page(v["path"], "case.md.j2", {**page_context(v["path"], directory_urls), "c": v,
+                                                      "tag": SEARCH_TAGS["worked"]},
                           key=v["case"]))
     pages += indexes.drills_index_pages([indexes.entry(v) for v in drills], {}, context)
     for v in drills:
-        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v},
+        pages.append(Page(v["path"], "drill.md.j2", {**page_context(v["path"], directory_urls), "c": v,
+                                                       "tag": SEARCH_TAGS["drill"]},
                           key=v["case"]))
     return pages
 
@@ -148,6 +155,11 @@ def site_url(path: str, directory_urls: bool) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+def _root_url(path: str, directory_urls: bool) -> str:
+    target, sep, at = path.partition("#")
+    return site_url(target, directory_urls) + sep + at
 
 
 def _safe_url(url: str) -> str:
@@ -370,7 +382,8 @@ def _quiz(case: Case, cat: Catalog, icd, answer: list) -> Markup:
     places = [{"id": CASE_PLACE, "kind": CASE, "label": "The case as a whole: referral, payer, plan, reassessments",
                "group": ""}]
     for s in case.sessions:
-        group = f"Session {s.id} ({s.date or 'no date recorded'})"
+        name = session_name(s)
+        group = name[0].upper() + name[1:]  # as the findings name it: "Session s2 (12 March 2026)"
         places.append({"id": s.id, "kind": SESSION, "label": group, "group": group,
                        "option": "the session log as a whole"})
         for i, line in enumerate(s.claim, 1):
@@ -407,10 +420,13 @@ BOOK_JS = "assets/javascripts/book.js"
 it before drills.js)."""
 
 
-def book_script(cat: Catalog) -> str:
-    """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against."""
+def book_script(cat: Catalog, directory_urls: bool = True) -> str:
+    """BOOK_JS's text: `window.metdocsBook`, the catalog data rulebook.js checks a record against, and
+    the links that explain each rule (`explain`: URLs relative to the site's root, in its URL style)."""
     import json
-    book = json.dumps(records.book(cat, reassess_days(cat)), ensure_ascii=True, sort_keys=True)
+    explain = explain_links(cat, lambda path: _safe_url(_root_url(path, directory_urls)))
+    book = json.dumps({**records.book(cat, reassess_days(cat)), "explain": explain}, ensure_ascii=True,
+                      sort_keys=True)
     # JSON is a JavaScript expression; "<" escaped so no text in it can close a script element.
     book = book.replace("<", "\\u003c")
     return ("/* metdocs: the rulebook's catalog data for the drills (generated from the catalog). */\n"

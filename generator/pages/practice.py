@@ -12,7 +12,7 @@ from metdocs.pages.casepages import case_path, page_context
 from metdocs.rules.claimbuilder import builder_data
 from metdocs.rules.practiceset import DEFAULT_SEED, SIZE, series
 from metdocs.catalog.model import Catalog
-from metdocs.pages.plan import Page
+from metdocs.pages.plan import Page, anchor
 from metdocs.escape import json_attr
 
 BUILDER = "practice/claim-builder.md"
@@ -25,7 +25,7 @@ def practice_pages(catalog: Catalog, cases, *, directory_urls: bool = True) -> l
     """The practice index, the claim builder and progress pages (kept out of the generated
     sidebar, like the packets: mkdocs.yml's nav names them)."""
     builder = page_context(BUILDER, directory_urls)
-    data = builder_data(catalog, rule_url=lambda rule: builder["url"](f"standards/index.md#{rule}"))
+    data = builder_data(catalog, rule_url=lambda rule: builder["url"](f"standards/index.md#{anchor('rule', rule)}"))
     progress = page_context(PROGRESS, directory_urls)
     drills = [{"id": c.id, "title": c.title, "url": progress["url"](case_path(c))}
               for c in sorted(cases, key=lambda c: c.id) if c.kind == "drill"]

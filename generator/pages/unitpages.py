@@ -20,6 +20,8 @@ EXAMPLES = (
     ("The contrast: 10 + 10 minutes", {"97110": 10, "97116": 10}),
 )
 """(title, minutes per code) shown on the rules page, each under both rules."""
+SECTION_IDS = {"cms": "cms-rule", "ama": "per-code-rule"}
+"""The id of the units page's section on each unit rule, which feedback on that rule links to."""
 
 
 def unit_pages(cat: Catalog) -> list[Page]:
@@ -37,7 +39,7 @@ def unit_pages(cat: Catalog) -> list[Page]:
     codes = [{"code": c.code, "name": c.name, "timed": c.timed, "in_scope": c.in_scope} for c in ordered]
     data = json_attr({"codes": codes})
     return [
-        Page("units/index.md", "units_rules.md.j2", {"examples": examples, "rules": rules}),
+        Page("units/index.md", "units_rules.md.j2", {"examples": examples, "rules": rules, "sections": SECTION_IDS}),
         Page("units/calculator.md", "calculator.md.j2",
              {"codes": codes, "data": data, "core": [c for c in cat.cpt_codes if c.in_scope]}),
     ]

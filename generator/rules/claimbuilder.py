@@ -32,6 +32,8 @@ is what the rulebook (audit/records.py, rulebook.js) finds in it, not what was d
 RECORD_KEYS = frozenset({"date", "payer", "diagnoses", "activities", "claim", "group_size", "unit_rule",
                          "last_assessment"})
 """What a visit's record holds for the rulebook (`_engine`): no clock times, signature or saved totals."""
+POINTER_RULE = "icd10-link-per-cpt"
+"""The rule step 2 (the diagnosis pointers) practises."""
 VISIT_DAY = "2026-06-01"
 """The date every visit is given, so the rulebook can count the days since the last reassessment."""
 DECK = {"size": 20, "clean": 11, "problems": {"payer": 2, "gp-modifier": 2, "scope-code": 2, "group": 2, "overdue": 1}}
@@ -83,7 +85,9 @@ def builder_data(catalog: Catalog, rule_url=None) -> dict | None:
     return {"core": core, "out_of_scope": out_of_scope, "diagnoses": diagnoses, "reassess_days": days,
             "timed": sorted(c.code for c in catalog.cpt_codes if c.timed), "shape": SHAPE, "deck": DECK, "payers": PAYERS,
             "plan_names": PLAN_NAMES, "reasons": _reasons(catalog, days, rule_url), "rules": list(RULES),
-            "rule_names": RULE_NAMES, "book": records.book(catalog, days), "icd": facts, "visit_day": VISIT_DAY}
+            "rule_names": RULE_NAMES, "book": records.book(catalog, days), "icd": facts, "visit_day": VISIT_DAY,
+            # The rules each step's feedback links to (the pages that explain them: pages/explain.py).
+            "unit_rule_ids": dict(records.UNIT_RULES), "pointer_rule": POINTER_RULE}
 
 
 def _code(item) -> str:

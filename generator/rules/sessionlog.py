@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from metdocs.cases.model import Session
+from metdocs.cases.model import Activity, Session
 from metdocs.errors import Location
 
 Gap = str | tuple[str, Location] | None
@@ -85,15 +85,28 @@ ELEMENT_FIELDS: dict[str, tuple[str, Callable[[Session], Gap]]] = {
     # (audit/records.py), as is who may bill (rule own-services-own-npi).
     "signature-credentials": ("signed_by, signer_credential", lambda s: _shown(s.signed_by is not None)),
 }
-"""Element id required in session-log -> (case field that shows it, check(session) -> `Gap`)."""
+"""Element id required in session-log -> (case field that shows it, check(session) -> `Gap`). The field is
+the case format's, for `missing_row`; findings name the element and the row, never the field."""
+
+
+def missing_row(s: Session, field: str) -> tuple[int, Activity] | None:
+    """(number from 1, row) of the first exercise row lacking an activity-level field, else None."""
+    name = field.removeprefix("activities[].")
+    if name == field:
+        return None
+    return next(((i, a) for i, a in enumerate(s.activities, 1) if getattr(a, name) in (None, "")), None)
 
 
 def missing_at(s: Session, field: str) -> Location:
     """The activity lacking an activity-level field, else the session itself."""
-    name = field.removeprefix("activities[].")
-    if name != field:
-        return next((a.where for a in s.activities if getattr(a, name) in (None, "")), s.where)
-    return s.where
+    row = missing_row(s, field)
+    return row[1].where if row else s.where
+
+
+def row_name(number: int, a: Activity) -> str:
+    """An exercise row as a student reads it: "exercise row 2 (97110, 'Sit-to-stand practice')"."""
+    what = [a.cpt or "no CPT code"] + ([f"'{a.description}'"] if a.description else [])
+    return f"exercise row {number} ({', '.join(what)})"
 
 
 ELEMENT_HOW: dict[str, str] = {

@@ -240,7 +240,7 @@ def generate(project: Project, *, strict: bool = False, timings: dict[str, float
     for gone in memo.pages.keys() - {p.path for p in plan}:
         del memo.pages[gone]
     if memo.book is None:
-        memo.book = book_script(checked.catalog)
+        memo.book = book_script(checked.catalog, directory_urls)
         memo.rendered.append(BOOK_JS)
     files = {**{p.path: memo.pages[p.path][1] for p in plan}, **memo.form_files, BOOK_JS: memo.book}
     return Generated(files, _nav(plan, files), [p for p in checked.problems if not p.is_error],

@@ -334,7 +334,7 @@ UNIT_CASES = [
     [("97530", 480)],
 ]
 KNOWN = {0: {"cms": 3, "ama": 4}, 1: {"cms": 3, "ama": 2}, 2: {"cms": 1, "ama": 2}, 3: {"cms": 1, "ama": 0}}
-RULE_LABEL = {"cms": "CMS 8-minute rule", "ama": "Per-code rule (AMA/CPT midpoint)"}
+RULE_LABEL = {"cms": "CMS 8-minute rule", "ama": "Per-code (midpoint) rule"}
 
 
 def test_session_log_totals_and_the_chosen_rule(page, guard, catalog):
@@ -384,7 +384,12 @@ def test_session_log_totals_and_the_chosen_rule(page, guard, catalog):
 # 3. the check: each gap once, what an auditor catches, clean when sound ----------------------------
 
 def status_items(page) -> list[str]:
-    return page.eval_on_selector_all("form.mf-form .mf-status li", "ls => ls.map(l => l.textContent)")
+    """Each gap's text, without the links to the pages that explain it (tests/browser/test_explain_links.py)."""
+    return page.eval_on_selector_all("form.mf-form .mf-status li", """ls => ls.map(l => {
+        const c = l.cloneNode(true);
+        c.querySelectorAll('.metdocs-explain').forEach(e => e.remove());
+        return c.textContent;
+    })""")
 
 
 def rules_listed(page) -> set[tuple[str, str]]:

@@ -97,7 +97,7 @@ def test_the_cms1500_view_scrolls_in_its_own_region_with_a_cue(page, where, widt
     _no_sideways_scroll(page, "case page")
     region = page.locator(".metdocs-claim__scroll").first
     overflows = region.evaluate("r => r.scrollWidth > r.clientWidth")
-    assert overflows == (width < 400), "the service lines fit on a desktop and at 200% zoom, and scroll on a phone"
+    assert overflows == (width < 400), "the claim lines fit on a desktop and at 200% zoom, and scroll on a phone"
     # The table's name is whole on screen, and a narrow screen says that the table scrolls.
     name = page.locator(".metdocs-claim__caption").first
     assert name.evaluate("e => e.getBoundingClientRect().right <= document.documentElement.clientWidth")

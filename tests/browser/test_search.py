@@ -39,3 +39,22 @@ def test_search_finds_the_cases_of_a_condition_or_code(page, guard, term, case_p
     paths = search(page, term)
     assert case_path in paths, f"{term!r}: results = {paths}"
     assert guard.problems() == []
+
+
+@pytest.mark.parametrize(("term", "path", "label"), [
+    ("Parkinson", "/cases/parkinsons/", "Worked case"),
+    ("osteoporosis", "/cases/osteoporosis/", "Worked case"),
+    ("GP modifier", "/drills/drill-medicare-gp-modifier/", "Audit drill"),
+])
+def test_search_results_label_cases_and_drills(page, guard, term, path, label):
+    """A worked case or a drill says what it is in the results (its page's front-matter tags)."""
+    page.goto("/", wait_until="networkidle")
+    assert path in search(page, term), term
+    tags = page.eval_on_selector_all(
+        ".md-search-result__list > .md-search-result__item",
+        """items => items.map(li => [new URL(li.querySelector('a.md-search-result__link').href).pathname,
+                                     [...li.querySelectorAll('.md-tag')].map(t => t.textContent.trim())])""")
+    shown = {p: t for p, t in tags}
+    assert label in shown[path], tags
+    assert all(not t for p, t in tags if not p.startswith(("/cases/", "/drills/"))), tags
+    assert guard.problems() == []

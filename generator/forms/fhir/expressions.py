@@ -3,7 +3,7 @@
 An SDC renderer evaluates these over the response being filled in
 (`sdc-questionnaire-calculatedExpression`): total timed minutes, the units the
 form's unit rule allows (the CMS rule pools the timed minutes of the codes a
-MedExPRO may bill; the per-code rule counts each code on its minutes summed over
+MedExPRO may bill; the per-code (midpoint) rule counts each code on its minutes summed over
 every row that has it; an untimed code is one unit), billed units, and the next
 reassessment date. `answers` also gives the codes typed into the diagnoses table,
 which a row's pointer to a referral diagnosis offers
@@ -22,6 +22,7 @@ from __future__ import annotations
 from metdocs.forms.definition import Form, FormField
 from metdocs.catalog.model import Catalog
 from metdocs.rules.measures import reassess_days
+from metdocs.rules.units import RULE_NAMES
 
 
 def value_expression(text: str, name: str | None = None) -> dict:
@@ -199,10 +200,10 @@ def _session_constraints(form: Form, catalog: Catalog) -> list[tuple[str, str, s
         per_code = " and ".join(f"({_code_units(form, table, catalog, c.code, 'units')}) = "
                                 f"({_per_code(catalog, form, table, c.code)})" for c in _billable(catalog)) or "true"
         chosen = f"{_field(form, rule.id)}.code"
-        out.append(("cms-8-minute-rule", "Under the CMS rule, the units billed equal the units the pooled minutes give.",
+        out.append(("cms-8-minute-rule", f"Under the {RULE_NAMES['cms']}, the units billed equal the units the pooled minutes give.",
                     f"{chosen} != 'cms' or {cell('units')}.empty() or "
                     f"({billed}) = ({allowed(form, table, catalog, 'cms')})"))
-        out.append(("ama-midpoint-rule", "Under the per-code rule, each code's units equal its own minutes' units.",
+        out.append(("ama-midpoint-rule", f"Under the {RULE_NAMES['ama']}, each code's units equal its own minutes' units.",
                     f"{chosen} != 'ama' or {cell('units')}.empty() or ({per_code})"))
     return out
 

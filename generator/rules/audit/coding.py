@@ -70,5 +70,5 @@ def _laterality(ctx: Context, ref) -> None:
                 if part in sides and side not in sides[part]:
                     ctx.breach(a.where, "icd10-conventions", f"expected the sessions to work the side the "
                                f"diagnosis names ({' and '.join(sorted(sides[part]))} {part}), found "
-                               f"'{m.group(0)}' in session '{s.id}'", s)
+                               f"'{m.group(0)}' in {ctx.session_name(s)}", s)
                     return

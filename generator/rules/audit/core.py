@@ -90,7 +90,7 @@ ENFORCED: dict[str, str] = {
                               "credential and the signature, the plan's weekly frequency and the session dates, "
                               "glucose and blood-pressure readings and the referral's limits on a billed session",
     "progress-report-to-referrer": "each progress report goes to the referring provider, unless the case says why "
-                                   "it went to someone else (sent_to_why)",
+                                   "it went to someone else",
     "meaningful-claims-match": "case prose that calls a measure's change meaningful agrees with the engine's "
                                "verdict for that measure (the engine's own verdict placeholders aside)",
     "icd10-conventions": "no two referral codes an Excludes1 note keeps apart (the code set's own notes), not only "
@@ -163,7 +163,7 @@ def enforcement(catalog: Catalog) -> list[dict]:
                         "sources": [catalog.source(x).title if catalog.source(x) else x for x in e.sources],
                         "review_by": str(e.review_by) if e.review_by else "",
                         "enforced_by": "audit",
-                        "how": ELEMENT_HOW.get(e.id, f"every session log shows it ({ELEMENT_FIELDS[e.id][0]})"),
+                        "how": ELEMENT_HOW.get(e.id, "every session log shows it"),
                         **_reviewed(catalog, e.id)})
     return out
 

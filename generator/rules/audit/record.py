@@ -17,7 +17,7 @@ import re
 from metdocs.rules import prose
 from metdocs.rules.audit.findings import Context
 from metdocs.rules.measures import beyond, cutoffs_for, measure_changes, threshold
-from metdocs.rules.sessionlog import ELEMENT_FIELDS, missing_at
+from metdocs.rules.sessionlog import ELEMENT_FIELDS, missing_at, missing_row, row_name
 
 FALL_CATEGORY = "fall-risk-balance"
 """Catalog category whose diagnoses make fall prevention the goal (rule fall-prevention-dose)."""
@@ -63,7 +63,10 @@ def check_elements(ctx: Context) -> None:
             if gap is None:
                 continue
             found, where = gap if isinstance(gap, tuple) else (gap, missing_at(s, field))
-            ctx.breach(where, e.id, f"expected session '{s.id}' to show {e.name} ({field}), found {found}", s)
+            row = missing_row(s, field) if not isinstance(gap, tuple) else None
+            if row is not None:  # name the exercise row that lacks it
+                found = f"{found} in {row_name(*row)}"
+            ctx.breach(where, e.id, f"expected {ctx.session_name(s)} to show {e.name}, found {found}", s)
 
 
 def check_precautions(ctx: Context) -> None:
@@ -77,7 +80,7 @@ def check_precautions(ctx: Context) -> None:
                    f"{', '.join(c.name for c in needed)} ({listed}), found none")
     for s in case.sessions:
         if not (s.precautions or "").strip():
-            ctx.breach(s.where, "condition-precautions", f"expected session '{s.id}' to record the plan's "
+            ctx.breach(s.where, "condition-precautions", f"expected {ctx.session_name(s)} to record the plan's "
                        f"precautions ({listed}), found nothing recorded", s)
 
 
@@ -129,7 +132,7 @@ def _balance_for_measured_risk(ctx: Context) -> None:
     if past and not balance and not (plan.balance_why or "").strip():
         ctx.breach(plan.where, "fall-prevention-dose", f"expected balance work in the plan (97112, or balance in "
                    f"the home program) for a client past a fall-risk cut-off at baseline ({'; '.join(past)}), or "
-                   "the reason there is none (balance_why), found neither")
+                   "the reason there is none, found neither")
 
 
 def _rates(plan) -> list[tuple[str, float]]:
@@ -145,7 +148,7 @@ def check_words(ctx: Context) -> None:
         texts = [s.response or ""] + [t for a in s.activities for t in (a.description or "", a.rationale or "")]
         hit = next((m.group(0) for t in texts for m in [THERAPY_WORDS.search(t)] if m), None)
         if hit:
-            ctx.breach(s.where, "avoid-therapy-words", f"expected exercise words in session '{s.id}' (medical "
+            ctx.breach(s.where, "avoid-therapy-words", f"expected exercise words in {ctx.session_name(s)} (medical "
                        f"exercise, functional training), found '{hit}'", s, "warning")
 
 

@@ -576,7 +576,7 @@ def check_report(out: Findings, record: dict) -> None:
         if written and end and written < end:
             gaps.append(f"written on {written}, before its period ends on {end}")
         if not _text(rep.get("sent_to")):
-            gaps.append("no recipient (sent_to)")
+            gaps.append("no recipient named")
     if gaps:
         out.add("progress-report-content", "report", f"expected the progress report of {measured or 'this date'} to "
                 "cover the period since the last assessment, say when it was written and to whom it went, and "

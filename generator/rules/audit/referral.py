@@ -41,7 +41,7 @@ def check_referral(ctx: Context) -> None:
     if ref.credential in SUPERVISED_REFERRERS and ref.supervised_by is None:
         ctx.breach(ref.where, "referrer-may-refer", f"expected a referral from an MD, DO or DPM, or from an "
                    f"NP or PA supervised by an MD or DO, found an {ref.credential} with no supervising "
-                   "physician stated (supervised_by)")
+                   "physician stated")
     elif ref.credential not in MAY_REFER | SUPERVISED_REFERRERS:
         ctx.breach(ref.where, "referrer-may-refer", "expected a referral from an MD, DO or DPM, or from an "
                    f"NP or PA supervised by an MD or DO, found one from a {ref.credential} ({ref.provider_role}), "
@@ -67,7 +67,7 @@ def check_diagnoses(ctx: Context) -> None:
         if late is not None:
             ctx.breach(late.where, "billable-icd10-leaf", f"expected dates of service in {year} "
                        f"({span[0]} to {span[1]}), the ICD-10-CM code set these codes were checked against, "
-                       f"found session '{late.id}' on {late.date}, which falls in {fiscal_year_of(late.date)}: "
+                       f"found {ctx.session_name(late)}, which falls in {fiscal_year_of(late.date)}: "
                        f"check the referral's codes against the {fiscal_year_of(late.date)} code set", None,
                        "warning")
 
@@ -91,7 +91,7 @@ def check_payer(ctx: Context) -> None:
     for s in billed:
         if s.date < payer.verified:
             ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
-                       f"verified on {payer.verified}, found session '{s.id}' billed on {s.date}", s)
+                       f"verified on {payer.verified}, found {ctx.session_name(s)} billed", s)
 
 
 
@@ -109,13 +109,13 @@ def check_referral_in_force(ctx: Context) -> None:
         what = "the referral" if grant is ref else "the renewal"
         if grant.expires is not None and s.date > grant.expires:
             ctx.breach(s.where, "referral-in-force", f"expected sessions billed on or before {grant.expires}, the "
-                       f"day {what} of {grant.date} expires, or a renewal on file, found session '{s.id}' billed on "
-                       f"{s.date} with none", s)
+                       f"day {what} of {grant.date} expires, or a renewal on file, found {ctx.session_name(s)} billed with "
+                       "none", s)
         if grant.authorised_visits is not None:
             visit = [b for b in billed if grant.date <= b.date <= s.date].index(s) + 1
             if visit > grant.authorised_visits:
                 ctx.breach(s.where, "referral-in-force", f"expected at most {grant.authorised_visits} billed visits "
-                           f"under {what} of {grant.date}, or a renewal on file, found session '{s.id}' on {s.date}, "
+                           f"under {what} of {grant.date}, or a renewal on file, found {ctx.session_name(s)}, "
                            f"visit {visit}", s)
 
 

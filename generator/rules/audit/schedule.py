@@ -19,7 +19,7 @@ def check_ordering(ctx: Context) -> None:
     for s in case.sessions:
         if s.claim and s.date and s.date < case.baseline.date:
             ctx.breach(s.where, "baseline-before-billing", f"expected billing only after the baseline assessment "
-                       f"on {case.baseline.date}, found session '{s.id}' billed on {s.date}, before any baseline "
+                       f"on {case.baseline.date}, found {ctx.session_name(s)} billed, before any baseline "
                        "existed", s)
     for r in case.reassessments:
         if r.date <= case.baseline.date:
@@ -49,4 +49,4 @@ def check_report_recipient(ctx: Context) -> None:
             continue  # no report or no recipient: progress-report-content says so
         ctx.breach(rep.where.key("sent_to"), "progress-report-to-referrer", f"expected the progress report of "
                    f"{r.date} sent to the referring provider ({ctx.case.referral.provider_role}), or a reason it went "
-                   f"elsewhere (sent_to_why), found it sent to the {rep.sent_to.replace('-', ' ')} with no reason")
+                   f"elsewhere, found it sent to the {rep.sent_to.replace('-', ' ')} with no reason")

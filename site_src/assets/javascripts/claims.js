@@ -431,6 +431,16 @@
 
     function verdict(ok) { return el("strong", {"class": ok ? "metdocs-ok" : "metdocs-wrong", text: ok ? "Right. " : "Wrong. "}); }
 
+    /* The pages that explain a step's rule (pages/explain.py, through book.js): "Read the rule", and
+       the units, pairing or scope page where one teaches it. */
+    function explainLine(ruleId) {
+      var links = ruleId && window.metdocsProgress ? window.metdocsProgress.explainLinks(ruleId) : [];
+      if (!links.length) return null;
+      var kids = [];
+      links.forEach(function (l, i) { kids.push(i ? " · " : "", el("a", {href: l.href, text: l.text, "data-explain": ""})); });
+      return el("p", {"class": "metdocs-explain"}, kids);
+    }
+
     function show(result) {
       summary.textContent = "Your claim: " + result.right + " of " + result.total + " steps right (" + result.score + "%).";
       box.setAttribute("data-score", String(result.score));
@@ -445,11 +455,15 @@
       })));
       feedback.appendChild(el("p", {text: "How the engine counts:"}));
       feedback.appendChild(el("ol", {}, ex.explain.units.map(function (line) { return el("li", {text: line}); })));
+      var unitsWhy = explainLine(data.unit_rule_ids && data.unit_rule_ids[ex.rule]);
+      if (unitsWhy) feedback.appendChild(unitsWhy);
       feedback.appendChild(el("h4", {text: "Step 2: diagnosis pointers"}));
       feedback.appendChild(el("ul", {}, result.pointers.map(function (p) {
         return el("li", {"data-step": "pointers", "data-ok": String(p.ok)}, [verdict(p.ok),
           p.code + ": you chose " + (p.given.length ? p.given.join(", ") : "no letter") + ". " + ex.explain.pointers[p.code]]);
       })));
+      var pointersWhy = explainLine(data.pointer_rule);
+      if (pointersWhy) feedback.appendChild(pointersWhy);
       feedback.appendChild(el("h4", {text: "Step 3: can it be billed?"}));
       var label = function (id) {
         var r = data.reasons.filter(function (x) { return x.id === id; })[0];
@@ -459,11 +473,11 @@
       var line = el("p", {"data-step": "billable", "data-ok": String(b.ok)}, [verdict(b.ok),
         "You answered " + label(b.given) + ". " + (b.ok ? "" : "The right answer is " + label(b.expected) + ". ") +
         ex.explain.billable]);
-      if (ex.explain.url) {
-        line.appendChild(document.createTextNode(" "));
-        line.appendChild(el("a", {href: ex.explain.url, text: "Read the rule"}));
-      }
       feedback.appendChild(line);
+      var reason = data.reasons.filter(function (x) { return x.id === b.expected; })[0];
+      var billableWhy = explainLine(reason && reason.rule);
+      if (billableWhy) feedback.appendChild(billableWhy);
+      else if (ex.explain.url) feedback.appendChild(el("p", {}, [el("a", {href: ex.explain.url, text: "Read the rule"})]));
       // What next, as a quiz would offer: this visit again with blank answers, or the next number.
       var again = el("button", {type: "button", "class": "md-button", "data-again": "", text: "Try again"});
       var next = el("button", {type: "button", "class": "md-button metdocs-primary", "data-next": "",

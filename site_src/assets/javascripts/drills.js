@@ -224,8 +224,21 @@
       result.querySelector("h3").focus();
     });
 
+    /* The rule's title, linked to the rule on the standards page; then any page that teaches it
+       (units, pairing, scope: explainLinks, decided in pages/explain.py). */
+    function explained(id) {
+      return root.metdocsProgress && root.metdocsProgress.explainLinks ? root.metdocsProgress.explainLinks(id) : [];
+    }
     function ruleLink(id, title) {
-      return el("a", {href: standards + "#" + id, text: titles[id] || title || id});
+      var first = explained(id)[0];
+      return el("a", {href: first ? first.href : standards, text: titles[id] || title || id});
+    }
+    function seeAlso(id) {
+      var more = explained(id).slice(1);
+      if (!more.length) return null;
+      var kids = ["See also: "];
+      more.forEach(function (l, i) { kids.push(i ? ", " : "", el("a", {href: l.href, text: l.text, "data-explain": ""})); });
+      return el("span", {"class": "metdocs-explain"}, kids);
     }
 
     var shownKey = data.key;
@@ -235,7 +248,7 @@
       var details = el("ul", {}, found.findings.map(function (f) { return el("li", {text: "Engine finding: " + f}); })
         .concat([el("li", {text: "Lesson: " + found.lesson})]));
       return el("li", {"data-rule": found.rule, "data-place": found.place},
-        [el("strong", {}, [ruleLink(found.rule, found.title)]), " (" + found.where + ")", details]);
+        [el("strong", {}, [ruleLink(found.rule, found.title)]), " (" + found.where + ") ", seeAlso(found.rule), details]);
     }
 
     function wrongItem(w) {
@@ -244,7 +257,8 @@
       var why = "The audit engine finds no breach of this rule there" +
         (elsewhere.length ? "; it finds one at: " + elsewhere.join("; ") + "." : ", nor anywhere else in this record.");
       return el("li", {"data-rule": m.rule, "data-place": m.place},
-        [el("strong", {}, [ruleLink(m.rule)]), " (" + places[m.place] + ")", el("ul", {}, [el("li", {text: why})])]);
+        [el("strong", {}, [ruleLink(m.rule)]), " (" + places[m.place] + ") ", seeAlso(m.rule),
+         el("ul", {}, [el("li", {text: why})])]);
     }
 
     function show(graded, when) {

@@ -265,7 +265,7 @@
     if (!rule) { out.appendChild(el("p", "Choose the payer's unit rule above to see the units it allows.")); return; }
     var a = allowed(form, data, table);
     if (!a) return;
-    var names = {cms: "CMS 8-minute rule", ama: "Per-code rule (AMA/CPT midpoint)"};
+    var names = {cms: "CMS 8-minute rule", ama: "Per-code (midpoint) rule"};
     var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
     var d = el("details"), s = el("summary", names[rule] + ": " + plural(a.total_units, "unit") + " (" +
       parts.join(", ") + "); " + plural(a.total_timed_minutes, "timed minute"));
@@ -610,6 +610,23 @@
     return {label: "This " + data.document_type_name.toLowerCase(), field: "", controls: []};
   }
 
+  /* The pages that explain a gap's rule: the standards page, and the units, pairing or scope page
+     where one teaches it (decided once in pages/explain.py, handed over in book.js; progress.js). */
+  function explainLinks(li, rule) {
+    var links = rule && window.metdocsProgress && window.metdocsProgress.explainLinks
+      ? window.metdocsProgress.explainLinks(rule) : [];
+    if (!links.length) return;
+    var box = el("span", undefined, "metdocs-explain");
+    links.forEach(function (l) {
+      var a = el("a", l.text);
+      a.href = l.href;
+      a.setAttribute("data-explain", "");
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(a);
+    });
+    li.appendChild(box);
+  }
+
   function rulebookIcd() {
     return icd.state === "ready" && window.metdocsIcd10cm ? window.metdocsRulebook.icdFromCompact(window.metdocsIcd10cm) : null;
   }
@@ -653,6 +670,7 @@
           var li = el("li", g.message + (g.rule && g.message.indexOf("'" + g.rule + "'") < 0 ? " [" + g.rule + "]" : ""));
           li.setAttribute("data-rule", g.rule);
           li.setAttribute("data-place", g.place);
+          explainLinks(li, g.rule);
           ul.appendChild(li);
         });
         status.appendChild(ul);

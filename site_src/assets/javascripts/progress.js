@@ -13,6 +13,7 @@
  * window.metdocsProgress.saveStep(set, k, step)   step k of practice set "seed:n" (practiceset.js)
  * window.metdocsProgress.resetSet(set), window.metdocsProgress.reset()
  * window.metdocsProgress.el(tag, attrs, kids)   the DOM builder drills.js and claims.js share
+ * window.metdocsProgress.explainLinks(ruleId)   [{href, text}]: the pages that explain a rule
  * Scores are scoped to the site's root folder (Material's __md_scope), so two metdocs sites
  * on one host keep separate scores. Where storage is refused (private windows on some
  * browsers), scores last until the page is closed. ES5 syntax.
@@ -219,7 +220,25 @@
     return node;
   }
 
-  var api = {load: load, save: save, saveStep: saveStep, resetSet: resetSet, reset: reset, el: el, HISTORY: HISTORY};
+  /*
+   * The pages that explain a rule, for every piece of feedback (drills.js, claims.js, forms.js):
+   * [{href, text}], first the rule on the standards page, then the units, pairing or scope page
+   * where one teaches it. Which page is data (book.js `explain`, pages/explain.py), with URLs from
+   * the site's root; the root is where this script was loaded from, so links work served, under a
+   * sub-path and from file://.
+   */
+  var here = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : "";
+  var siteRoot = /assets\/javascripts\/progress\.js([?#].*)?$/.test(here)
+    ? here.replace(/assets\/javascripts\/progress\.js([?#].*)?$/, "")
+    : (root && root.__md_scope ? String(root.__md_scope.href || "") : "");
+  function explainLinks(rule) {
+    var book = root.metdocsBook, links = book && book.explain && Object.prototype.hasOwnProperty.call(book.explain, rule)
+      ? book.explain[rule] : [];
+    return links.map(function (l) { return {href: siteRoot + l.href, text: l.text}; });
+  }
+
+  var api = {load: load, save: save, saveStep: saveStep, resetSet: resetSet, reset: reset, el: el, HISTORY: HISTORY,
+             explainLinks: explainLinks};
   root.metdocsProgress = api;
 
   /* ---- the "My progress" page --------------------------------------------------------------- */

@@ -519,7 +519,7 @@
           iso(last) + " to " + iso(measured));
       }
       if (written !== null && end !== null && written < end) gaps.push("written on " + iso(written) + ", before its period ends on " + iso(end));
-      if (!text(given(rep, "sent_to"))) gaps.push("no recipient (sent_to)");
+      if (!text(given(rep, "sent_to"))) gaps.push("no recipient named");
     }
     if (gaps.length) {
       out.add("progress-report-content", "report", "expected the progress report of " + (measured !== null ? iso(measured) : "this date") +
