@@ -174,3 +174,17 @@ def test_the_set_page_and_its_links_are_generated(shipped_files):
     assert 'data-metdocs-set="' in page
     assert "](../practice/set.md)" in shipped_files["practice/index.md"]  # the practice index links the set
     assert "](../practice/set.md)" in shipped_files["practice/progress.md"]
+
+
+def test_every_rule_the_summary_can_name_links_to_its_entry_on_the_built_standards_page(site, catalog):
+    """A step's findings name catalog rules and elements; the summary links each to its entry."""
+    import html as htmllib
+    import re
+    from urllib.parse import urljoin, urlparse
+    page = site / "practice" / "set" / "index.html"
+    data = json.loads(htmllib.unescape(re.search(r'data-metdocs-set="([^"]*)"', page.read_text()).group(1)))
+    ids = set(re.findall(r'\bid="([^"]+)"', (site / "standards" / "index.html").read_text()))
+    assert set(data["rules"]) == {r.id for r in catalog.rules} | {e.id for e in catalog.elements}
+    for rule, entry in data["rules"].items():
+        target = urlparse(urljoin("https://x/practice/set/", entry["url"]))
+        assert target.path == "/standards/" and target.fragment in ids, (rule, entry["url"])

@@ -47,7 +47,10 @@ def _set_page(catalog: Catalog, drills: list[dict], claims: bool, directory_urls
     link final (drill pages, the claim builder, each rule on the standards page, units, pairing)."""
     ctx = page_context(SET, directory_urls)
     url = ctx["url"]
-    rules = {r.id: {"title": r.title, "url": url(f"standards/index.md#{r.id}")} for r in catalog.rules}
+    # A finding names a rule or an element; each has its entry on the standards page.
+    rules = {e.id: {"title": e.title if kind == "rule" else e.name,
+                    "url": url(f"standards/index.md#{anchor(kind, e.id)}")}
+             for kind, entries in (("element", catalog.elements), ("rule", catalog.rules)) for e in entries}
     data = {"size": SIZE, "default_seed": DEFAULT_SEED, "claims": claims, "set_url": url(SET),
             "drills": [{**d, "url": url(f"drills/{d['id']}.md")} for d in drills], "claims_url": url(BUILDER),
             "rules": rules, "standards_url": url("standards/index.md"), "units_url": url("units/index.md"),
