@@ -57,6 +57,10 @@ def _check(page, kind: str) -> None:
     else:
         page.click("text=Check my audit")
     page.wait_for_selector("[data-set-next]")
+    if kind == "claim":  # inside a set, no way to another exercise that would leave it
+        assert not page.locator(".metdocs-claims__seed").is_visible()
+        assert page.locator("[data-next]").count() == 1 and not page.locator("[data-next]").is_visible()
+        assert page.locator("[data-again]").is_visible()
 
 
 def _complete(page, where: Where, seed: int, n: int, after_each=None) -> list[str]:

@@ -93,8 +93,12 @@
     var set = whole(params.get("set"), 0, MAX_SEED), n = whole(params.get("n"), 1, MAX_N);
     var k = n === null ? null : whole(params.get("k"), 1, n);
     var url = box.getAttribute("data-set");
+    box.removeAttribute("data-in-set");
     if (set === null || k === null || !url) return;
     here = {kind: kind, id: String(id), set: set, n: n, k: k, url: url};
+    // Inside a set the claim builder's own ways elsewhere (another number, "Next exercise") would
+    // leave the set: metdocs.css hides them while the box carries data-in-set.
+    box.setAttribute("data-in-set", "");
     var banner = el("div", {"class": "metdocs-set-banner"}, [el("p", {}, [
       el("strong", {text: "Practice set " + set + ": exercise " + k + " of " + n + ". "}),
       "Check your answers, then go on with \u201cNext in set\u201d. ",
