@@ -112,8 +112,8 @@ def test_practice_index_link_texts_are_words(site):
     article = html[html.index('<article'):html.index('</article>')]
     links = re.findall(r'<a href="([^"#]+)"[^>]*>(.*?)</a>', article, re.S)
     texts = [re.sub(r"<[^>]+>", "", t).strip() for _, t in links]
-    assert texts == ["Worked cases", "Audit drills", "Claim builder", "My progress", "student packet",
-                     "instructor packet"]
+    assert texts == ["Worked cases", "Audit drills", "Claim builder", "Practice set", "My progress",
+                     "student packet", "instructor packet"]
     for href, text in links:
         target = (site / "practice" / href).resolve()
         assert (target / "index.html").is_file() or target.is_file(), (href, text)
