@@ -8,6 +8,7 @@ script, style and template elements, so the drill data JSON attributes may keep 
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -174,3 +175,18 @@ def test_search_results_label_each_worked_case_and_drill(site):
         else:  # the index pages and every other page carry no such label
             assert not set(d.get("tags", [])) & set(SEARCH_TAGS.values()), d["location"]
     assert seen == set(want)
+
+
+def test_a_session_tables_columns_carry_the_names_the_findings_use(site, catalog):
+    """A drill's finding names a missing rationale by the catalog element's name; the record's
+    exercise table heads that column with the same name (one name per field)."""
+    from metdocs.pages.casepages import COLUMNS
+    names = {e.id: e.name for e in catalog.elements}
+    heads = [f"<th>{htmllib.escape(names[element], quote=True)}</th>" for element, _ in COLUMNS.values()]
+    pages = [p for p in (site / "cases").glob("*/index.html") if "_" not in p.parent.name]
+    pages += [p for p in (site / "drills").glob("*/index.html") if "_" not in p.parent.name]
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert all(h in text for h in heads), page
+        assert "Why (rationale)" not in text, page

@@ -218,6 +218,16 @@ class View(Record):
             del self[key]
 
 
+COLUMNS = {"what": ("intervention-detail", "What was done"), "why": ("exercise-rationale", "Why (rationale)")}
+"""A session's exercise-table headings: the catalog's names of the elements the columns hold, the
+names the audit's findings use for them (the text after each id: a catalog without the element)."""
+
+
+def _columns(cat: Catalog) -> dict[str, str]:
+    names = {e.id: e.name for e in cat.elements}
+    return {key: names.get(element, fallback) for key, (element, fallback) in COLUMNS.items()}
+
+
 def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
     """Everything a template shows about one case, computed once."""
     dx_by_code = {d.code: d for d in cat.diagnoses}
@@ -256,6 +266,7 @@ def _view(case: Case, cat: Catalog, icd, found: list | None = None) -> dict:
             "plan_codes": [Record({"p": p, "name": cat.cpt(p.cpt).name if cat.cpt(p.cpt) else None})
                            for p in case.plan.codes],
             "sessions": sessions,
+            "columns": _columns(cat),
             "reassessments": [Record({"r": r, "summary": said(r.summary),
                                       "changes": [_change(c) for c in changes if c.reassessment == i]})
                               for i, r in enumerate(case.reassessments)],
