@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from metdocs.rules.audit.findings import Context
+from metdocs.rules.audit.findings import Context, session_name
 
 STATUS_FAMILIES = ("Z86", "Z87", "Z89", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98", "Z99")
 """Status and history codes: they say a procedure was done or a device is present, not what is treated.
@@ -70,5 +70,5 @@ def _laterality(ctx: Context, ref) -> None:
                 if part in sides and side not in sides[part]:
                     ctx.breach(a.where, "icd10-conventions", f"expected the sessions to work the side the "
                                f"diagnosis names ({' and '.join(sorted(sides[part]))} {part}), found "
-                               f"'{m.group(0)}' in {ctx.session_name(s)}", s)
+                               f"'{m.group(0)}' in {session_name(s)}", s)
                     return

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from metdocs.rules.audit.findings import Context
+from metdocs.rules.audit.findings import Context, session_name
 from metdocs.rules.measures import measure_changes
 
 
@@ -86,12 +86,12 @@ def check_fields_agree(ctx: Context) -> None:
         texts = [s.response or ""] + [a.description or "" for a in s.activities]
         hit = next((m.group(0) for t in texts for m in [ALONGSIDE.search(t)] if m), None)
         if s.group_size == 1 and hit:
-            ctx.breach(s.where.key("group_size"), "fields-agree-with-text", f"expected the log of {ctx.session_name(s)} to "
+            ctx.breach(s.where.key("group_size"), "fields-agree-with-text", f"expected the log of {session_name(s)} to "
                        f"agree with its group size of 1 (one-on-one), found '{hit}' in its text: others trained at "
                        "the same time", s)
         m = OTHER_SIGNER.search(s.signed_by or "")
         if s.signer_credential == "MedExPRO" and m:
-            ctx.breach(s.where.key("signed_by"), "fields-agree-with-text", f"expected {ctx.session_name(s)} signed by the "
+            ctx.breach(s.where.key("signed_by"), "fields-agree-with-text", f"expected {session_name(s)} signed by the "
                        f"MedExPRO its credential field names, found '{m.group(0)}' in the signature "
                        f"\"{s.signed_by}\"", s)
     _frequency(ctx)
@@ -135,12 +135,12 @@ def _readings(ctx: Context) -> None:
         if g and m and not low <= int(m.group(1)) <= high:
             ctx.breach(s.where.key("precautions"), "fields-agree-with-text", f"expected no session billed with a "
                        f"glucose before exercise outside the referral's range ({low}-{high} mg/dL), found "
-                       f"{m.group(1)} mg/dL in {ctx.session_name(s)}, which went ahead", s)
+                       f"{m.group(1)} mg/dL in {session_name(s)}, which went ahead", s)
         for r in BP_READING.finditer(s.precautions) if bp else ():
             if int(r.group(1)) > int(bp.group(1)) or int(r.group(2)) > int(bp.group(2)):
                 ctx.breach(s.where.key("precautions"), "fields-agree-with-text", f"expected no session billed "
                            f"with blood pressure above the referral's limit ({bp.group(1)}/{bp.group(2)}), found "
-                           f"{r.group(0)} in {ctx.session_name(s)}, which went ahead", s)
+                           f"{r.group(0)} in {session_name(s)}, which went ahead", s)
                 break
 
 

@@ -31,13 +31,13 @@ class _Finding:
 
 
 Finding = _Finding
+"""Public name of one raw audit finding (see `case_findings`)."""
 
 
 def session_name(s: Session) -> str:
     """A session as findings and drill places name it: its id and its date in words, never a field path."""
     day = f"{s.date.day} {s.date:%B %Y}" if s.date else "no date recorded"
     return f"session {s.id} ({day})"
-"""Public name of one raw audit finding (see `case_findings`)."""
 
 
 class Context:
@@ -60,10 +60,6 @@ class Context:
     def other(self, where: Location, text: str, severity: str = "error") -> None:
         """Record a problem that is not a rule breach (always reported)."""
         self.found.append(Finding(Problem(where, text, severity), None))
-
-    def session_name(self, s: Session) -> str:
-        """How a finding names a session to a student: 'session s2 (12 March 2026)'."""
-        return session_name(s)
 
     def cite(self, rule_id: str) -> str:
         """'rule X (title; source: ...)', or the element's name when `rule_id` is an element."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from metdocs.rules import prose
-from metdocs.rules.audit.findings import Context
+from metdocs.rules.audit.findings import Context, session_name
 from metdocs.rules.measures import beyond, cutoffs_for, measure_changes, threshold
 from metdocs.rules.sessionlog import ELEMENT_FIELDS, missing_at, missing_row, row_name
 
@@ -66,7 +66,7 @@ def check_elements(ctx: Context) -> None:
             row = missing_row(s, field) if not isinstance(gap, tuple) else None
             if row is not None:  # name the exercise row that lacks it
                 found = f"{found} in {row_name(*row)}"
-            ctx.breach(where, e.id, f"expected {ctx.session_name(s)} to show {e.name}, found {found}", s)
+            ctx.breach(where, e.id, f"expected {session_name(s)} to show {e.name}, found {found}", s)
 
 
 def check_precautions(ctx: Context) -> None:
@@ -80,7 +80,7 @@ def check_precautions(ctx: Context) -> None:
                    f"{', '.join(c.name for c in needed)} ({listed}), found none")
     for s in case.sessions:
         if not (s.precautions or "").strip():
-            ctx.breach(s.where, "condition-precautions", f"expected {ctx.session_name(s)} to record the plan's "
+            ctx.breach(s.where, "condition-precautions", f"expected {session_name(s)} to record the plan's "
                        f"precautions ({listed}), found nothing recorded", s)
 
 
@@ -148,7 +148,7 @@ def check_words(ctx: Context) -> None:
         texts = [s.response or ""] + [t for a in s.activities for t in (a.description or "", a.rationale or "")]
         hit = next((m.group(0) for t in texts for m in [THERAPY_WORDS.search(t)] if m), None)
         if hit:
-            ctx.breach(s.where, "avoid-therapy-words", f"expected exercise words in {ctx.session_name(s)} (medical "
+            ctx.breach(s.where, "avoid-therapy-words", f"expected exercise words in {session_name(s)} (medical "
                        f"exercise, functional training), found '{hit}'", s, "warning")
 
 

@@ -15,7 +15,7 @@ import re
 from metdocs.catalog.icd import fiscal_year_of, fiscal_year_span
 from metdocs.rules.audit import records
 from metdocs.rules.audit.claims import book
-from metdocs.rules.audit.findings import Context
+from metdocs.rules.audit.findings import Context, session_name
 
 NOT_PRIVATE = records.NOT_PRIVATE
 MAY_REFER = frozenset({"MD", "DO", "DPM"})
@@ -67,7 +67,7 @@ def check_diagnoses(ctx: Context) -> None:
         if late is not None:
             ctx.breach(late.where, "billable-icd10-leaf", f"expected dates of service in {year} "
                        f"({span[0]} to {span[1]}), the ICD-10-CM code set these codes were checked against, "
-                       f"found {ctx.session_name(late)}, which falls in {fiscal_year_of(late.date)}: "
+                       f"found {session_name(late)}, which falls in {fiscal_year_of(late.date)}: "
                        f"check the referral's codes against the {fiscal_year_of(late.date)} code set", None,
                        "warning")
 
@@ -91,7 +91,7 @@ def check_payer(ctx: Context) -> None:
     for s in billed:
         if s.date < payer.verified:
             ctx.breach(s.where, "verify-payer-before-billing", f"expected billing only after the plan was "
-                       f"verified on {payer.verified}, found {ctx.session_name(s)} billed", s)
+                       f"verified on {payer.verified}, found {session_name(s)} billed", s)
 
 
 
@@ -109,13 +109,13 @@ def check_referral_in_force(ctx: Context) -> None:
         what = "the referral" if grant is ref else "the renewal"
         if grant.expires is not None and s.date > grant.expires:
             ctx.breach(s.where, "referral-in-force", f"expected sessions billed on or before {grant.expires}, the "
-                       f"day {what} of {grant.date} expires, or a renewal on file, found {ctx.session_name(s)} billed with "
+                       f"day {what} of {grant.date} expires, or a renewal on file, found {session_name(s)} billed with "
                        "none", s)
         if grant.authorised_visits is not None:
             visit = [b for b in billed if grant.date <= b.date <= s.date].index(s) + 1
             if visit > grant.authorised_visits:
                 ctx.breach(s.where, "referral-in-force", f"expected at most {grant.authorised_visits} billed visits "
-                           f"under {what} of {grant.date}, or a renewal on file, found {ctx.session_name(s)}, "
+                           f"under {what} of {grant.date}, or a renewal on file, found {session_name(s)}, "
                            f"visit {visit}", s)
 
 

@@ -10,7 +10,7 @@ and each progress report through records.py.
 
 from __future__ import annotations
 
-from metdocs.rules.audit.findings import Context
+from metdocs.rules.audit.findings import Context, session_name
 
 
 def check_ordering(ctx: Context) -> None:
@@ -19,7 +19,7 @@ def check_ordering(ctx: Context) -> None:
     for s in case.sessions:
         if s.claim and s.date and s.date < case.baseline.date:
             ctx.breach(s.where, "baseline-before-billing", f"expected billing only after the baseline assessment "
-                       f"on {case.baseline.date}, found {ctx.session_name(s)} billed, before any baseline "
+                       f"on {case.baseline.date}, found {session_name(s)} billed, before any baseline "
                        "existed", s)
     for r in case.reassessments:
         if r.date <= case.baseline.date:
