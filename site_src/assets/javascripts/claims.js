@@ -37,6 +37,23 @@
     };
   }
 
+  /* The seeded draws and the ways the builder (and practiceset.js) uses them: claimbuilder._Dice's twin. */
+  function dice(seed) {
+    var draw = mulberry32(seed), d = {draw: draw};
+    d.below = function (n) { return Math.floor(draw() * n); };
+    d.between = function (span) { return span[0] + d.below(span[1] - span[0] + 1); };
+    d.pick = function (items) { return items[d.below(items.length)]; };
+    d.shuffled = function (items) {
+      var out = items.slice();
+      for (var i = out.length - 1; i > 0; i--) {
+        var j = d.below(i + 1), t = out[i];
+        out[i] = out[j]; out[j] = t;
+      }
+      return out;
+    };
+    return d;
+  }
+
   function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function days(n) { return n + " day" + (n === 1 ? "" : "s"); }
   function join(items) {
@@ -53,28 +70,13 @@
     for (i = 0; i < deck.clean; i++) cards.push(null);
     PROBLEMS.forEach(function (p) { for (k = 0; k < (deck.problems[p] || 0); k++) cards.push(p); });
     var slots = cards.map(function (p, j) { return [data.rules[j % data.rules.length], p]; });
-    var draw = mulberry32((run ^ 0x5EED5EED) >>> 0);
-    var order = slots.map(function (s, j) { return j; });
-    for (i = order.length - 1; i > 0; i--) {
-      var j = Math.floor(draw() * (i + 1)), t = order[i];
-      order[i] = order[j]; order[j] = t;
-    }
+    var order = dice((run ^ 0x5EED5EED) >>> 0).shuffled(slots.map(function (s, j) { return j; }));
     return slots[order[place]];
   }
 
   function generate(data, seed, rule) {
-    var shape = data.shape, draw = mulberry32(seed);
-    function below(n) { return Math.floor(draw() * n); }
-    function between(span) { return span[0] + below(span[1] - span[0] + 1); }
-    function pick(items) { return items[below(items.length)]; }
-    function shuffled(items) {
-      var out = items.slice();
-      for (var i = out.length - 1; i > 0; i--) {
-        var j = below(i + 1), t = out[i];
-        out[i] = out[j]; out[j] = t;
-      }
-      return out;
-    }
+    var shape = data.shape, d = dice(seed), draw = d.draw, below = d.below, between = d.between, pick = d.pick;
+    var shuffled = d.shuffled;
 
     var slot = deckSlot(data, seed);
     var unitRule = rule || slot[0];
@@ -228,7 +230,7 @@
             score: percent(right, items.length)};
   }
 
-  var api = {generate: generate, grade: grade, mulberry32: mulberry32, MAX_SEED: MAX_SEED};
+  var api = {generate: generate, grade: grade, mulberry32: mulberry32, dice: dice, MAX_SEED: MAX_SEED};
   if (root) root.metdocsClaims = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (!root || typeof document === "undefined") return;

@@ -24,20 +24,7 @@
     return require("./claims.js"); // node
   }
 
-  function dice(seed) {
-    var draw = claims().mulberry32(seed);
-    var d = {draw: draw};
-    d.below = function (n) { return Math.floor(draw() * n); };
-    d.shuffled = function (items) {
-      var out = items.slice();
-      for (var i = out.length - 1; i > 0; i--) {
-        var j = d.below(i + 1), t = out[i];
-        out[i] = out[j]; out[j] = t;
-      }
-      return out;
-    };
-    return d;
-  }
+  function dice(seed) { return claims().dice(seed); } // claims.js: the draws both ports share
 
   function drillCount(n, drills, hasClaims, d) {
     if (!drills) return 0;
