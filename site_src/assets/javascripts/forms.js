@@ -265,9 +265,9 @@
     if (!rule) { out.appendChild(el("p", "Choose the payer's unit rule above to see the units it allows.")); return; }
     var a = allowed(form, data, table);
     if (!a) return;
-    var names = {cms: "CMS 8-minute rule", ama: "Per-code (midpoint) rule"};
+    var name = window.metdocsRulebook.RULE_NAMES[rule]; // one name per rule: rulebook.js, units.py's twin
     var parts = Object.keys(a.units).sort().map(function (c) { return c + ": " + a.units[c]; });
-    var d = el("details"), s = el("summary", names[rule] + ": " + plural(a.total_units, "unit") + " (" +
+    var d = el("details"), s = el("summary", name.charAt(0).toUpperCase() + name.slice(1) + ": " + plural(a.total_units, "unit") + " (" +
       parts.join(", ") + "); " + plural(a.total_timed_minutes, "timed minute"));
     d.appendChild(s);
     var ul = el("ul");

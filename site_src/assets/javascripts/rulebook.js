@@ -528,7 +528,7 @@
     }
   }
 
-  var api = {check: check, allowed: allowed, billableMinutes: function (rows, book) { return plain(billableMinutes(rows, book)); },
+  var api = {RULE_NAMES: RULE_NAMES, check: check, allowed: allowed, billableMinutes: function (rows, book) { return plain(billableMinutes(rows, book)); },
              credentialIn: credentialIn, normaliseIcd: normaliseIcd, icdFromCompact: icdFromCompact,
              icdFromFacts: icdFromFacts, shown: shown, UNIT_RULES: UNIT_RULES, SCOPE_RULE: SCOPE_RULE};
   if (root) root.metdocsRulebook = api;
