@@ -87,6 +87,28 @@ def test_a_drill_edit_reworks_its_page_the_drills_index_my_progress_and_the_set_
     assert after.files == _fresh(root)
 
 
+def test_in_volumes_a_drill_edit_reworks_its_own_volume_and_the_index_pages_alone(memo_run, monkeypatch):
+    """Only an edition's own page lists the practice sets, whose drills a title edit may change, so
+    the other volumes stay as they were."""
+    from metdocs.pages import volumes
+    from metdocs.rules.practiceset import COURSE_SETS, series
+    monkeypatch.setattr(volumes, "VOLUME_BYTES", 150_000)
+    root, run = memo_run
+    first = run()
+    drills = sorted(p.removeprefix("drills/").removesuffix(".md") for p in first.files
+                    if re.match(r"drills/[a-z0-9-]+\.md$", p) and p != "drills/index.md")
+    listed = next(i["id"] for i in series(*COURSE_SETS[0], drills, True) if i["kind"] == "drill")
+    drill = root / "data" / "cases" / f"{listed}.yaml"
+    holding = {p for p, text in first.files.items() if re.match(r"print/\w+/volume-\d+\.md$", p)
+               and f"drills/{listed}.md" in text}
+    assert len([p for p in first.files if "/volume-" in p]) > 2 * len(holding) > 0
+    _retitle(drill, "Edited")
+    after = run()
+    printed = {p for p in after.rendered if p.startswith("print/")}
+    assert printed == holding | {"print/student/index.md", "print/instructor/index.md"}
+    assert after.files == _fresh(root)
+
+
 def test_adding_and_removing_a_case(memo_run):
     root, run = memo_run
     run()

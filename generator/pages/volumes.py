@@ -124,6 +124,8 @@ def _section(entry) -> str:
 
 
 def _page(path: str, context, data: dict) -> Page:
+    if data["number"]:  # a numbered volume lists no sets (print_edition.md.j2): an edit to a set's drill
+        data = {**data, "sets": ()}  # must not make every volume again under serve
     key = tuple(sorted((k, v) for k, v in data.items() if k not in ("exercises", "sets")))
     key += (("sets", json.dumps(data["sets"], sort_keys=True, default=str)),)  # a drill's faults may change
     return Page(path, "print_edition.md.j2", {**context(path), **data, "slot": slot}, in_nav=False, key=key)
