@@ -188,3 +188,17 @@ def test_every_rule_the_summary_can_name_links_to_its_entry_on_the_built_standar
     for rule, entry in data["rules"].items():
         target = urlparse(urljoin("https://x/practice/set/", entry["url"]))
         assert target.path == "/standards/" and target.fragment in ids, (rule, entry["url"])
+
+
+def test_the_faults_a_packet_lists_name_rules_by_title_and_elements_by_name(catalog, cases):
+    """Every shipped drill, not only those of the course's set: a fault that breaches a
+    documentation element (a drill's missing rationale) is named as the drill's answer names it."""
+    from metdocs.pages.casepages import drill_faults
+    faults = drill_faults(catalog, cases.values())
+    names = {r.id: r.title for r in catalog.rules} | {e.id: e.name for e in catalog.elements}
+    elements = 0
+    for drill, listed in faults.items():
+        wanted = [names[b.rule] for b in cases[drill].expected_breaches]
+        assert [title for title, _ in listed] == wanted, drill
+        elements += sum(b.rule in {e.id for e in catalog.elements} for b in cases[drill].expected_breaches)
+    assert elements > 0  # the premise: some drill's fault is an element's

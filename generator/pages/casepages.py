@@ -110,16 +110,23 @@ def packet_pages(catalog: Catalog, cases, views: dict, sizes: dict[str, int], *,
 def drill_faults(catalog: Catalog, cases) -> dict[str, tuple[tuple[str, str], ...]]:
     """Drill id -> (rule title, where) of each fault it holds: its expected breaches, which
     `metdocs check` proves are exactly what the audit finds."""
-    def title(rule_id: str) -> str:
-        rule = catalog.rule(rule_id)
-        return rule.title if rule else rule_id
-
     def where(b) -> str:
         if b.session is None:
             return "the case as a whole"
         return f"session {b.session}" + (f", claim line {b.line}" if b.line else "")
 
-    return {c.id: tuple((title(b.rule), where(b)) for b in c.expected_breaches) for c in cases if c.kind == "drill"}
+    return {c.id: tuple((breached(catalog, b.rule)[1], where(b)) for b in c.expected_breaches)
+            for c in cases if c.kind == "drill"}
+
+
+def breached(cat: Catalog, rule_id: str) -> tuple[str, str, object]:
+    """(kind, title, entry) of what a drill's fault breaches: a catalog rule (its title) or a
+    documentation element (its name); the id itself when the catalog has neither."""
+    rule = cat.rule(rule_id)
+    element = None if rule else next((e for e in cat.elements if e.id == rule_id), None)
+    if rule:
+        return "rule", rule.title, rule
+    return ("element", element.name, element) if element else ("unknown", rule_id, None)
 
 
 def page_context(page: str, directory_urls: bool = True) -> dict:
@@ -341,12 +348,9 @@ def _answer(case: Case, cat: Catalog, icd, said, found: list | None = None) -> l
         found = case_findings(case, cat, icd)
     out = []
     for b in case.expected_breaches:
-        rule = next((r for r in cat.rules if r.id == b.rule), None)
-        element = None if rule else next((e for e in cat.elements if e.id == b.rule), None)
-        item = rule or element
+        kind, title, item = breached(cat, b.rule)
         out.append(Record({
-            "b": b, "note": said(b.note), "kind": "rule" if rule else "element" if element else "unknown",
-            "title": rule.title if rule else element.name if element else b.rule,
+            "b": b, "note": said(b.note), "kind": kind, "title": title,
             "source": cat.source(item.sources[0]) if item and item.sources else None,
             "findings": [f.problem.message for f in found if (f.problem.rule, f.place) == (b.rule, (b.session, b.line))],
             "spots": {f.problem.where for f in found if (f.problem.rule, f.place) == (b.rule, (b.session, b.line))},
